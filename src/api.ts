@@ -1,0 +1,128 @@
+// The Prediction One retrain API: three calls, each under the one retry policy.
+import type { Clock } from './clock.js'
+import { API_KEY_HEADER, ApiPaths } from './constants.js'
+import { documentedError, decodeErrorFields, HttpError, TransientError } from './errors.js'
+import { describeOrigin, send, type HttpResponse } from './http.js'
+import { retry, parseRetryAfter } from './retry.js'
+
+export interface JobStatus {
+  status: string
+  modelId?: string
+  message?: string
+  downloadUrl?: string
+}
+
+export interface UploadTarget {
+  retrainJobId: string
+  uploadUrl: string
+}
+
+export interface ApiClientOptions {
+  apiUrl: URL
+  apiKey: string
+  requestTimeoutMs: number
+  clock: Clock
+  signal?: AbortSignal
+  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+}
+
+type Record_ = Record<string, unknown>
+
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isObject(value: unknown): value is Record_ {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return undefined
+}
+
+/** A short, printable account of a body that is not the API's JSON. */
+export function describeBody(response: HttpResponse, json: unknown): string {
+  const fields = decodeErrorFields(json)
+  const said = fields?.message ?? fields?.error
+  if (said) return `"${said.slice(0, 200)}"`
+  const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0]
+  const size = response.text?.length ?? 0
+  return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`
+}
+
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  async getStatus(jobId: string, deadline: number): Promise<JobStatus> {
+    const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string')
+    return {
+      status: body.status as string,
+      modelId: asText(body.model_id),
+      message: asText(body.message),
+      downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+    }
+  }
+
+  async getUploadUrl(filename: string, deadline: number): Promise<UploadTarget> {
+    const body = await this.call(
+      'GET',
+      ApiPaths.uploadUrl(filename),
+      deadline,
+      (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string'
+    )
+    return { retrainJobId: asText(body.retrain_job_id) as string, uploadUrl: body.upload_url as string }
+  }
+
+  async updateModel(jobId: string, deadline: number): Promise<void> {
+    // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+    await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true)
+  }
+
+  private async call(
+    method: 'GET' | 'PUT',
+    path: string,
+    deadline: number,
+    isAnswer: (json: Record_) => boolean
+  ): Promise<Record_> {
+    const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options
+    const url = apiUrl.href.replace(/\/+$/, '') + path
+    return retry(
+      async () => {
+        const response = await send({
+          method,
+          url,
+          headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+          signal,
+          timeoutMs: requestTimeoutMs,
+          redirects: 'same-origin'
+        })
+        return interpret(response, isAnswer, clock.now())
+      },
+      { clock, deadline, signal, onRetry }
+    )
+  }
+}
+
+function interpret(response: HttpResponse, isAnswer: (json: Record_) => boolean, now: number): Record_ {
+  const json = parseJson(response.text)
+  const ok = response.status >= 200 && response.status < 300
+  if (ok && isObject(json) && isAnswer(json) && !documentedError(json)) return json
+  const documented = json === undefined ? undefined : documentedError(json)
+  if (documented) throw documented
+  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
+  const said = describeBody(response, json)
+  if (ok) throw new TransientError(`${where} with ${said}`)
+  const status = response.status
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfter = parseRetryAfter(String(response.headers['retry-after'] ?? ''), now)
+    throw new TransientError(`${where}: ${said}`, retryAfter)
+  }
+  throw new HttpError(status, `${where}: ${said}`)
+}

@@ -1,0 +1,50 @@
+// Names of inputs and outputs live here only; action.yml files must agree (a test checks).
+
+export const Inputs = {
+  ApiKey: 'api-key',
+  RetrainJobId: 'retrain-job-id',
+  ApiUrl: 'api-url',
+  Timeout: 'timeout',
+  PollInterval: 'poll-interval',
+  RequestTimeout: 'request-timeout',
+  Wait: 'wait',
+  Download: 'download',
+  DownloadDir: 'download-dir',
+  Extract: 'extract',
+  File: 'file',
+  Filename: 'filename'
+} as const
+
+export const Outputs = {
+  Status: 'status',
+  ModelId: 'model_id',
+  Message: 'message',
+  RetrainJobId: 'retrain_job_id',
+  ResultFile: 'result_file',
+  ResultSha256: 'result_sha256',
+  ResultDir: 'result_dir'
+} as const
+
+export const Defaults = {
+  ApiUrl: 'https://developer-api.predictionone.sony.biz',
+  Timeout: '30m',
+  PollInterval: '30s',
+  RequestTimeout: '30s'
+} as const
+
+export const FINISHED_STATUS = 'job_finished'
+export const FAILURE_STATUS = /fail|error|cancel|abort/i
+
+export const MIN_POLL_INTERVAL_MS = 1000
+export const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job cannot run longer
+
+export const API_KEY_HEADER = 'x-api-key'
+export const USER_AGENT = 'prediction-one-retrain-action'
+export const FALLBACK_RESULT_NAME = 'retrain-result'
+
+export const ApiPaths = {
+  status: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+  updateModel: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+  uploadUrl: (filename: string) =>
+    `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+}

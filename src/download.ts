@@ -1,0 +1,149 @@
+// The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
+import { createHash, randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Clock } from './clock.js'
+import { ActionError, CancelledError, HttpError, TransientError } from './errors.js'
+import { resultFileName } from './filename.js'
+import { describeOrigin, send } from './http.js'
+import { isAllowedUrl } from './parse.js'
+import { parseRetryAfter, retry } from './retry.js'
+
+export interface DownloadOptions {
+  url: string
+  dir: string
+  requestTimeoutMs: number
+  clock: Clock
+  deadline: number
+  signal?: AbortSignal
+  /** Where the temporary file is written when it can be renamed from there (off `dir`). */
+  stagingDir?: string
+  /** Asks the status endpoint for a fresh signed URL, when the old one is refused. */
+  refreshUrl?: () => Promise<string | undefined>
+  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+}
+
+export interface DownloadedFile {
+  path: string
+  name: string
+  bytes: number
+  sha256: string
+}
+
+const EXPIRED = [403, 404, 410]
+const MAX_REFRESHES = 2
+const PARTIAL_SUFFIX = '.partial'
+
+export function checkDownloadUrl(raw: string): URL {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ActionError('the download_url the API gave is not a URL')
+  }
+  if (!isAllowedUrl(url)) {
+    throw new ActionError(`the download_url the API gave uses ${url.protocol}; only https is downloaded`)
+  }
+  return url
+}
+
+export async function downloadResult(options: DownloadOptions): Promise<DownloadedFile> {
+  await mkdir(options.dir, { recursive: true })
+  await removeStalePartials(options.dir)
+  const staging = await stagingFor(options)
+  let url = checkDownloadUrl(options.url)
+  let refreshes = 0
+  return retry(
+    async () => {
+      try {
+        return await downloadOnce(url, options, staging)
+      } catch (err) {
+        if (!(err instanceof HttpError) || !EXPIRED.includes(err.status) || !options.refreshUrl) throw err
+        if (refreshes >= MAX_REFRESHES) throw err
+        refreshes++
+        const fresh = await options.refreshUrl()
+        if (!fresh) throw err
+        url = checkDownloadUrl(fresh)
+        throw new TransientError(`${err.message}; the signed URL has probably expired, asked for a fresh one`, 0)
+      }
+    },
+    { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry }
+  )
+}
+
+async function downloadOnce(url: URL, options: DownloadOptions, staging: string): Promise<DownloadedFile> {
+  const response = await send({
+    method: 'GET',
+    url: url.href,
+    signal: options.signal,
+    timeoutMs: options.requestTimeoutMs,
+    redirects: 'any',
+    stream: true
+  })
+  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
+  if (response.status < 200 || response.status >= 300) {
+    response.done()
+    response.message.resume()
+    if ([408, 429].includes(response.status) || response.status >= 500) {
+      const retryAfter = parseRetryAfter(String(response.headers['retry-after'] ?? ''), options.clock.now())
+      throw new TransientError(`download: ${where}`, retryAfter)
+    }
+    throw new HttpError(response.status, `download: ${where}`)
+  }
+  const name = resultFileName(response.headers['content-disposition'], response.url)
+  const temp = join(staging, `.${name}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`)
+  const hash = createHash('sha256')
+  let bytes = 0
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      response.touch()
+      bytes += chunk.length
+      hash.update(chunk)
+      callback(null, chunk)
+    }
+  })
+  try {
+    await pipeline(response.message, meter, createWriteStream(temp, { flags: 'wx' }), { signal: options.signal })
+    response.done()
+    const expected = Number(response.headers['content-length'])
+    if (response.headers['content-length'] !== undefined && bytes !== expected) {
+      throw new TransientError(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`)
+    }
+    const path = join(options.dir, name)
+    await rename(temp, path)
+    return { path, name, bytes, sha256: hash.digest('hex') }
+  } catch (err) {
+    response.done()
+    await unlink(temp).catch(() => undefined)
+    if (options.signal?.aborted) throw new CancelledError()
+    if (err instanceof TransientError) throw err
+    // An aborted or reset body: a message that names the host, never the signed URL.
+    throw response.explain(err)
+  }
+}
+
+/**
+ * A temporary file left by a killed run must not sit in download-dir: write it under the
+ * runner's temp folder when a rename from there works (same filesystem), else hidden in `dir`.
+ */
+async function stagingFor(options: DownloadOptions): Promise<string> {
+  const candidate = options.stagingDir ?? tmpdir()
+  try {
+    await mkdir(candidate, { recursive: true })
+    const [a, b] = await Promise.all([stat(candidate), stat(options.dir)])
+    if (a.dev === b.dev) return candidate
+  } catch {
+    // fall through
+  }
+  return options.dir
+}
+
+async function removeStalePartials(dir: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith('.') && entry.endsWith(PARTIAL_SUFFIX)) await unlink(join(dir, entry)).catch(() => undefined)
+  }
+}

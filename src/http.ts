@@ -1,0 +1,133 @@
+// The one HTTP layer: @actions/http-client (proxy support) with an abort signal, a time-out and
+// a redirect rule of our own. Errors never carry a URL's path or query: a signed URL is a credential.
+import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
+import type { Readable } from 'node:stream'
+import { HttpClient } from '@actions/http-client'
+import type { RequestHandler } from '@actions/http-client/lib/interfaces'
+import { USER_AGENT } from './constants.js'
+import { CancelledError, HttpError, TransientError } from './errors.js'
+import { isAllowedUrl } from './parse.js'
+
+export type RedirectRule = 'same-origin' | 'any' | 'none'
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT'
+  url: string
+  headers?: Record<string, string | number>
+  /** Sent as the body; a stream is read once, so a retry must pass a fresh one. */
+  body?: Readable
+  signal?: AbortSignal
+  /** Longest wait for the whole answer, or with `stream`, for the headers and then between chunks. */
+  timeoutMs: number
+  redirects: RedirectRule
+  stream?: boolean
+}
+
+export interface HttpResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  /** The URL that answered, after redirects. */
+  url: URL
+  /** Text of the body; absent with `stream`. */
+  text?: string
+  message: IncomingMessage
+  /** With `stream`: call on every chunk so that the idle time-out starts again. */
+  touch(): void
+  /** With `stream`: stop the idle timer once the body is read or abandoned. */
+  done(): void
+  /** With `stream`: the error to throw for a failure while reading the body. */
+  explain(err: unknown): Error
+}
+
+const MAX_REDIRECTS = 5
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+export function describeOrigin(url: URL | string): string {
+  try {
+    return new URL(String(url)).host
+  } catch {
+    return 'an invalid URL'
+  }
+}
+
+function clientFor(signal: AbortSignal): HttpClient {
+  const withSignal: RequestHandler = {
+    prepareRequest: (options: RequestOptions) => {
+      options.signal = signal
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('unused'))
+  }
+  return new HttpClient(USER_AGENT, [withSignal], { allowRedirects: false, allowRetries: false, keepAlive: false })
+}
+
+export async function send(request: HttpRequest): Promise<HttpResponse> {
+  let url = new URL(request.url)
+  for (let hop = 0; ; hop++) {
+    const response = await sendOnce(request, url)
+    const location = response.headers.location
+    if (!REDIRECT_STATUSES.includes(response.status) || !location) return response
+    response.done()
+    response.message.resume()
+    const next = new URL(location, url)
+    const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
+    if (request.redirects === 'none' || request.body) {
+      throw new HttpError(response.status, `${where}; this request is not sent on`)
+    }
+    if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+      throw new HttpError(
+        response.status,
+        `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`
+      )
+    }
+    if (!isAllowedUrl(next)) {
+      throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`)
+    }
+    if (hop + 1 >= MAX_REDIRECTS) throw new HttpError(response.status, `${where}: too many redirects`)
+    url = next
+  }
+}
+
+async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
+  const timeout = new AbortController()
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal
+  let timer: NodeJS.Timeout | undefined
+  const arm = (): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => timeout.abort(), request.timeoutMs)
+  }
+  const done = (): void => clearTimeout(timer)
+  const translate = (err: unknown): Error => {
+    done()
+    if (err instanceof CancelledError || err instanceof TransientError || err instanceof HttpError) return err
+    if (request.signal?.aborted) return new CancelledError()
+    if (timeout.signal.aborted) {
+      return new TransientError(`no answer from ${describeOrigin(url)} within ${request.timeoutMs} ms (request-timeout)`)
+    }
+    const code = (err as NodeJS.ErrnoException)?.code
+    return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`)
+  }
+  arm()
+  try {
+    const headers = { ...request.headers }
+    const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers)
+    const message = answer.message
+    message.once('error', () => undefined) // surfaced by whoever reads the body
+    const response: HttpResponse = {
+      status: message.statusCode ?? 0,
+      headers: message.headers,
+      url,
+      message,
+      touch: arm,
+      done,
+      explain: translate
+    }
+    if (request.stream) return response
+    response.text = await answer.readBody()
+    done()
+    return response
+  } catch (err) {
+    throw translate(err)
+  }
+}

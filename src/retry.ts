@@ -1,0 +1,61 @@
+import type { Clock } from './clock.js'
+import { CancelledError, DeadlineError, isRetryable, type TransientError } from './errors.js'
+import { errorMessage } from './parse.js'
+
+export interface RetryPolicy {
+  baseMs: number
+  capMs: number
+  /** Tries in all, the first one included. */
+  maxAttempts: number
+}
+
+export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAttempts: 8 }
+
+export interface RetryOptions {
+  clock: Clock
+  /** No sleep goes past it; when the next try cannot start before it, the last error is thrown. */
+  deadline: number
+  signal?: AbortSignal
+  policy?: RetryPolicy
+  random?: () => number
+  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+}
+
+/** Full jitter: a random delay up to the capped exponential step (AWS architecture blog). */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1))
+  return Math.floor(random() * ceiling)
+}
+
+/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const policy = options.policy ?? DEFAULT_POLICY
+  const random = options.random ?? Math.random
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw new CancelledError()
+    try {
+      return await fn(attempt)
+    } catch (err) {
+      if (options.signal?.aborted) throw new CancelledError()
+      if (!isRetryable(err) || attempt >= policy.maxAttempts) throw err
+      // Retry-After is the server's word: honoured as given, but never past the deadline.
+      const wanted = err.retryAfterMs ?? backoffDelay(attempt, policy, random)
+      const left = options.deadline - options.clock.now()
+      if (wanted > left) {
+        throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`)
+      }
+      options.onRetry?.(err, attempt, wanted)
+      await options.clock.sleep(wanted, options.signal)
+    }
+  }
+}
+
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}

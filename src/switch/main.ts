@@ -1,0 +1,30 @@
+import * as core from '@actions/core'
+import { ApiClient } from '../api.js'
+import { systemClock } from '../clock.js'
+import { Outputs } from '../constants.js'
+import { readSwitchInputs } from '../inputs.js'
+import { retryReporter, writeOutputs, writeSummary } from '../report.js'
+import { runAction } from '../runner.js'
+
+const ACTION = 'prediction-one switch'
+// One PUT, retried on transient faults for at most this long.
+const SWITCH_BUDGET_MS = 5 * 60_000
+
+export async function run(): Promise<void> {
+  await runAction(ACTION, async ({ signal, onFinish }) => {
+    const inputs = readSwitchInputs(core.getInput)
+    const clock = systemClock
+    onFinish(async (outcome, reason) => {
+      writeOutputs({ [Outputs.RetrainJobId]: inputs.jobId })
+      await writeSummary({
+        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
+        outcome,
+        reason,
+        rows: [['retrain job id', inputs.jobId]]
+      })
+    })
+    const client = new ApiClient({ ...inputs, clock, signal, onRetry: retryReporter() })
+    await client.updateModel(inputs.jobId, clock.now() + SWITCH_BUDGET_MS)
+    core.info(`The prediction API now serves the model of retrain job ${inputs.jobId}`)
+  })
+}

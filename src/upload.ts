@@ -1,0 +1,58 @@
+// The upload's second half: the file's bytes, streamed to the signed upload URL without the key.
+import { createReadStream } from 'node:fs'
+import type { Clock } from './clock.js'
+import { ActionError, HttpError, TransientError } from './errors.js'
+import { describeOrigin, send } from './http.js'
+import { isAllowedUrl } from './parse.js'
+import { parseRetryAfter, retry } from './retry.js'
+
+export interface PutFileOptions {
+  url: string
+  file: string
+  size: number
+  requestTimeoutMs: number
+  clock: Clock
+  deadline: number
+  signal?: AbortSignal
+  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+}
+
+export async function putFile(options: PutFileOptions): Promise<void> {
+  let url: URL
+  try {
+    url = new URL(options.url)
+  } catch {
+    throw new ActionError('the upload_url the API gave is not a URL')
+  }
+  if (!isAllowedUrl(url)) throw new ActionError(`the upload_url the API gave uses ${url.protocol}; only https is used`)
+  await retry(
+    async () => {
+      // Each try sends the file again from its first byte.
+      const body = createReadStream(options.file)
+      try {
+        // No Content-Type: a signed URL may have been signed without one (the manual sends none).
+        const response = await send({
+          method: 'PUT',
+          url: url.href,
+          headers: { 'content-length': options.size },
+          body,
+          signal: options.signal,
+          timeoutMs: options.requestTimeoutMs,
+          redirects: 'none'
+        })
+        const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}`
+        if (response.status >= 200 && response.status < 300) return
+        if ([408, 429].includes(response.status) || response.status >= 500) {
+          throw new TransientError(where, parseRetryAfter(String(response.headers['retry-after'] ?? ''), options.clock.now()))
+        }
+        throw new HttpError(
+          response.status,
+          response.status === 403 ? `${where}: the signed upload URL was refused (expired or altered)` : where
+        )
+      } finally {
+        body.destroy()
+      }
+    },
+    { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry }
+  )
+}

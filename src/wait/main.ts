@@ -1,0 +1,143 @@
+import * as core from '@actions/core'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { ApiClient } from '../api.js'
+import { systemClock } from '../clock.js'
+import { Outputs } from '../constants.js'
+import { downloadResult, type DownloadedFile } from '../download.js'
+import { extractBeside, isZip } from '../extract.js'
+import { describeOrigin } from '../http.js'
+import { readWaitInputs, type WaitInputs } from '../inputs.js'
+import { waitForJob, type PollState } from '../poll.js'
+import {
+  describeFile,
+  formatDuration,
+  maskUrl,
+  retryReporter,
+  statusLine,
+  writeOutputs,
+  writeSummary,
+  type Outcome
+} from '../report.js'
+import { runAction, type RunContext } from '../runner.js'
+
+const ACTION = 'prediction-one wait'
+
+interface Known {
+  state: PollState
+  file?: DownloadedFile
+  resultDir?: string
+}
+
+export async function run(): Promise<void> {
+  await runAction(ACTION, async (context) => {
+    const inputs = readWaitInputs(core.getInput)
+    const known: Known = { state: { startedAt: systemClock.now(), checks: 0 } }
+    context.onFinish(async (outcome, reason) => {
+      publish(inputs, known)
+      await summarize(inputs, known, outcome, reason)
+    })
+    await waitAndFetch(inputs, known, context)
+  })
+}
+
+async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunContext): Promise<void> {
+  const clock = systemClock
+  const onRetry = retryReporter()
+  const client = new ApiClient({
+    apiUrl: inputs.apiUrl,
+    apiKey: inputs.apiKey,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    clock,
+    signal,
+    onRetry
+  })
+  core.info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
+  const outcome = await waitForJob(
+    {
+      client,
+      jobId: inputs.jobId,
+      timeoutMs: inputs.timeoutMs,
+      intervalMs: inputs.pollIntervalMs,
+      wait: inputs.wait,
+      clock,
+      signal,
+      onCheck: (job, check, elapsed) => {
+        maskUrl(job.downloadUrl)
+        core.debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
+      },
+      onStatusChange: (job, elapsed) => core.info(statusLine(inputs.jobId, job, elapsed))
+    },
+    known.state
+  )
+  if (outcome === 'pending') {
+    core.info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
+    return
+  }
+  const job = known.state.last
+  if (!inputs.download) return
+  if (!job?.downloadUrl) {
+    core.warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
+    return
+  }
+  const deadline = clock.now() + inputs.timeoutMs
+  known.file = await downloadResult({
+    url: job.downloadUrl,
+    dir: inputs.downloadDir,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    clock,
+    deadline,
+    signal,
+    stagingDir: join(process.env.RUNNER_TEMP || tmpdir(), '.prediction-one-partial'),
+    refreshUrl: async () => {
+      const fresh = await client.getStatus(inputs.jobId, deadline)
+      maskUrl(fresh.downloadUrl)
+      known.state.last = fresh
+      return fresh.downloadUrl
+    },
+    onRetry
+  })
+  const { file } = known
+  core.info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(job.downloadUrl)}: ${file.path}`)
+  core.info(`sha256 ${file.sha256}`)
+  if (!inputs.extract) return
+  if (await isZip(file.path)) {
+    known.resultDir = await extractBeside(file.path)
+    core.info(`Extracted into ${known.resultDir}`)
+  } else {
+    core.warning(`extract: ${file.name} is not a zip file; it is left as it is`)
+  }
+}
+
+function publish(inputs: WaitInputs, known: Known): void {
+  const job = known.state.last
+  writeOutputs({
+    [Outputs.RetrainJobId]: inputs.jobId,
+    [Outputs.Status]: job?.status,
+    [Outputs.ModelId]: job?.modelId,
+    [Outputs.Message]: job?.message,
+    [Outputs.ResultFile]: known.file?.path,
+    [Outputs.ResultSha256]: known.file?.sha256,
+    [Outputs.ResultDir]: known.resultDir
+  })
+}
+
+async function summarize(inputs: WaitInputs, known: Known, outcome: Outcome, reason?: string): Promise<void> {
+  const { state, file } = known
+  await writeSummary({
+    title: `Prediction One retrain job ${inputs.jobId}`,
+    outcome,
+    reason,
+    rows: [
+      ['retrain job id', inputs.jobId],
+      ['status', state.last?.status],
+      ['model id', state.last?.modelId],
+      ['message', state.last?.message],
+      ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
+      ['status checks', String(state.checks)],
+      ['result file', file ? describeFile(file.name, file.bytes) : undefined],
+      ['result sha256', file?.sha256],
+      ['result folder', known.resultDir ? 'extracted' : undefined]
+    ]
+  })
+}
