@@ -313,8 +313,9 @@ export class Simulator {
     const body: Record<string, unknown> = { status, metadata: { retrain_job_id: job.id } }
     const script = job.script
     const finished = status === 'job_finished'
-    if (script.modelId !== undefined && (finished || /fail|error/i.test(status))) body.model_id = script.modelId
-    if (script.message !== undefined && status !== 'running') body.message = script.message
+    const ended = finished || /fail|error|cancel|abort/i.test(status)
+    if (script.modelId !== undefined && ended) body.model_id = script.modelId
+    if (script.message !== undefined && ended) body.message = script.message
     if (finished && script.result && !script.noDownloadUrl) {
       const token = randomBytes(16).toString('hex')
       this.tokens.set(`download:${token}`, job.id)

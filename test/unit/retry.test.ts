@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { CancelledError, DeadlineError, HttpError, TransientError } from '../../src/errors.js'
+import { backoffDelay, DEFAULT_POLICY, parseRetryAfter, retry } from '../../src/retry.js'
+import { FakeClock } from '../helpers/clock.js'
+
+test('full jitter under a capped exponential ceiling', () => {
+  const policy = { baseMs: 500, capMs: 30_000, maxAttempts: 10 }
+  const ceilings = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => backoffDelay(n, policy, () => 0.999999))
+  assert.deepEqual(ceilings, [499, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999])
+  assert.equal(backoffDelay(5, policy, () => 0), 0)
+})
+
+test('transient errors are retried; others are thrown at once', async () => {
+  const clock = new FakeClock()
+  let calls = 0
+  const value = await retry(
+    async () => {
+      if (++calls < 3) throw new TransientError('flaky')
+      return 'ok'
+    },
+    { clock, deadline: Infinity, random: () => 0.5 }
+  )
+  assert.equal(value, 'ok')
+  assert.deepEqual(clock.sleeps, [250, 500])
+
+  let permanent = 0
+  await assert.rejects(
+    retry(async () => {
+      permanent++
+      throw new HttpError(404, 'gone')
+    }, { clock, deadline: Infinity }),
+    HttpError
+  )
+  assert.equal(permanent, 1)
+})
+
+test('Retry-After wins over the backoff, but never past the deadline', async () => {
+  const clock = new FakeClock()
+  const retried: number[] = []
+  await assert.rejects(
+    retry(async () => {
+      throw new TransientError('429', 5000)
+    }, { clock, deadline: clock.time + 12_000, onRetry: (_e, _a, d) => retried.push(d) }),
+    DeadlineError
+  )
+  assert.deepEqual(clock.sleeps, [5000, 5000])
+  assert.deepEqual(retried, [5000, 5000])
+})
+
+test('the number of tries is bounded', async () => {
+  const clock = new FakeClock()
+  let calls = 0
+  await assert.rejects(
+    retry(async () => {
+      calls++
+      throw new TransientError('down')
+    }, { clock, deadline: Infinity }),
+    /down/
+  )
+  assert.equal(calls, DEFAULT_POLICY.maxAttempts)
+})
+
+test('an aborted signal stops retrying', async () => {
+  const controller = new AbortController()
+  let calls = 0
+  await assert.rejects(
+    retry(async () => {
+      calls++
+      controller.abort()
+      throw new TransientError('x')
+    }, { clock: new FakeClock(), deadline: Infinity, signal: controller.signal }),
+    CancelledError
+  )
+  assert.equal(calls, 1)
+})
+
+test('Retry-After as seconds or an HTTP date', () => {
+  const now = Date.parse('2026-11-27T10:00:00Z')
+  assert.equal(parseRetryAfter('120', now), 120_000)
+  assert.equal(parseRetryAfter('Fri, 27 Nov 2026 10:00:30 GMT', now), 30_000)
+  assert.equal(parseRetryAfter('Fri, 27 Nov 2026 09:00:00 GMT', now), 0)
+  assert.equal(parseRetryAfter('soon', now), undefined)
+  assert.equal(parseRetryAfter(undefined, now), undefined)
+})
