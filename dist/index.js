@@ -34625,6 +34625,40 @@ const ApiPaths = {
     updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
     uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
 };
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            constants_Inputs.ApiKey,
+            constants_Inputs.RetrainJobId,
+            constants_Inputs.ApiUrl,
+            constants_Inputs.Timeout,
+            constants_Inputs.PollInterval,
+            constants_Inputs.RequestTimeout,
+            constants_Inputs.Wait,
+            constants_Inputs.Download,
+            constants_Inputs.DownloadDir,
+            constants_Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [constants_Inputs.ApiKey, constants_Inputs.File, constants_Inputs.Filename, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout, constants_Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [constants_Inputs.ApiKey, constants_Inputs.RetrainJobId, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 // Error types, and the table of the API's documented errors with a plain cause for each.

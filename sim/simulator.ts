@@ -142,6 +142,12 @@ export class Simulator {
     return this.requests.filter((r) => r.server === server && r.path.startsWith(pathPrefix))
   }
 
+  /** The status checks made for one job. */
+  statusChecks(jobId: string): SeenRequest[] {
+    const path = `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`
+    return this.requests.filter((r) => r.server === 'api' && r.method === 'GET' && r.path === path)
+  }
+
   private async listen(
     host: string,
     handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void

@@ -48,3 +48,38 @@ export const ApiPaths = {
   uploadUrl: (filename: string) =>
     `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
 }
+
+/** What each action.yml declares; a test holds the files to these lists. */
+export const ActionInterface = {
+  wait: {
+    inputs: [
+      Inputs.ApiKey,
+      Inputs.RetrainJobId,
+      Inputs.ApiUrl,
+      Inputs.Timeout,
+      Inputs.PollInterval,
+      Inputs.RequestTimeout,
+      Inputs.Wait,
+      Inputs.Download,
+      Inputs.DownloadDir,
+      Inputs.Extract
+    ],
+    outputs: [
+      Outputs.Status,
+      Outputs.ModelId,
+      Outputs.Message,
+      Outputs.RetrainJobId,
+      Outputs.ResultFile,
+      Outputs.ResultSha256,
+      Outputs.ResultDir
+    ]
+  },
+  upload: {
+    inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+    outputs: [Outputs.RetrainJobId]
+  },
+  switch: {
+    inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+    outputs: [Outputs.RetrainJobId]
+  }
+} as const

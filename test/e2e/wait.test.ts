@@ -1,11 +1,12 @@
 // The wait action's bundle, run as the runner runs it, against the simulator.
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { startSimulator, type Simulator } from '../../sim/simulator.js'
-import { runAction } from '../helpers/action.js'
+import { startSimulator, type ErrorShape, type Simulator } from '../../sim/simulator.js'
+import { makeZip } from '../../sim/zip.js'
+import { failure, runAction } from '../helpers/action.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
 
 const KEY = 'p1-test-key-3f9c2a7b'
@@ -37,7 +38,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
     assert.equal(run.outputs.result_sha256, createHash('sha256').update(result).digest('hex'))
     assert.deepEqual(readdirSync(join(run.runnerTemp, 'prediction-one', 'job-ok')), ['result.zip'])
     // 4 checks at a 1 s interval: about 3 s.
-    const checks = sim.seen('api', '/v1/external/retrain_jobs/job-ok')
+    const checks = sim.statusChecks('job-ok')
     assert.equal(checks.length, 4)
     for (let i = 1; i < checks.length; i++) {
       const gap = checks[i].atMs - checks[i - 1].atMs
@@ -59,5 +60,147 @@ describe('wait action, end to end', { concurrency: true }, () => {
     assert.match(run.summary, new RegExp(run.outputs.result_sha256))
     assert.match(run.summary, /status checks<\/td><td>4</)
     assertNoSecrets(run, KEY, sim)
+  })
+
+  const documented: [string, (sim: Simulator) => string, RegExp][] = [
+    ['invalid_api_key.', () => 'no-such-key', /does not exist; check the secret/],
+    ['Inactive_credential.', (s) => (s.addKey('inactive-key', 'inactive'), 'inactive-key'), /inactive; issue a new/],
+    ['Not_found_credential.', (s) => (s.addKey('revoked-key', 'not_found'), 'revoked-key'), /not found; check the secret/],
+    ['Not found retrain job.', () => KEY, /retrain job id is wrong/],
+    ['This job may be deleted.', (s) => (s.addJob('job-deleted', { deleted: true }, KEY), KEY), /upload the data again/]
+  ]
+  for (const [message, setup, cause] of documented) {
+    test(`documented error "${message}": fails at once, with the API's text and what to do`, async () => {
+      const key = setup(sim)
+      const jobId = message === 'This job may be deleted.' ? 'job-deleted' : message === 'Not found retrain job.' ? 'no-such-job' : `job-keyerr-${message.slice(0, 5)}`
+      const run = await runAction('wait', { ...inputs(jobId), 'api-key': key })
+      assert.equal(run.code, 1)
+      const error = failure(run)
+      assert.ok(error.includes(message), error)
+      assert.match(error, cause)
+      assert.match(error, /^::error::prediction-one wait failed: /)
+      assert.equal(sim.statusChecks(jobId).filter((r) => r.headers['x-api-key'] === key).length, 1, 'no retry')
+      assert.equal(run.outputs.retrain_job_id, jobId, 'known outputs are written on failure')
+      assert.equal(run.outputs.status, undefined)
+      assert.match(run.summary, /failed/)
+      assertNoSecrets(run, key, sim)
+    })
+  }
+
+  const shapes: [string, ErrorShape][] = [
+    ['code as a string, nested in an array, on HTTP 200', { httpStatus: 200, codeAsString: true, nesting: 'array' }],
+    ['a top-level array on HTTP 403', { httpStatus: 403, codeAsString: false, nesting: 'top-array' }],
+    ['nested in an object on HTTP 500 (not retried)', { httpStatus: 500, codeAsString: true, nesting: 'object' }]
+  ]
+  for (const [name, shape] of shapes) {
+    test(`a documented error in another wire shape is still recognised: ${name}`, async () => {
+      const other = (await startSimulator()).addKey(KEY)
+      other.errorShape = shape
+      try {
+        const run = await runAction('wait', { ...inputs('missing'), 'api-url': other.apiUrl })
+        assert.equal(run.code, 1)
+        assert.match(failure(run), /Not found retrain job\..*retrain job id is wrong/)
+        assert.equal(other.seen('api').length, 1, 'one request: a documented error is never retried')
+      } finally {
+        await other.close()
+      }
+    })
+  }
+
+  test('a failure status fails the step, naming the status and the API message; outputs still set', async () => {
+    sim.addJob('job-fail', { statuses: ['running', 'job_failed'], modelId: 77, message: 'training data has no target column' })
+    const run = await runAction('wait', inputs('job-fail'))
+    assert.equal(run.code, 1)
+    assert.match(failure(run), /ended with status "job_failed": training data has no target column/)
+    assert.equal(run.outputs.status, 'job_failed')
+    assert.equal(run.outputs.message, 'training data has no target column')
+    assert.equal(run.outputs.model_id, '77')
+    assert.equal(run.outputs.result_file, undefined)
+    assert.match(run.summary, /failed/)
+    assert.match(run.summary, /job_failed/)
+  })
+
+  test('timeout: fails naming the timeout and the last status; the last check is at the deadline', async () => {
+    sim.addJob('job-slow', { statuses: ['running'] })
+    const run = await runAction('wait', inputs('job-slow', { timeout: '2500ms' }))
+    assert.equal(run.code, 1)
+    assert.match(failure(run), /timed out after 3s \(timeout\).*last status seen was "running" after 4 checks/)
+    assert.equal(run.outputs.status, 'running')
+    const checks = sim.statusChecks('job-slow')
+    assert.equal(checks.length, 4, 'checks at 0, 1, 2 and 2.5 s')
+    const last = checks[3].atMs - checks[0].atMs
+    assert.ok(last >= 2200 && last < 3200, `the last check at the deadline, saw ${last} ms`)
+    assert.ok(run.durationMs < 6000)
+  })
+
+  test('a job that finishes just before the deadline is not lost', async () => {
+    sim.addJob('job-just', { timeline: [{ atMs: 0, status: 'running' }, { atMs: 2200, status: 'job_finished' }], result: Buffer.from('x') })
+    // Checks at 0 and 2 s (running), then the cut sleep: a last check at 2.5 s finds it finished.
+    const run = await runAction('wait', inputs('job-just', { timeout: '2500ms', 'poll-interval': '2s' }))
+    assert.equal(run.code, 0, failure(run))
+    assert.equal(run.outputs.status, 'job_finished')
+    assert.equal(sim.statusChecks('job-just').length, 3)
+  })
+
+  test('wait: false checks once, reports the status and succeeds', async () => {
+    sim.addJob('job-nowait', { statuses: ['running', 'job_finished'] })
+    const run = await runAction('wait', inputs('job-nowait', { wait: 'false' }))
+    assert.equal(run.code, 0, failure(run))
+    assert.equal(run.outputs.status, 'running')
+    assert.equal(run.outputs.result_file, undefined)
+    assert.equal(sim.statusChecks('job-nowait').length, 1)
+    assert.ok(run.durationMs < 3000)
+  })
+
+  test('wait: false still fails on a failure status', async () => {
+    sim.addJob('job-nowait-failed', { statuses: ['job_failed'], message: 'bad data' })
+    const run = await runAction('wait', inputs('job-nowait-failed', { wait: 'false' }))
+    assert.equal(run.code, 1)
+    assert.match(failure(run), /job_failed.*bad data/)
+  })
+
+  test('a finished job without download_url succeeds with a warning and no result file', async () => {
+    sim.addJob('job-nourl', { statuses: ['job_finished'], modelId: 5, noDownloadUrl: true, result: Buffer.from('x') })
+    const run = await runAction('wait', inputs('job-nourl'))
+    assert.equal(run.code, 0, failure(run))
+    assert.equal(run.outputs.status, 'job_finished')
+    assert.equal(run.outputs.model_id, '5')
+    assert.equal(run.outputs.result_file, undefined)
+    assert.match(run.stdout, /::warning::.*gave no download_url/)
+    assert.equal(sim.seen('storage', '/results/job-nourl/').length, 0)
+  })
+
+  test('download: false skips the download', async () => {
+    sim.addJob('job-nodl', { statuses: ['job_finished'], result: Buffer.from('x') })
+    const run = await runAction('wait', inputs('job-nodl', { download: 'false' }))
+    assert.equal(run.code, 0, failure(run))
+    assert.equal(run.outputs.result_file, undefined)
+    assert.equal(sim.seen('storage', '/results/job-nodl/').length, 0)
+  })
+
+  test('extract: a zip result is unpacked beside the file and result_dir is set', async () => {
+    const zip = makeZip({ 'metrics.json': '{"auc":0.91}', 'eval/predictions.csv': 'id,p\n1,0.4\n' })
+    sim.addJob('job-zip', { statuses: ['job_finished'], result: zip })
+    const run = await runAction('wait', inputs('job-zip', { extract: 'true', 'download-dir': 'results' }))
+    assert.equal(run.code, 0, failure(run))
+    assert.equal(run.outputs.result_file, join(run.workspace, 'results', 'result.zip'))
+    assert.equal(run.outputs.result_dir, join(run.workspace, 'results', 'result'))
+    assert.equal(readFileSync(join(run.outputs.result_dir, 'metrics.json'), 'utf8'), '{"auc":0.91}')
+    assert.ok(existsSync(join(run.outputs.result_dir, 'eval', 'predictions.csv')))
+  })
+
+  test('extract: a result that is not a zip gives a warning, not a failure', async () => {
+    sim.addJob('job-csv', { statuses: ['job_finished'], result: Buffer.from('a,b\n1,2\n'), resultName: 'result.csv' })
+    const run = await runAction('wait', inputs('job-csv', { extract: 'true' }))
+    assert.equal(run.code, 0, failure(run))
+    assert.match(run.stdout, /::warning::extract: result\.csv is not a zip/)
+    assert.equal(run.outputs.result_dir, undefined)
+  })
+
+  test('an input error fails before any request, naming the input', async () => {
+    const run = await runAction('wait', inputs('job-input', { 'poll-interval': '10 seconds' }))
+    assert.equal(run.code, 1)
+    assert.match(failure(run), /input "poll-interval": "10 seconds" is not a duration/)
+    assert.equal(sim.statusChecks('job-input').length, 0)
   })
 })
