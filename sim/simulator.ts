@@ -39,6 +39,8 @@ export interface JobScript {
   resultName?: string
   contentDisposition?: string
   noDownloadUrl?: boolean
+  /** A download_url of the test's choosing, instead of a signed one on the storage host. */
+  downloadUrl?: string
   /** The job answers `This job may be deleted.` */
   deleted?: boolean
 }
@@ -322,7 +324,9 @@ export class Simulator {
     const ended = finished || /fail|error|cancel|abort/i.test(status)
     if (script.modelId !== undefined && ended) body.model_id = script.modelId
     if (script.message !== undefined && ended) body.message = script.message
-    if (finished && script.result && !script.noDownloadUrl) {
+    if (finished && script.downloadUrl) {
+      body.download_url = script.downloadUrl
+    } else if (finished && script.result && !script.noDownloadUrl) {
       const token = randomBytes(16).toString('hex')
       this.tokens.set(`download:${token}`, job.id)
       const name = encodeURIComponent(script.resultName ?? 'result.zip')
