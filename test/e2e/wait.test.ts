@@ -59,7 +59,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
     assert.match(run.summary, /result\.zip/)
     assert.match(run.summary, new RegExp(run.outputs.result_sha256))
     assert.match(run.summary, /status checks<\/td><td>4</)
-    assertNoSecrets(run, KEY, sim, 'job-ok')
+    assertNoSecrets(run, KEY, sim, '/results/job-ok/')
   })
 
   const documented: [string, (sim: Simulator) => string, RegExp][] = [
@@ -83,7 +83,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
       assert.equal(run.outputs.retrain_job_id, jobId, 'known outputs are written on failure')
       assert.equal(run.outputs.status, undefined)
       assert.match(run.summary, /failed/)
-      assertNoSecrets(run, key, sim, jobId)
+      assertNoSecrets(run, key, sim, `/results/${jobId}/`)
     })
   }
 

@@ -2,24 +2,21 @@ import assert from 'node:assert/strict'
 import type { Simulator } from '../../sim/simulator.js'
 import { visibleText, type ActionRun } from './action.js'
 
-/** The signed URLs the simulator's storage host was called with (for one job, when named). */
-export function signedUrls(sim: Simulator, jobId?: string): string[] {
-  return sim
-    .seen('storage')
-    .filter((request) => jobId === undefined || request.path.includes(`/${jobId}/`))
-    .map((request) => `${sim.storageUrl}${request.path}`)
+/** The signed URLs the simulator's storage host was called with, under a path prefix. */
+export function signedUrls(sim: Simulator, pathPrefix = '/'): string[] {
+  return sim.seen('storage', pathPrefix).map((request) => `${sim.storageUrl}${request.path}`)
 }
 
 /**
  * The key is masked before anything else is printed; every signed URL used was registered as a
  * secret; and neither the key nor any part of a signed URL shows unmasked anywhere.
  */
-export function assertNoSecrets(run: ActionRun, key: string, sim?: Simulator, jobId?: string): void {
+export function assertNoSecrets(run: ActionRun, key: string, sim?: Simulator, pathPrefix?: string): void {
   const first = run.stdout.split('\n')[0]
   assert.equal(first, `::add-mask::${key}`, 'the API key is masked before anything else is printed')
   const text = visibleText(run)
   assert.ok(!text.includes(key), 'the API key appears in a log line, output or summary')
-  for (const url of sim ? signedUrls(sim, jobId) : []) {
+  for (const url of sim ? signedUrls(sim, pathPrefix) : []) {
     assert.ok(run.stdout.includes(`::add-mask::${url}\n`), 'a signed URL is registered as a secret')
     const signature = new URL(url).searchParams.get('X-Signature') ?? url
     assert.ok(!text.includes(signature), `a signed URL's signature appears in a log line, output or summary`)
