@@ -34829,7 +34829,56 @@ function isAllowedUrl(url) {
     return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+
+
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: 8 };
+/** Full jitter: a random delay up to the capped exponential step (AWS architecture blog). */
+function backoffDelay(attempt, policy, random) {
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(random() * ceiling);
+}
+/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new CancelledError();
+            if (!isRetryable(err) || attempt >= policy.maxAttempts)
+                throw err;
+            // Retry-After is the server's word: honoured as given, but never past the deadline.
+            const wanted = err.retryAfterMs ?? backoffDelay(attempt, policy, random);
+            const left = options.deadline - options.clock.now();
+            if (wanted > left) {
+                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
+            }
+            options.onRetry?.(err, attempt, wanted);
+            await options.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
 ;// CONCATENATED MODULE: ./src/http.ts
+
 
 
 
@@ -34926,53 +34975,13 @@ async function sendOnce(request, url) {
         throw translate(err);
     }
 }
-
-;// CONCATENATED MODULE: ./src/retry.ts
-
-
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: 8 };
-/** Full jitter: a random delay up to the capped exponential step (AWS architecture blog). */
-function backoffDelay(attempt, policy, random) {
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(random() * ceiling);
-}
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
-async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError();
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (options.signal?.aborted)
-                throw new CancelledError();
-            if (!isRetryable(err) || attempt >= policy.maxAttempts)
-                throw err;
-            // Retry-After is the server's word: honoured as given, but never past the deadline.
-            const wanted = err.retryAfterMs ?? backoffDelay(attempt, policy, random);
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
-            }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
-        }
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
     }
-}
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
+    return new HttpError(status, message);
 }
 
 ;// CONCATENATED MODULE: ./src/api.ts
@@ -35060,12 +35069,7 @@ function interpret(response, isAnswer, now) {
     const said = describeBody(response, json);
     if (ok)
         throw new TransientError(`${where} with ${said}`);
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-        const retryAfter = parseRetryAfter(String(response.headers['retry-after'] ?? ''), now);
-        throw new TransientError(`${where}: ${said}`, retryAfter);
-    }
-    throw new HttpError(status, `${where}: ${said}`);
+    throw statusError(response, `${where}: ${said}`, now);
 }
 
 ;// CONCATENATED MODULE: ./src/clock.ts
@@ -35210,11 +35214,7 @@ async function downloadOnce(url, options, staging) {
     if (response.status < 200 || response.status >= 300) {
         response.done();
         response.message.resume();
-        if ([408, 429].includes(response.status) || response.status >= 500) {
-            const retryAfter = parseRetryAfter(String(response.headers['retry-after'] ?? ''), options.clock.now());
-            throw new TransientError(`download: ${where}`, retryAfter);
-        }
-        throw new HttpError(response.status, `download: ${where}`);
+        throw statusError(response, `download: ${where}`, options.clock.now());
     }
     const name = resultFileName(response.headers['content-disposition'], response.url);
     const temp = (0,external_node_path_namespaceObject.join)(staging, `.${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}${PARTIAL_SUFFIX}`);

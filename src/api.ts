@@ -1,9 +1,9 @@
 // The Prediction One retrain API: three calls, each under the one retry policy.
 import type { Clock } from './clock.js'
 import { API_KEY_HEADER, ApiPaths } from './constants.js'
-import { documentedError, decodeErrorFields, HttpError, TransientError } from './errors.js'
-import { describeOrigin, send, type HttpResponse } from './http.js'
-import { retry, parseRetryAfter } from './retry.js'
+import { documentedError, decodeErrorFields, TransientError } from './errors.js'
+import { describeOrigin, send, statusError, type HttpResponse } from './http.js'
+import { retry } from './retry.js'
 
 export interface JobStatus {
   status: string
@@ -119,10 +119,5 @@ function interpret(response: HttpResponse, isAnswer: (json: Record_) => boolean,
   const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
   const said = describeBody(response, json)
   if (ok) throw new TransientError(`${where} with ${said}`)
-  const status = response.status
-  if (status === 408 || status === 429 || status >= 500) {
-    const retryAfter = parseRetryAfter(String(response.headers['retry-after'] ?? ''), now)
-    throw new TransientError(`${where}: ${said}`, retryAfter)
-  }
-  throw new HttpError(status, `${where}: ${said}`)
+  throw statusError(response, `${where}: ${said}`, now)
 }

@@ -9,9 +9,9 @@ import { pipeline } from 'node:stream/promises'
 import type { Clock } from './clock.js'
 import { ActionError, CancelledError, HttpError, TransientError } from './errors.js'
 import { resultFileName } from './filename.js'
-import { describeOrigin, send } from './http.js'
+import { describeOrigin, send, statusError } from './http.js'
 import { isAllowedUrl } from './parse.js'
-import { parseRetryAfter, retry } from './retry.js'
+import { retry } from './retry.js'
 
 export interface DownloadOptions {
   url: string
@@ -88,11 +88,7 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
   if (response.status < 200 || response.status >= 300) {
     response.done()
     response.message.resume()
-    if ([408, 429].includes(response.status) || response.status >= 500) {
-      const retryAfter = parseRetryAfter(String(response.headers['retry-after'] ?? ''), options.clock.now())
-      throw new TransientError(`download: ${where}`, retryAfter)
-    }
-    throw new HttpError(response.status, `download: ${where}`)
+    throw statusError(response, `download: ${where}`, options.clock.now())
   }
   const name = resultFileName(response.headers['content-disposition'], response.url)
   const temp = join(staging, `.${name}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`)

@@ -7,6 +7,7 @@ import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { USER_AGENT } from './constants.js'
 import { CancelledError, HttpError, TransientError } from './errors.js'
 import { isAllowedUrl } from './parse.js'
+import { parseRetryAfter } from './retry.js'
 
 export type RedirectRule = 'same-origin' | 'any' | 'none'
 
@@ -130,4 +131,13 @@ async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
   } catch (err) {
     throw translate(err)
   }
+}
+
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+export function statusError(response: HttpResponse, message: string, now: number): TransientError | HttpError {
+  const status = response.status
+  if (status === 408 || status === 429 || status >= 500) {
+    return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now))
+  }
+  return new HttpError(status, message)
 }

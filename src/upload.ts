@@ -1,10 +1,10 @@
 // The upload's second half: the file's bytes, streamed to the signed upload URL without the key.
 import { createReadStream } from 'node:fs'
 import type { Clock } from './clock.js'
-import { ActionError, HttpError, TransientError } from './errors.js'
-import { describeOrigin, send } from './http.js'
+import { ActionError, type TransientError } from './errors.js'
+import { describeOrigin, send, statusError } from './http.js'
 import { isAllowedUrl } from './parse.js'
-import { parseRetryAfter, retry } from './retry.js'
+import { retry } from './retry.js'
 
 export interface PutFileOptions {
   url: string
@@ -42,13 +42,8 @@ export async function putFile(options: PutFileOptions): Promise<void> {
         })
         const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}`
         if (response.status >= 200 && response.status < 300) return
-        if ([408, 429].includes(response.status) || response.status >= 500) {
-          throw new TransientError(where, parseRetryAfter(String(response.headers['retry-after'] ?? ''), options.clock.now()))
-        }
-        throw new HttpError(
-          response.status,
-          response.status === 403 ? `${where}: the signed upload URL was refused (expired or altered)` : where
-        )
+        const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : ''
+        throw statusError(response, where + refused, options.clock.now())
       } finally {
         body.destroy()
       }

@@ -4,23 +4,16 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
-import { startSimulator, type Simulator } from '../../sim/simulator.js'
+import { describe, test } from 'node:test'
+import { startSimulator } from '../../sim/simulator.js'
 import { failure, runAction, type ActionRun } from '../helpers/action.js'
 import { startRecorder } from '../helpers/recorder.js'
+import { simulatorFixture } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
 
 const KEY = 'p1-fault-key-81d0c5e2'
-let sim: Simulator
-
-before(async () => {
-  sim = (await startSimulator()).addKey(KEY)
-})
-after(() => sim.close())
-
-function inputs(jobId: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-key': KEY, 'retrain-job-id': jobId, 'api-url': sim.apiUrl, 'poll-interval': '1s', ...extra }
-}
+const fixture = simulatorFixture(KEY)
+const inputs = fixture.waitInputs
 
 function allFiles(dir: string): string[] {
   if (!existsSync(dir)) return []
@@ -136,10 +129,10 @@ describe('transient faults are retried within the timeout', { concurrency: true 
   })
 
   test('unknown statuses before job_finished keep the wait going', async () => {
-    sim.addJob('j-unknown', { statuses: ['queued', 'validating', 'some_new_state', 'job_finished'], result: Buffer.from('ok') })
+    fixture.sim.addJob('j-unknown', { statuses: ['queued', 'validating', 'some_new_state', 'job_finished'], result: Buffer.from('ok') })
     const run = await runAction('wait', inputs('j-unknown'))
     assert.equal(run.code, 0, failure(run))
-    assert.equal(sim.statusChecks('j-unknown').length, 4)
+    assert.equal(fixture.sim.statusChecks('j-unknown').length, 4)
     assert.match(run.stdout, /is "some_new_state"/)
   })
 
@@ -165,7 +158,7 @@ describe('the download', { concurrency: true }, () => {
   const result = randomBytes(256 * 1024)
 
   test('truncated once, then whole: retried, bytes intact, no partial file', async () => {
-    sim.addJob('j-trunc1', { statuses: ['job_finished'], result })
+    fixture.sim.addJob('j-trunc1', { statuses: ['job_finished'], result })
     const other = (await startSimulator()).addKey(KEY)
     other.addJob('j-trunc1', { statuses: ['job_finished'], result })
     other.fault('download', { kind: 'truncate' })
@@ -220,7 +213,7 @@ describe('the download', { concurrency: true }, () => {
   })
 
   test('a hostile Content-Disposition name is written inside download-dir only', async () => {
-    sim.addJob('j-hostile', {
+    fixture.sim.addJob('j-hostile', {
       statuses: ['job_finished'],
       result,
       contentDisposition: `attachment; filename="../../x.sh"; filename*=UTF-8''..%2F..%2F..%2Ftmp%2Fevil%00.sh`
@@ -234,7 +227,7 @@ describe('the download', { concurrency: true }, () => {
   })
 
   test('a download_url that is not https (file:) is refused', async () => {
-    sim.addJob('j-file', { statuses: ['job_finished'], downloadUrl: 'file:///etc/passwd' })
+    fixture.sim.addJob('j-file', { statuses: ['job_finished'], downloadUrl: 'file:///etc/passwd' })
     const run = await runAction('wait', inputs('j-file'))
     assert.equal(run.code, 1)
     assert.match(failure(run), /download_url .* uses file:; only https is downloaded/)
@@ -297,7 +290,7 @@ describe('secrets and origins', { concurrency: true }, () => {
       const run = await runAction('wait', { ...inputs(jobId), ...change })
       assert.equal(run.code, 1)
       assert.match(failure(run), expected)
-      assert.equal(sim.statusChecks(change['retrain-job-id'] ?? jobId).length, 0)
+      assert.equal(fixture.sim.statusChecks(change['retrain-job-id'] ?? jobId).length, 0)
       assert.ok(!visibleLines(run).some((l) => l.includes(KEY)), 'the key is not shown, even in an input error')
     })
   }
@@ -347,7 +340,7 @@ describe('cancellation', { concurrency: true }, () => {
   })
 
   test('SIGTERM during polling: prompt exit with the last status', async () => {
-    sim.addJob('j-term', { statuses: ['running'] })
+    fixture.sim.addJob('j-term', { statuses: ['running'] })
     let signalledAt = 0
     const run = await runAction('wait', inputs('j-term', { 'poll-interval': '30s' }), {
       onStdout: (text, child) => {
@@ -363,6 +356,6 @@ describe('cancellation', { concurrency: true }, () => {
     assert.match(failure(run), /cancelled by SIGTERM/)
     assert.equal(run.outputs.status, 'running')
     assert.match(run.summary, /cancelled/)
-    assert.equal(sim.statusChecks('j-term').length, 1)
+    assert.equal(fixture.sim.statusChecks('j-term').length, 1)
   })
 })

@@ -3,29 +3,22 @@ import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { startSimulator, type ErrorShape, type Simulator } from '../../sim/simulator.js'
 import { makeZip } from '../../sim/zip.js'
 import { failure, runAction } from '../helpers/action.js'
+import { simulatorFixture } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
 
 const KEY = 'p1-test-key-3f9c2a7b'
-let sim: Simulator
-
-before(async () => {
-  sim = (await startSimulator()).addKey(KEY)
-})
-after(() => sim.close())
-
-function inputs(jobId: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-key': KEY, 'retrain-job-id': jobId, 'api-url': sim.apiUrl, 'poll-interval': '1s', ...extra }
-}
+const fixture = simulatorFixture(KEY)
+const inputs = fixture.waitInputs
 
 describe('wait action, end to end', { concurrency: true }, () => {
   test('happy path: polls to job_finished, downloads the binary result intact, sets every output', async () => {
     // Every byte value, and a CR LF pair: a text-mode write (the manual's example) would corrupt it.
     const result = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from([...Array(256).keys()]), Buffer.from('\r\n\x00\xff'), randomBytes(300_000)])
-    sim.addJob('job-ok', { statuses: ['queued', 'running', 'running', 'job_finished'], modelId: 4242, message: 'done', result })
+    fixture.sim.addJob('job-ok', { statuses: ['queued', 'running', 'running', 'job_finished'], modelId: 4242, message: 'done', result })
     const run = await runAction('wait', inputs('job-ok'))
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.equal(run.outputs.status, 'job_finished')
@@ -38,14 +31,14 @@ describe('wait action, end to end', { concurrency: true }, () => {
     assert.equal(run.outputs.result_sha256, createHash('sha256').update(result).digest('hex'))
     assert.deepEqual(readdirSync(join(run.runnerTemp, 'prediction-one', 'job-ok')), ['result.zip'])
     // 4 checks at a 1 s interval: about 3 s.
-    const checks = sim.statusChecks('job-ok')
+    const checks = fixture.sim.statusChecks('job-ok')
     assert.equal(checks.length, 4)
     for (let i = 1; i < checks.length; i++) {
       const gap = checks[i].atMs - checks[i - 1].atMs
       assert.ok(gap >= 950 && gap < 2000, `checks about 1 s apart, saw ${gap} ms`)
     }
     assert.ok(checks.every((r) => r.headers['x-api-key'] === KEY))
-    const downloads = sim.seen('storage', '/results/job-ok/')
+    const downloads = fixture.sim.seen('storage', '/results/job-ok/')
     assert.equal(downloads.length, 1)
     assert.equal(downloads[0].headers['x-api-key'], undefined, 'the key never goes to the storage host')
     // One log line per status change, not per poll.
@@ -59,7 +52,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
     assert.match(run.summary, /result\.zip/)
     assert.match(run.summary, new RegExp(run.outputs.result_sha256))
     assert.match(run.summary, /status checks<\/td><td>4</)
-    assertNoSecrets(run, KEY, sim, '/results/job-ok/')
+    assertNoSecrets(run, KEY, fixture.sim, '/results/job-ok/')
   })
 
   const documented: [string, (sim: Simulator) => string, RegExp][] = [
@@ -71,7 +64,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
   ]
   for (const [message, setup, cause] of documented) {
     test(`documented error "${message}": fails at once, with the API's text and what to do`, async () => {
-      const key = setup(sim)
+      const key = setup(fixture.sim)
       const jobId = message === 'This job may be deleted.' ? 'job-deleted' : message === 'Not found retrain job.' ? 'no-such-job' : `job-keyerr-${message.slice(0, 5)}`
       const run = await runAction('wait', { ...inputs(jobId), 'api-key': key })
       assert.equal(run.code, 1)
@@ -79,11 +72,11 @@ describe('wait action, end to end', { concurrency: true }, () => {
       assert.ok(error.includes(message), error)
       assert.match(error, cause)
       assert.match(error, /^::error::prediction-one wait failed: /)
-      assert.equal(sim.statusChecks(jobId).filter((r) => r.headers['x-api-key'] === key).length, 1, 'no retry')
+      assert.equal(fixture.sim.statusChecks(jobId).filter((r) => r.headers['x-api-key'] === key).length, 1, 'no retry')
       assert.equal(run.outputs.retrain_job_id, jobId, 'known outputs are written on failure')
       assert.equal(run.outputs.status, undefined)
       assert.match(run.summary, /failed/)
-      assertNoSecrets(run, key, sim, `/results/${jobId}/`)
+      assertNoSecrets(run, key, fixture.sim, `/results/${jobId}/`)
     })
   }
 
@@ -108,7 +101,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
   }
 
   test('a failure status fails the step, naming the status and the API message; outputs still set', async () => {
-    sim.addJob('job-fail', { statuses: ['running', 'job_failed'], modelId: 77, message: 'training data has no target column' })
+    fixture.sim.addJob('job-fail', { statuses: ['running', 'job_failed'], modelId: 77, message: 'training data has no target column' })
     const run = await runAction('wait', inputs('job-fail'))
     assert.equal(run.code, 1)
     assert.match(failure(run), /ended with status "job_failed": training data has no target column/)
@@ -121,12 +114,12 @@ describe('wait action, end to end', { concurrency: true }, () => {
   })
 
   test('timeout: fails naming the timeout and the last status; the last check is at the deadline', async () => {
-    sim.addJob('job-slow', { statuses: ['running'] })
+    fixture.sim.addJob('job-slow', { statuses: ['running'] })
     const run = await runAction('wait', inputs('job-slow', { timeout: '2500ms' }))
     assert.equal(run.code, 1)
     assert.match(failure(run), /timed out after 3s \(timeout\).*last status seen was "running" after 4 checks/)
     assert.equal(run.outputs.status, 'running')
-    const checks = sim.statusChecks('job-slow')
+    const checks = fixture.sim.statusChecks('job-slow')
     assert.equal(checks.length, 4, 'checks at 0, 1, 2 and 2.5 s')
     const last = checks[3].atMs - checks[0].atMs
     assert.ok(last >= 2200 && last < 3200, `the last check at the deadline, saw ${last} ms`)
@@ -134,53 +127,53 @@ describe('wait action, end to end', { concurrency: true }, () => {
   })
 
   test('a job that finishes just before the deadline is not lost', async () => {
-    sim.addJob('job-just', { timeline: [{ atMs: 0, status: 'running' }, { atMs: 2200, status: 'job_finished' }], result: Buffer.from('x') })
+    fixture.sim.addJob('job-just', { timeline: [{ atMs: 0, status: 'running' }, { atMs: 2200, status: 'job_finished' }], result: Buffer.from('x') })
     // Checks at 0 and 2 s (running), then the cut sleep: a last check at 2.5 s finds it finished.
     const run = await runAction('wait', inputs('job-just', { timeout: '2500ms', 'poll-interval': '2s' }))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.status, 'job_finished')
-    assert.equal(sim.statusChecks('job-just').length, 3)
+    assert.equal(fixture.sim.statusChecks('job-just').length, 3)
   })
 
   test('wait: false checks once, reports the status and succeeds', async () => {
-    sim.addJob('job-nowait', { statuses: ['running', 'job_finished'] })
+    fixture.sim.addJob('job-nowait', { statuses: ['running', 'job_finished'] })
     const run = await runAction('wait', inputs('job-nowait', { wait: 'false' }))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.status, 'running')
     assert.equal(run.outputs.result_file, undefined)
-    assert.equal(sim.statusChecks('job-nowait').length, 1)
+    assert.equal(fixture.sim.statusChecks('job-nowait').length, 1)
     assert.ok(run.durationMs < 3000)
   })
 
   test('wait: false still fails on a failure status', async () => {
-    sim.addJob('job-nowait-failed', { statuses: ['job_failed'], message: 'bad data' })
+    fixture.sim.addJob('job-nowait-failed', { statuses: ['job_failed'], message: 'bad data' })
     const run = await runAction('wait', inputs('job-nowait-failed', { wait: 'false' }))
     assert.equal(run.code, 1)
     assert.match(failure(run), /job_failed.*bad data/)
   })
 
   test('a finished job without download_url succeeds with a warning and no result file', async () => {
-    sim.addJob('job-nourl', { statuses: ['job_finished'], modelId: 5, noDownloadUrl: true, result: Buffer.from('x') })
+    fixture.sim.addJob('job-nourl', { statuses: ['job_finished'], modelId: 5, noDownloadUrl: true, result: Buffer.from('x') })
     const run = await runAction('wait', inputs('job-nourl'))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.status, 'job_finished')
     assert.equal(run.outputs.model_id, '5')
     assert.equal(run.outputs.result_file, undefined)
     assert.match(run.stdout, /::warning::.*gave no download_url/)
-    assert.equal(sim.seen('storage', '/results/job-nourl/').length, 0)
+    assert.equal(fixture.sim.seen('storage', '/results/job-nourl/').length, 0)
   })
 
   test('download: false skips the download', async () => {
-    sim.addJob('job-nodl', { statuses: ['job_finished'], result: Buffer.from('x') })
+    fixture.sim.addJob('job-nodl', { statuses: ['job_finished'], result: Buffer.from('x') })
     const run = await runAction('wait', inputs('job-nodl', { download: 'false' }))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.result_file, undefined)
-    assert.equal(sim.seen('storage', '/results/job-nodl/').length, 0)
+    assert.equal(fixture.sim.seen('storage', '/results/job-nodl/').length, 0)
   })
 
   test('extract: a zip result is unpacked beside the file and result_dir is set', async () => {
     const zip = makeZip({ 'metrics.json': '{"auc":0.91}', 'eval/predictions.csv': 'id,p\n1,0.4\n' })
-    sim.addJob('job-zip', { statuses: ['job_finished'], result: zip })
+    fixture.sim.addJob('job-zip', { statuses: ['job_finished'], result: zip })
     const run = await runAction('wait', inputs('job-zip', { extract: 'true', 'download-dir': 'results' }))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.result_file, join(run.workspace, 'results', 'result.zip'))
@@ -190,7 +183,7 @@ describe('wait action, end to end', { concurrency: true }, () => {
   })
 
   test('extract: a result that is not a zip gives a warning, not a failure', async () => {
-    sim.addJob('job-csv', { statuses: ['job_finished'], result: Buffer.from('a,b\n1,2\n'), resultName: 'result.csv' })
+    fixture.sim.addJob('job-csv', { statuses: ['job_finished'], result: Buffer.from('a,b\n1,2\n'), resultName: 'result.csv' })
     const run = await runAction('wait', inputs('job-csv', { extract: 'true' }))
     assert.equal(run.code, 0, failure(run))
     assert.match(run.stdout, /::warning::extract: result\.csv is not a zip/)
@@ -201,6 +194,6 @@ describe('wait action, end to end', { concurrency: true }, () => {
     const run = await runAction('wait', inputs('job-input', { 'poll-interval': '10 seconds' }))
     assert.equal(run.code, 1)
     assert.match(failure(run), /input "poll-interval": "10 seconds" is not a duration/)
-    assert.equal(sim.statusChecks('job-input').length, 0)
+    assert.equal(fixture.sim.statusChecks('job-input').length, 0)
   })
 })

@@ -1,0 +1,17 @@
+import { after, before } from 'node:test'
+import { startSimulator, type Simulator } from '../../sim/simulator.js'
+
+/** One simulator for a test file, with `key` registered, and the wait action's usual inputs. */
+export function simulatorFixture(key: string) {
+  const fixture = {
+    sim: undefined as unknown as Simulator,
+    waitInputs(jobId: string, extra: Record<string, string> = {}): Record<string, string> {
+      return { 'api-key': key, 'retrain-job-id': jobId, 'api-url': fixture.sim.apiUrl, 'poll-interval': '1s', ...extra }
+    }
+  }
+  before(async () => {
+    fixture.sim = (await startSimulator()).addKey(key)
+  })
+  after(() => fixture.sim.close())
+  return fixture
+}
