@@ -34951,6 +34951,8 @@ async function sendOnce(request, url) {
         return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`);
     };
     arm();
+    // A large upload may take longer than request-timeout: what counts is that bytes keep moving.
+    request.body?.on('data', arm);
     try {
         const headers = { ...request.headers };
         const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers);

@@ -18,7 +18,7 @@ export interface HttpRequest {
   /** Sent as the body; a stream is read once, so a retry must pass a fresh one. */
   body?: Readable
   signal?: AbortSignal
-  /** Longest wait for the whole answer, or with `stream`, for the headers and then between chunks. */
+  /** Longest time without progress: sending the body, waiting for the answer, and with `stream`, between chunks. */
   timeoutMs: number
   redirects: RedirectRule
   stream?: boolean
@@ -110,6 +110,8 @@ async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
     return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`)
   }
   arm()
+  // A large upload may take longer than request-timeout: what counts is that bytes keep moving.
+  request.body?.on('data', arm)
   try {
     const headers = { ...request.headers }
     const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers)

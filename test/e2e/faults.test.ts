@@ -339,6 +339,33 @@ describe('cancellation', { concurrency: true }, () => {
     }
   })
 
+  test('a step killed outright (SIGKILL) mid-download leaves nothing in download-dir', async () => {
+    const other = (await startSimulator()).addKey(KEY)
+    other.addJob('j', { statuses: ['job_finished'], result: randomBytes(2 * 1024 * 1024) })
+    other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
+    try {
+      const run = await runAction(
+        'wait',
+        { ...inputs('j'), 'api-url': other.apiUrl },
+        {
+          onSpawn: (child) => {
+            const poll = setInterval(() => {
+              if (other.seen('storage', '/results/').length > 0) {
+                clearInterval(poll)
+                setTimeout(() => child.kill('SIGKILL'), 400)
+              }
+            }, 20)
+          }
+        }
+      )
+      assert.equal(run.signal, 'SIGKILL')
+      const dir = join(run.runnerTemp, 'prediction-one', 'j')
+      assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], [], 'the partial file is not in download-dir')
+    } finally {
+      await other.close()
+    }
+  })
+
   test('SIGTERM during polling: prompt exit with the last status', async () => {
     fixture.sim.addJob('j-term', { statuses: ['running'] })
     let signalledAt = 0
