@@ -41,6 +41,8 @@ export interface HttpResponse {
 }
 
 const MAX_REDIRECTS = 5
+// API answers are small; a gateway that streams without end must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
@@ -116,7 +118,7 @@ async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
     const headers = { ...request.headers }
     const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers)
     const message = answer.message
-    message.once('error', () => undefined) // surfaced by whoever reads the body
+    message.on('error', () => undefined) // surfaced by whoever reads the body
     const response: HttpResponse = {
       status: message.statusCode ?? 0,
       headers: message.headers,
@@ -127,12 +129,30 @@ async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       explain: translate
     }
     if (request.stream) return response
-    response.text = await answer.readBody()
+    response.text = await readText(message, describeOrigin(url))
     done()
     return response
   } catch (err) {
     throw translate(err)
   }
+}
+
+/**
+ * The body as text. Unlike HttpClientResponse.readBody, which never settles when the connection
+ * breaks mid-body, this rejects, so the fault is retried instead of hanging the step.
+ */
+async function readText(message: IncomingMessage, origin: string): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of message as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_TEXT_BYTES) {
+      message.destroy()
+      throw new TransientError(`an answer of over ${MAX_TEXT_BYTES} bytes from ${origin}; not read`)
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */

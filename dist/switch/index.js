@@ -31641,6 +31641,8 @@ function parseRetryAfter(value, now) {
 
 
 const MAX_REDIRECTS = 5;
+// API answers are small; a gateway that streams without end must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
 function describeOrigin(url) {
@@ -31714,7 +31716,7 @@ async function sendOnce(request, url) {
         const headers = { ...request.headers };
         const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers);
         const message = answer.message;
-        message.once('error', () => undefined); // surfaced by whoever reads the body
+        message.on('error', () => undefined); // surfaced by whoever reads the body
         const response = {
             status: message.statusCode ?? 0,
             headers: message.headers,
@@ -31726,13 +31728,30 @@ async function sendOnce(request, url) {
         };
         if (request.stream)
             return response;
-        response.text = await answer.readBody();
+        response.text = await readText(message, describeOrigin(url));
         done();
         return response;
     }
     catch (err) {
         throw translate(err);
     }
+}
+/**
+ * The body as text. Unlike HttpClientResponse.readBody, which never settles when the connection
+ * breaks mid-body, this rejects, so the fault is retried instead of hanging the step.
+ */
+async function readText(message, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of message) {
+        size += chunk.length;
+        if (size > MAX_TEXT_BYTES) {
+            message.destroy();
+            throw new TransientError(`an answer of over ${MAX_TEXT_BYTES} bytes from ${origin}; not read`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
 }
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
 function statusError(response, message, now) {

@@ -114,6 +114,20 @@ describe('transient faults are retried within the timeout', { concurrency: true 
     }
   })
 
+  test('a status answer cut mid-body is retried, not waited on forever', async () => {
+    const other = (await startSimulator()).addKey(KEY)
+    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+    other.fault('status', { kind: 'truncate' })
+    try {
+      const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl }, { killAfterMs: 20_000 })
+      assert.equal(run.code, 0, failure(run))
+      assert.equal(other.statusChecks('j').length, 2)
+      assert.ok(run.durationMs < 5000, `took ${run.durationMs} ms`)
+    } finally {
+      await other.close()
+    }
+  })
+
   test('a 200 whose body is not JSON is retried', async () => {
     const other = (await startSimulator()).addKey(KEY)
     other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
