@@ -5,11 +5,12 @@ import { errorMessage } from './parse.js'
 export interface RetryPolicy {
   baseMs: number
   capMs: number
-  /** Tries in all, the first one included. */
+  /** Tries in all, the first one included; the deadline is what normally ends them. */
   maxAttempts: number
 }
 
-export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAttempts: 8 }
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API.
+export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity }
 
 export interface RetryOptions {
   clock: Clock

@@ -31589,7 +31589,8 @@ function isAllowedUrl(url) {
 ;// CONCATENATED MODULE: ./src/retry.ts
 
 
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: 8 };
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
 /** Full jitter: a random delay up to the capped exponential step (AWS architecture blog). */
 function backoffDelay(attempt, policy, random) {
     const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));

@@ -48,17 +48,19 @@ test('Retry-After wins over the backoff, but never past the deadline', async () 
   assert.deepEqual(retried, [5000, 5000])
 })
 
-test('the number of tries is bounded', async () => {
+test('tries go on until the deadline, or a cap on tries when one is set', async () => {
   const clock = new FakeClock()
   let calls = 0
-  await assert.rejects(
-    retry(async () => {
-      calls++
-      throw new TransientError('down')
-    }, { clock, deadline: Infinity }),
-    /down/
-  )
-  assert.equal(calls, DEFAULT_POLICY.maxAttempts)
+  const failing = async (): Promise<never> => {
+    calls++
+    throw new TransientError('down')
+  }
+  await assert.rejects(retry(failing, { clock, deadline: clock.time + 10 * 60_000 }), DeadlineError)
+  assert.ok(calls > 20, `a 10-minute outage is retried all along, ${calls} tries`)
+  assert.ok(Math.max(...clock.sleeps) <= DEFAULT_POLICY.capMs, 'no sleep over the cap')
+  calls = 0
+  await assert.rejects(retry(failing, { clock, deadline: Infinity, policy: { ...DEFAULT_POLICY, maxAttempts: 3 } }), /down/)
+  assert.equal(calls, 3)
 })
 
 test('an aborted signal stops retrying', async () => {
