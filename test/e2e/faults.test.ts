@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { startSimulator } from '../../sim/simulator.js'
+import type { ChildProcess } from 'node:child_process'
+import { startSimulator, type Simulator } from '../../sim/simulator.js'
 import { failure, runAction, type ActionRun } from '../helpers/action.js'
 import { startRecorder } from '../helpers/recorder.js'
-import { simulatorFixture } from '../helpers/fixture.js'
+import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
 
 const KEY = 'p1-fault-key-81d0c5e2'
@@ -36,10 +37,9 @@ const warnings = (run: ActionRun, text: string): number =>
 
 describe('transient faults are retried within the timeout', { concurrency: true }, () => {
   test('a burst of 5xx, then success: retried, warned once', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'http', status: 500 })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'http', status: 500 })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.equal(other.statusChecks('j').length, 5)
@@ -47,30 +47,24 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       assert.equal(warnings(run, 'HTTP 500'), 1)
       assert.ok(!run.stdout.includes('<html>'), 'a gateway page is not dumped into the log')
       assertNoSecrets(run, KEY, other)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('an HTML 502 page from a gateway is retried', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'http', status: 502, body: '<!DOCTYPE html><title>502 Bad Gateway</title>' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'http', status: 502, body: '<!DOCTYPE html><title>502 Bad Gateway</title>' })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.match(run.stdout, /::warning::HTTP 502 .*text\/html body/)
       assert.equal(other.statusChecks('j').length, 2)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('429 with Retry-After: the next request waits for it', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j-429', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'http', status: 429, body: '{"message":"Too Many Requests"}', contentType: 'application/json', headers: { 'retry-after': '2' } })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j-429', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'http', status: 429, body: '{"message":"Too Many Requests"}', contentType: 'application/json', headers: { 'retry-after': '2' } })
       const run = await runAction('wait', { ...inputs('j-429'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       const checks = other.statusChecks('j-429')
@@ -78,30 +72,24 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       const gap = checks[1].atMs - checks[0].atMs
       assert.ok(gap >= 1950 && gap < 3500, `waited for Retry-After: 2, saw ${gap} ms`)
       assert.match(run.stdout, /::warning::HTTP 429 .*"Too Many Requests"; trying again in 2s/)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('a connection reset is retried', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'reset' }, { kind: 'reset' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'reset' }, { kind: 'reset' })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.equal(warnings(run, 'ECONNRESET'), 1)
       assert.equal(other.statusChecks('j').length, 3)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('a request that never answers: request-timeout fires, the retry succeeds', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'hang' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'hang' })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl, 'request-timeout': '1s' })
       assert.equal(run.code, 0, failure(run))
       const checks = other.statusChecks('j')
@@ -109,37 +97,29 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       const gap = checks[1].atMs - checks[0].atMs
       assert.ok(gap >= 950 && gap < 3000, `the hung request was given up after about 1 s, saw ${gap} ms`)
       assert.match(run.stdout, /::warning::no answer from .* within 1000 ms \(request-timeout\)/)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('a status answer cut mid-body is retried, not waited on forever', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'truncate' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'truncate' })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl }, { killAfterMs: 20_000 })
       assert.equal(run.code, 0, failure(run))
       assert.equal(other.statusChecks('j').length, 2)
       assert.ok(run.durationMs < 5000, `took ${run.durationMs} ms`)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('a 200 whose body is not JSON is retried', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-    other.fault('status', { kind: 'http', status: 200, body: 'OK', contentType: 'text/plain' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
+      other.fault('status', { kind: 'http', status: 200, body: 'OK', contentType: 'text/plain' })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.match(run.stdout, /::warning::HTTP 200 .* with a text\/plain body that is not the API's JSON/)
       assert.equal(other.statusChecks('j').length, 2)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('unknown statuses before job_finished keep the wait going', async () => {
@@ -151,20 +131,17 @@ describe('transient faults are retried within the timeout', { concurrency: true 
   })
 
   test('repeated faults until the timeout: fails with the last status and the cause', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['running'] })
-    other.fault('status', { kind: 'http', status: 200, body: '{"status":"running"}', contentType: 'application/json' })
-    other.fault('status', ...Array.from({ length: 50 }, () => ({ kind: 'http' as const, status: 503 })))
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['running'] })
+      other.fault('status', { kind: 'http', status: 200, body: '{"status":"running"}', contentType: 'application/json' })
+      other.fault('status', ...Array.from({ length: 50 }, () => ({ kind: 'http' as const, status: 503 })))
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl, timeout: '3s' })
       assert.equal(run.code, 1)
       assert.match(failure(run), /timed out after 3s .*"running".*HTTP 503/)
       assert.equal(run.outputs.status, 'running')
       assert.ok(run.durationMs < 6000, `stopped at the deadline, took ${run.durationMs} ms`)
       assert.ok(warnings(run, 'HTTP 503') === 1, 'one warning for many identical faults')
-    } finally {
-      await other.close()
-    }
+    })
   })
 })
 
@@ -173,26 +150,22 @@ describe('the download', { concurrency: true }, () => {
 
   test('truncated once, then whole: retried, bytes intact, no partial file', async () => {
     fixture.sim.addJob('j-trunc1', { statuses: ['job_finished'], result })
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j-trunc1', { statuses: ['job_finished'], result })
-    other.fault('download', { kind: 'truncate' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j-trunc1', { statuses: ['job_finished'], result })
+      other.fault('download', { kind: 'truncate' })
       const run = await runAction('wait', { ...inputs('j-trunc1'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.deepEqual(readFileSync(run.outputs.result_file), result)
       assert.equal(other.seen('storage', '/results/').length, 2)
       assertNoPartials(run, 'j-trunc1', ['result.zip'])
       assertNoSecrets(run, KEY, other)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('always truncated: fails, leaves no file', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result })
-    other.fault('download', ...Array.from({ length: 50 }, () => ({ kind: 'truncate' as const })))
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result })
+      other.fault('download', ...Array.from({ length: 50 }, () => ({ kind: 'truncate' as const })))
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl, timeout: '3s' })
       assert.equal(run.code, 1)
       assert.match(failure(run), /network error|truncated|aborted/)
@@ -201,16 +174,13 @@ describe('the download', { concurrency: true }, () => {
       assert.equal(run.outputs.result_file, undefined)
       assertNoPartials(run, 'j', [])
       assertNoSecrets(run, KEY, other)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('an expired signed URL is refreshed through the status endpoint', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['running', 'job_finished'], result })
-    other.fault('download', { kind: 'expired' })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['running', 'job_finished'], result })
+      other.fault('download', { kind: 'expired' })
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.deepEqual(readFileSync(run.outputs.result_file), result)
@@ -221,9 +191,7 @@ describe('the download', { concurrency: true }, () => {
       assert.notEqual(signature(downloads[0].path), signature(downloads[1].path), 'a fresh URL')
       assert.match(run.stdout, /::warning::download: HTTP 403 .*expired/)
       assertNoSecrets(run, KEY, other)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('a hostile Content-Disposition name is written inside download-dir only', async () => {
@@ -312,30 +280,31 @@ describe('secrets and origins', { concurrency: true }, () => {
 
 const visibleLines = (run: ActionRun): string[] => run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'))
 
+/** Sends `signal` to the action `delayMs` after the simulator saw its download start. */
+function signalWhenDownloading(sim: Simulator, signal: NodeJS.Signals, delayMs: number, sent?: (at: number) => void) {
+  return (child: ChildProcess): void => {
+    const poll = setInterval(() => {
+      if (sim.seen('storage', '/results/').length === 0) return
+      clearInterval(poll)
+      setTimeout(() => {
+        sent?.(Date.now())
+        child.kill(signal)
+      }, delayMs)
+    }, 20)
+  }
+}
+
 describe('cancellation', { concurrency: true }, () => {
   test('SIGINT during a slow download: prompt exit, no partial file, outputs and a cancelled summary', async () => {
     const big = randomBytes(4 * 1024 * 1024)
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], modelId: 3, result: big })
-    other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
-    let signalledAt = 0
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], modelId: 3, result: big })
+      other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
+      let signalledAt = 0
       const run = await runAction(
         'wait',
         { ...inputs('j'), 'api-url': other.apiUrl },
-        {
-          onSpawn: (child) => {
-            const poll = setInterval(() => {
-              if (other.seen('storage', '/results/').length > 0) {
-                clearInterval(poll)
-                setTimeout(() => {
-                  signalledAt = Date.now()
-                  child.kill('SIGINT')
-                }, 500)
-              }
-            }, 20)
-          }
-        }
+        { onSpawn: signalWhenDownloading(other, 'SIGINT', 500, (at) => (signalledAt = at)) }
       )
       const exitMs = Date.now() - signalledAt
       assert.ok(signalledAt > 0)
@@ -348,36 +317,22 @@ describe('cancellation', { concurrency: true }, () => {
       assert.match(run.summary, /cancelled/)
       assertNoPartials(run, 'j', [])
       assertNoSecrets(run, KEY, other)
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('a step killed outright (SIGKILL) mid-download leaves nothing in download-dir', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.addJob('j', { statuses: ['job_finished'], result: randomBytes(2 * 1024 * 1024) })
-    other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
-    try {
+    await withSimulator(KEY, async (other) => {
+      other.addJob('j', { statuses: ['job_finished'], result: randomBytes(2 * 1024 * 1024) })
+      other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
       const run = await runAction(
         'wait',
         { ...inputs('j'), 'api-url': other.apiUrl },
-        {
-          onSpawn: (child) => {
-            const poll = setInterval(() => {
-              if (other.seen('storage', '/results/').length > 0) {
-                clearInterval(poll)
-                setTimeout(() => child.kill('SIGKILL'), 400)
-              }
-            }, 20)
-          }
-        }
+        { onSpawn: signalWhenDownloading(other, 'SIGKILL', 400) }
       )
       assert.equal(run.signal, 'SIGKILL')
       const dir = join(run.runnerTemp, 'prediction-one', 'j')
       assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], [], 'the partial file is not in download-dir')
-    } finally {
-      await other.close()
-    }
+    })
   })
 
   test('SIGTERM during polling: prompt exit with the last status', async () => {

@@ -15,3 +15,13 @@ export function simulatorFixture(key: string) {
   after(() => fixture.sim.close())
   return fixture
 }
+
+/** A simulator of a test's own (for faults that must not touch other tests), closed afterwards. */
+export async function withSimulator(key: string, body: (sim: Simulator) => Promise<void>): Promise<void> {
+  const sim = (await startSimulator()).addKey(key)
+  try {
+    await body(sim)
+  } finally {
+    await sim.close()
+  }
+}
