@@ -58,6 +58,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       assert.equal(run.code, 0, failure(run))
       assert.match(run.stdout, /::warning::HTTP 502 .*text\/html body/)
       assert.equal(other.statusChecks('j').length, 2)
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -72,6 +73,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       const gap = checks[1].atMs - checks[0].atMs
       assert.ok(gap >= 1950 && gap < 3500, `waited for Retry-After: 2, saw ${gap} ms`)
       assert.match(run.stdout, /::warning::HTTP 429 .*"Too Many Requests"; trying again in 2s/)
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -83,6 +85,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       assert.equal(run.code, 0, failure(run))
       assert.equal(warnings(run, 'ECONNRESET'), 1)
       assert.equal(other.statusChecks('j').length, 3)
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -97,6 +100,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       const gap = checks[1].atMs - checks[0].atMs
       assert.ok(gap >= 950 && gap < 3000, `the hung request was given up after about 1 s, saw ${gap} ms`)
       assert.match(run.stdout, /::warning::no answer from .* within 1000 ms \(request-timeout\)/)
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -108,6 +112,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       assert.equal(run.code, 0, failure(run))
       assert.equal(other.statusChecks('j').length, 2)
       assert.ok(run.durationMs < 5000, `took ${run.durationMs} ms`)
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -119,6 +124,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       assert.equal(run.code, 0, failure(run))
       assert.match(run.stdout, /::warning::HTTP 200 .* with a text\/plain body that is not the API's JSON/)
       assert.equal(other.statusChecks('j').length, 2)
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -128,6 +134,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
     assert.equal(run.code, 0, failure(run))
     assert.equal(fixture.sim.statusChecks('j-unknown').length, 4)
     assert.match(run.stdout, /is "some_new_state"/)
+    assertNoSecrets(run, KEY, fixture.sim, '/results/j-unknown/')
   })
 
   test('repeated faults until the timeout: fails with the last status and the cause', async () => {
@@ -141,6 +148,7 @@ describe('transient faults are retried within the timeout', { concurrency: true 
       assert.equal(run.outputs.status, 'running')
       assert.ok(run.durationMs < 6000, `stopped at the deadline, took ${run.durationMs} ms`)
       assert.ok(warnings(run, 'HTTP 503') === 1, 'one warning for many identical faults')
+      assertNoSecrets(run, KEY, other)
     })
   })
 })
@@ -206,6 +214,7 @@ describe('the download', { concurrency: true }, () => {
     assert.equal(run.outputs.result_file, join(dir, 'evil.sh'))
     assert.deepEqual(readdirSync(dir), ['evil.sh'])
     assert.deepEqual(readFileSync(join(dir, 'evil.sh')), result)
+    assertNoSecrets(run, KEY, fixture.sim, '/results/j-hostile/')
   })
 
   test('a download_url that is not https (file:) is refused', async () => {
@@ -214,6 +223,7 @@ describe('the download', { concurrency: true }, () => {
     assert.equal(run.code, 1)
     assert.match(failure(run), /download_url .* uses file:; only https is downloaded/)
     assertNoPartials(run, 'j-file', [])
+    assertNoSecrets(run, KEY, fixture.sim, '/results/j-file/')
   })
 
   test('a download redirected to another host is followed without the key', async () => {
@@ -227,6 +237,7 @@ describe('the download', { concurrency: true }, () => {
       assert.equal(elsewhere.calls.length, 1)
       assert.equal(elsewhere.calls[0].headers['x-api-key'], undefined)
       assert.deepEqual(readFileSync(run.outputs.result_file), result)
+      assertNoSecrets(run, KEY, other)
     } finally {
       await other.close()
       await elsewhere.close()
@@ -332,6 +343,7 @@ describe('cancellation', { concurrency: true }, () => {
       assert.equal(run.signal, 'SIGKILL')
       const dir = join(run.runnerTemp, 'prediction-one', 'j')
       assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], [], 'the partial file is not in download-dir')
+      assertNoSecrets(run, KEY, other)
     })
   })
 
@@ -353,5 +365,6 @@ describe('cancellation', { concurrency: true }, () => {
     assert.equal(run.outputs.status, 'running')
     assert.match(run.summary, /cancelled/)
     assert.equal(fixture.sim.statusChecks('j-term').length, 1)
+    assertNoSecrets(run, KEY, fixture.sim, '/results/j-term/')
   })
 })

@@ -145,6 +145,14 @@ describe('wait action, end to end', { concurrency: true }, () => {
     assert.ok(run.durationMs < 3000)
   })
 
+  test('wait: false on a job that already finished downloads its result', async () => {
+    fixture.sim.addJob('job-nowait-done', { statuses: ['job_finished'], modelId: 8, result: Buffer.from('done') })
+    const run = await runAction('wait', inputs('job-nowait-done', { wait: 'false' }))
+    assert.equal(run.code, 0, failure(run))
+    assert.equal(run.outputs.status, 'job_finished')
+    assert.equal(readFileSync(run.outputs.result_file, 'utf8'), 'done')
+  })
+
   test('wait: false still fails on a failure status', async () => {
     fixture.sim.addJob('job-nowait-failed', { statuses: ['job_failed'], message: 'bad data' })
     const run = await runAction('wait', inputs('job-nowait-failed', { wait: 'false' }))
