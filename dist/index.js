@@ -34616,6 +34616,7 @@ const constants_Defaults = {
 const FINISHED_STATUS = 'job_finished';
 const FAILURE_STATUS = /fail|error|cancel|abort/i;
 const MIN_POLL_INTERVAL_MS = 1000;
+const REMINDER_INTERVAL_MS = 5 * 60_000;
 const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (6 * 60 * 60 * 1000)); // a GitHub-hosted job cannot run longer
 const API_KEY_HEADER = 'x-api-key';
 const USER_AGENT = 'prediction-one-retrain-action';
@@ -36299,7 +36300,7 @@ async function waitForJob(options, state) {
         const elapsed = clock.now() - state.startedAt;
         const changed = state.last?.status !== job.status;
         state.last = job;
-        options.onCheck?.(job, state.checks, elapsed);
+        options.onCheck?.(job, state.checks, elapsed, changed);
         if (changed)
             options.onStatusChange?.(job, elapsed);
         if (isFinished(job.status))
@@ -36358,6 +36359,19 @@ function retryReporter() {
             return core_debug(line);
         seen.add(err.message);
         warning(line);
+    };
+}
+/**
+ * A long wait with no change of status would leave the log silent for an hour: one reminder line
+ * at most every `everyMs`, counted from the last line printed.
+ */
+function reminder(everyMs) {
+    let last = 0;
+    return {
+        due: (elapsedMs) => elapsedMs - last >= everyMs,
+        printed: (elapsedMs) => {
+            last = elapsedMs;
+        }
     };
 }
 function statusLine(jobId, job, elapsedMs) {
@@ -36482,6 +36496,7 @@ async function waitAndFetch(inputs, known, { signal }) {
         signal,
         onRetry
     });
+    const quiet = reminder(REMINDER_INTERVAL_MS);
     info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
     const outcome = await waitForJob({
         client,
@@ -36491,11 +36506,18 @@ async function waitAndFetch(inputs, known, { signal }) {
         wait: inputs.wait,
         clock,
         signal,
-        onCheck: (job, check, elapsed) => {
+        onCheck: (job, check, elapsed, changed) => {
             maskUrl(job.downloadUrl);
             core_debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
+            if (!changed && quiet.due(elapsed)) {
+                info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`);
+                quiet.printed(elapsed);
+            }
         },
-        onStatusChange: (job, elapsed) => info(statusLine(inputs.jobId, job, elapsed))
+        onStatusChange: (job, elapsed) => {
+            info(statusLine(inputs.jobId, job, elapsed));
+            quiet.printed(elapsed);
+        }
     }, known.state);
     if (outcome === 'pending') {
         info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);

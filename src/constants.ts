@@ -36,6 +36,7 @@ export const FINISHED_STATUS = 'job_finished'
 export const FAILURE_STATUS = /fail|error|cancel|abort/i
 
 export const MIN_POLL_INTERVAL_MS = 1000
+export const REMINDER_INTERVAL_MS = 5 * 60_000
 export const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job cannot run longer
 
 export const API_KEY_HEADER = 'x-api-key'

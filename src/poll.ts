@@ -16,7 +16,8 @@ export interface PollOptions {
   clock: Clock
   signal?: AbortSignal
   onStatusChange?: (job: JobStatus, elapsedMs: number) => void
-  onCheck?: (job: JobStatus, check: number, elapsedMs: number) => void
+  /** Called on every check, before onStatusChange; `changed` tells whether the status is new. */
+  onCheck?: (job: JobStatus, check: number, elapsedMs: number, changed: boolean) => void
 }
 
 /** What is known so far; the caller keeps it so that a failed or cancelled wait still reports it. */
@@ -51,7 +52,7 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
     const elapsed = clock.now() - state.startedAt
     const changed = state.last?.status !== job.status
     state.last = job
-    options.onCheck?.(job, state.checks, elapsed)
+    options.onCheck?.(job, state.checks, elapsed, changed)
     if (changed) options.onStatusChange?.(job, elapsed)
 
     if (isFinished(job.status)) return 'finished'

@@ -31373,6 +31373,7 @@ const constants_Defaults = {
 const FINISHED_STATUS = 'job_finished';
 const FAILURE_STATUS = /fail|error|cancel|abort/i;
 const constants_MIN_POLL_INTERVAL_MS = 1000;
+const REMINDER_INTERVAL_MS = (/* unused pure expression or super */ null && (5 * 60_000));
 const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (6 * 60 * 60 * 1000)); // a GitHub-hosted job cannot run longer
 const API_KEY_HEADER = 'x-api-key';
 const USER_AGENT = 'prediction-one-retrain-action';
@@ -32108,6 +32109,19 @@ function retryReporter() {
             return core_debug(line);
         seen.add(err.message);
         warning(line);
+    };
+}
+/**
+ * A long wait with no change of status would leave the log silent for an hour: one reminder line
+ * at most every `everyMs`, counted from the last line printed.
+ */
+function reminder(everyMs) {
+    let last = 0;
+    return {
+        due: (elapsedMs) => elapsedMs - last >= everyMs,
+        printed: (elapsedMs) => {
+            last = elapsedMs;
+        }
     };
 }
 function statusLine(jobId, job, elapsedMs) {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { ApiClient } from '../api.js'
 import { systemClock } from '../clock.js'
-import { Outputs } from '../constants.js'
+import { Outputs, REMINDER_INTERVAL_MS } from '../constants.js'
 import { downloadResult, type DownloadedFile } from '../download.js'
 import { extractBeside, isZip } from '../extract.js'
 import { describeOrigin } from '../http.js'
@@ -13,6 +13,7 @@ import {
   describeFile,
   formatDuration,
   maskUrl,
+  reminder,
   retryReporter,
   statusLine,
   writeOutputs,
@@ -52,6 +53,7 @@ async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunCon
     signal,
     onRetry
   })
+  const quiet = reminder(REMINDER_INTERVAL_MS)
   core.info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
   const outcome = await waitForJob(
     {
@@ -62,11 +64,18 @@ async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunCon
       wait: inputs.wait,
       clock,
       signal,
-      onCheck: (job, check, elapsed) => {
+      onCheck: (job, check, elapsed, changed) => {
         maskUrl(job.downloadUrl)
         core.debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
+        if (!changed && quiet.due(elapsed)) {
+          core.info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
+          quiet.printed(elapsed)
+        }
       },
-      onStatusChange: (job, elapsed) => core.info(statusLine(inputs.jobId, job, elapsed))
+      onStatusChange: (job, elapsed) => {
+        core.info(statusLine(inputs.jobId, job, elapsed))
+        quiet.printed(elapsed)
+      }
     },
     known.state
   )

@@ -112,3 +112,25 @@ test('other errors pass through; cancellation stops the sleep', async () => {
   const running = endpoint(clock, () => ({ status: 'running' }))
   await assert.rejects(waitForJob(options(clock, running, { signal: controller.signal }), state(clock)), CancelledError)
 })
+
+test('onCheck says whether the status changed, before onStatusChange', async () => {
+  const clock = new FakeClock()
+  const seq = ['running', 'running', 'job_finished']
+  let i = 0
+  const api = { getStatus: async (): Promise<JobStatus> => ({ status: seq[i++] }) }
+  const events: string[] = []
+  await waitForJob(
+    options(clock, api, {
+      onCheck: (job, check, _elapsed, changed) => events.push(`check ${check} ${job.status} ${changed}`),
+      onStatusChange: (job) => events.push(`change ${job.status}`)
+    }),
+    state(clock)
+  )
+  assert.deepEqual(events, [
+    'check 1 running true',
+    'change running',
+    'check 2 running false',
+    'check 3 job_finished true',
+    'change job_finished'
+  ])
+})
