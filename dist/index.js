@@ -35083,11 +35083,13 @@ class ApiClient {
 function interpret(response, isAnswer, now) {
     const json = parseJson(response.text);
     const ok = response.status >= 200 && response.status < 300;
-    if (ok && isObject(json) && isAnswer(json) && !documentedError(json))
-        return json;
-    const documented = json === undefined ? undefined : documentedError(json);
-    if (documented)
+    const documented = documentedError(json);
+    // A status body may carry a message of its own: it is an error only if it carries a code too.
+    const statusBody = isObject(json) && typeof json.status === 'string';
+    if (documented && !(statusBody && documented.code === undefined))
         throw documented;
+    if (ok && isObject(json) && isAnswer(json))
+        return json;
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
     const said = describeBody(response, json);
     if (ok)
@@ -36486,28 +36488,37 @@ async function run() {
     });
 }
 async function waitAndFetch(inputs, known, { signal }) {
-    const clock = systemClock;
     const onRetry = retryReporter();
-    const client = new ApiClient({
-        apiUrl: inputs.apiUrl,
-        apiKey: inputs.apiKey,
-        requestTimeoutMs: inputs.requestTimeoutMs,
-        clock,
-        signal,
-        onRetry
-    });
-    const quiet = reminder(REMINDER_INTERVAL_MS);
+    const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry });
     info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
-    const outcome = await waitForJob({
+    const outcome = await waitForJob(pollOptions(inputs, client, signal), known.state);
+    if (outcome === 'pending') {
+        info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
+        return;
+    }
+    if (!inputs.download)
+        return;
+    const url = known.state.last?.downloadUrl;
+    if (!url) {
+        warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
+        return;
+    }
+    known.file = await fetchResult(inputs, known, client, url, { signal, onRetry });
+    if (inputs.extract)
+        known.resultDir = await extract(known.file);
+}
+function pollOptions(inputs, client, signal) {
+    const quiet = reminder(REMINDER_INTERVAL_MS);
+    return {
         client,
         jobId: inputs.jobId,
         timeoutMs: inputs.timeoutMs,
         intervalMs: inputs.pollIntervalMs,
         wait: inputs.wait,
-        clock,
+        clock: systemClock,
         signal,
         onCheck: (job, check, elapsed, changed) => {
-            maskUrl(job.downloadUrl);
+            maskUrl(job.downloadUrl); // before anything else can print it
             core_debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
             if (!changed && quiet.due(elapsed)) {
                 info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`);
@@ -36518,24 +36529,16 @@ async function waitAndFetch(inputs, known, { signal }) {
             info(statusLine(inputs.jobId, job, elapsed));
             quiet.printed(elapsed);
         }
-    }, known.state);
-    if (outcome === 'pending') {
-        info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
-        return;
-    }
-    const job = known.state.last;
-    if (!inputs.download)
-        return;
-    if (!job?.downloadUrl) {
-        warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
-        return;
-    }
-    const deadline = clock.now() + inputs.timeoutMs;
-    known.file = await downloadResult({
-        url: job.downloadUrl,
+    };
+}
+async function fetchResult(inputs, known, client, url, { signal, onRetry }) {
+    // The download has a budget of its own: a job finishing at the deadline still gets its file.
+    const deadline = systemClock.now() + inputs.timeoutMs;
+    const file = await downloadResult({
+        url,
         dir: inputs.downloadDir,
         requestTimeoutMs: inputs.requestTimeoutMs,
-        clock,
+        clock: systemClock,
         deadline,
         signal,
         stagingDir: (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), '.prediction-one-partial'),
@@ -36547,18 +36550,18 @@ async function waitAndFetch(inputs, known, { signal }) {
         },
         onRetry
     });
-    const { file } = known;
-    info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(job.downloadUrl)}: ${file.path}`);
+    info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`);
     info(`sha256 ${file.sha256}`);
-    if (!inputs.extract)
-        return;
-    if (await isZip(file.path)) {
-        known.resultDir = await extractBeside(file.path);
-        info(`Extracted into ${known.resultDir}`);
-    }
-    else {
+    return file;
+}
+async function extract(file) {
+    if (!(await isZip(file.path))) {
         warning(`extract: ${file.name} is not a zip file; it is left as it is`);
+        return undefined;
     }
+    const dir = await extractBeside(file.path);
+    info(`Extracted into ${dir}`);
+    return dir;
 }
 function publish(inputs, known) {
     const job = known.state.last;

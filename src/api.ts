@@ -113,9 +113,11 @@ export class ApiClient {
 function interpret(response: HttpResponse, isAnswer: (json: Record_) => boolean, now: number): Record_ {
   const json = parseJson(response.text)
   const ok = response.status >= 200 && response.status < 300
-  if (ok && isObject(json) && isAnswer(json) && !documentedError(json)) return json
-  const documented = json === undefined ? undefined : documentedError(json)
-  if (documented) throw documented
+  const documented = documentedError(json)
+  // A status body may carry a message of its own: it is an error only if it carries a code too.
+  const statusBody = isObject(json) && typeof json.status === 'string'
+  if (documented && !(statusBody && documented.code === undefined)) throw documented
+  if (ok && isObject(json) && isAnswer(json)) return json
   const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
   const said = describeBody(response, json)
   if (ok) throw new TransientError(`${where} with ${said}`)

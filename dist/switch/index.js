@@ -31840,11 +31840,13 @@ class ApiClient {
 function interpret(response, isAnswer, now) {
     const json = parseJson(response.text);
     const ok = response.status >= 200 && response.status < 300;
-    if (ok && isObject(json) && isAnswer(json) && !documentedError(json))
-        return json;
-    const documented = json === undefined ? undefined : documentedError(json);
-    if (documented)
+    const documented = documentedError(json);
+    // A status body may carry a message of its own: it is an error only if it carries a code too.
+    const statusBody = isObject(json) && typeof json.status === 'string';
+    if (documented && !(statusBody && documented.code === undefined))
         throw documented;
+    if (ok && isObject(json) && isAnswer(json))
+        return json;
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
     const said = describeBody(response, json);
     if (ok)

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { ApiClient } from '../api.js'
 import { systemClock } from '../clock.js'
 import { Outputs, REMINDER_INTERVAL_MS } from '../constants.js'
-import { downloadResult, type DownloadedFile } from '../download.js'
+import { downloadResult, type DownloadedFile, type DownloadOptions } from '../download.js'
 import { extractBeside, isZip } from '../extract.js'
 import { describeOrigin } from '../http.js'
 import { readWaitInputs, type WaitInputs } from '../inputs.js'
-import { waitForJob, type PollState } from '../poll.js'
+import { waitForJob, type PollOptions, type PollState } from '../poll.js'
 import {
   describeFile,
   formatDuration,
@@ -43,58 +43,63 @@ export async function run(): Promise<void> {
 }
 
 async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunContext): Promise<void> {
-  const clock = systemClock
   const onRetry = retryReporter()
-  const client = new ApiClient({
-    apiUrl: inputs.apiUrl,
-    apiKey: inputs.apiKey,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    clock,
-    signal,
-    onRetry
-  })
-  const quiet = reminder(REMINDER_INTERVAL_MS)
+  const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry })
   core.info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
-  const outcome = await waitForJob(
-    {
-      client,
-      jobId: inputs.jobId,
-      timeoutMs: inputs.timeoutMs,
-      intervalMs: inputs.pollIntervalMs,
-      wait: inputs.wait,
-      clock,
-      signal,
-      onCheck: (job, check, elapsed, changed) => {
-        maskUrl(job.downloadUrl)
-        core.debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
-        if (!changed && quiet.due(elapsed)) {
-          core.info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
-          quiet.printed(elapsed)
-        }
-      },
-      onStatusChange: (job, elapsed) => {
-        core.info(statusLine(inputs.jobId, job, elapsed))
-        quiet.printed(elapsed)
-      }
-    },
-    known.state
-  )
+  const outcome = await waitForJob(pollOptions(inputs, client, signal), known.state)
   if (outcome === 'pending') {
     core.info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
     return
   }
-  const job = known.state.last
   if (!inputs.download) return
-  if (!job?.downloadUrl) {
+  const url = known.state.last?.downloadUrl
+  if (!url) {
     core.warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
     return
   }
-  const deadline = clock.now() + inputs.timeoutMs
-  known.file = await downloadResult({
-    url: job.downloadUrl,
+  known.file = await fetchResult(inputs, known, client, url, { signal, onRetry })
+  if (inputs.extract) known.resultDir = await extract(known.file)
+}
+
+function pollOptions(inputs: WaitInputs, client: ApiClient, signal: AbortSignal): PollOptions {
+  const quiet = reminder(REMINDER_INTERVAL_MS)
+  return {
+    client,
+    jobId: inputs.jobId,
+    timeoutMs: inputs.timeoutMs,
+    intervalMs: inputs.pollIntervalMs,
+    wait: inputs.wait,
+    clock: systemClock,
+    signal,
+    onCheck: (job, check, elapsed, changed) => {
+      maskUrl(job.downloadUrl) // before anything else can print it
+      core.debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
+      if (!changed && quiet.due(elapsed)) {
+        core.info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
+        quiet.printed(elapsed)
+      }
+    },
+    onStatusChange: (job, elapsed) => {
+      core.info(statusLine(inputs.jobId, job, elapsed))
+      quiet.printed(elapsed)
+    }
+  }
+}
+
+async function fetchResult(
+  inputs: WaitInputs,
+  known: Known,
+  client: ApiClient,
+  url: string,
+  { signal, onRetry }: Pick<DownloadOptions, 'signal' | 'onRetry'>
+): Promise<DownloadedFile> {
+  // The download has a budget of its own: a job finishing at the deadline still gets its file.
+  const deadline = systemClock.now() + inputs.timeoutMs
+  const file = await downloadResult({
+    url,
     dir: inputs.downloadDir,
     requestTimeoutMs: inputs.requestTimeoutMs,
-    clock,
+    clock: systemClock,
     deadline,
     signal,
     stagingDir: join(process.env.RUNNER_TEMP || tmpdir(), '.prediction-one-partial'),
@@ -106,16 +111,19 @@ async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunCon
     },
     onRetry
   })
-  const { file } = known
-  core.info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(job.downloadUrl)}: ${file.path}`)
+  core.info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
   core.info(`sha256 ${file.sha256}`)
-  if (!inputs.extract) return
-  if (await isZip(file.path)) {
-    known.resultDir = await extractBeside(file.path)
-    core.info(`Extracted into ${known.resultDir}`)
-  } else {
+  return file
+}
+
+async function extract(file: DownloadedFile): Promise<string | undefined> {
+  if (!(await isZip(file.path))) {
     core.warning(`extract: ${file.name} is not a zip file; it is left as it is`)
+    return undefined
   }
+  const dir = await extractBeside(file.path)
+  core.info(`Extracted into ${dir}`)
+  return dir
 }
 
 function publish(inputs: WaitInputs, known: Known): void {

@@ -52,6 +52,18 @@ test('a documented error fails at once, whatever HTTP status carries it', async 
   }
 })
 
+test('a failed job whose message reads like a documented error is still a status', async () => {
+  nock(API).get(STATUS).reply(200, { status: 'job_failed', message: 'This job may be deleted.' })
+  assert.deepEqual(await client().getStatus('job-1', Infinity), { status: 'job_failed', modelId: undefined, message: 'This job may be deleted.', downloadUrl: undefined })
+  nock(API).get(STATUS).reply(200, { status: 'error', code: 4001000204, message: 'This job may be deleted.' })
+  await assert.rejects(client().getStatus('job-1', Infinity), ApiError)
+})
+
+test('update_model: a 200 carrying a documented message without a code is still an error', async () => {
+  nock(API).put('/v1/external/retrain_jobs/rj-9/update_model').reply(200, { message: 'Retrain job is not finished.' })
+  await assert.rejects(client().updateModel('rj-9', Infinity), /has not finished/)
+})
+
 test('5xx, 429 and a non-JSON 200 are retried with backoff; Retry-After is honoured', async () => {
   const clock = new FakeClock()
   const scope = nock(API)
