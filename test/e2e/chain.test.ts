@@ -93,6 +93,33 @@ describe('the retrain chain', { concurrency: true }, () => {
     }
   })
 
+  test('SIGINT while the upload waits for the storage host: prompt exit, retrain_job_id still written', async () => {
+    const other = (await startSimulator()).addKey(KEY)
+    other.fault('put', { kind: 'hang' })
+    let signalledAt = 0
+    try {
+      const run = await runAction('upload', { ...api({ file: dataFile('hang.csv', 'a,b\n1,2\n') }), 'api-url': other.apiUrl }, {
+        workspace,
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (other.seen('storage', '/uploads/').length === 0) return
+            clearInterval(poll)
+            signalledAt = Date.now()
+            child.kill('SIGINT')
+          }, 20)
+        }
+      })
+      assert.ok(Date.now() - signalledAt < 1500, `stopped within about a second, took ${Date.now() - signalledAt} ms`)
+      assert.notEqual(run.code, 0)
+      assert.match(failure(run), /prediction-one upload failed: cancelled by SIGINT/)
+      assert.match(run.outputs.retrain_job_id, /^rj-/)
+      assert.match(run.summary, /cancelled/)
+      assertNoSecrets(run, KEY, other)
+    } finally {
+      await other.close()
+    }
+  })
+
   test('switch before the job finished: a documented error that says to wait first', async () => {
     sim.addJob('chain-running', { statuses: ['running'] })
     const run = await runAction('switch', api({ 'retrain-job-id': 'chain-running' }))
