@@ -359,7 +359,7 @@ describe('cancellation', { concurrency: true }, () => {
       }
     })
     const exitMs = Date.now() - signalledAt - 200
-    assert.ok(exitMs < 1000, `stopped within a second, took ${exitMs} ms`)
+    assert.ok(exitMs < 1500, `stopped within about a second, took ${exitMs} ms`)
     assert.notEqual(run.code, 0)
     assert.match(failure(run), /cancelled by SIGTERM/)
     assert.equal(run.outputs.status, 'running')
