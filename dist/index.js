@@ -34580,8 +34580,6 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/constants.ts
 // Names of inputs and outputs live here only; action.yml files must agree (a test checks).
 const constants_Inputs = {
@@ -34617,7 +34615,8 @@ const FINISHED_STATUS = 'job_finished';
 const FAILURE_STATUS = /fail|error|cancel|abort/i;
 const MIN_POLL_INTERVAL_MS = 1000;
 const REMINDER_INTERVAL_MS = 5 * 60_000;
-const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (6 * 60 * 60 * 1000)); // a GitHub-hosted job cannot run longer
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const constants_MAX_TIMEOUT_MS = 72 * 3_600_000;
 const API_KEY_HEADER = 'x-api-key';
 const USER_AGENT = 'prediction-one-retrain-action';
 const FALLBACK_RESULT_NAME = 'retrain-result';
@@ -35122,6 +35121,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -36131,7 +36132,6 @@ async function extractBeside(file) {
 
 
 
-const inputs_MAX_TIMEOUT_MS = 72 * 3_600_000;
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 function required(get, name) {
     const value = get(name).trim();
@@ -36153,6 +36153,10 @@ function duration(get, name, fallback, min, max) {
 }
 function bool(get, name, fallback) {
     return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
 }
 function readApiKey(get) {
     const key = required(get, constants_Inputs.ApiKey);
@@ -36201,13 +36205,13 @@ function readWaitInputs(get, env = process.env) {
     const jobId = readJobId(get);
     const dirInput = get(constants_Inputs.DownloadDir).trim();
     const downloadDir = dirInput === ''
-        ? (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'prediction-one', sanitizeFileName(jobId, 'job'))
+        ? (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
         : (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
     return {
         ...common,
         jobId,
-        timeoutMs: duration(get, constants_Inputs.Timeout, constants_Defaults.Timeout, 1000, inputs_MAX_TIMEOUT_MS),
-        pollIntervalMs: duration(get, constants_Inputs.PollInterval, constants_Defaults.PollInterval, MIN_POLL_INTERVAL_MS, inputs_MAX_TIMEOUT_MS),
+        timeoutMs: duration(get, constants_Inputs.Timeout, constants_Defaults.Timeout, 1000, constants_MAX_TIMEOUT_MS),
+        pollIntervalMs: duration(get, constants_Inputs.PollInterval, constants_Defaults.PollInterval, MIN_POLL_INTERVAL_MS, constants_MAX_TIMEOUT_MS),
         wait: bool(get, constants_Inputs.Wait, true),
         download: bool(get, constants_Inputs.Download, true),
         downloadDir,
@@ -36242,7 +36246,7 @@ function readUploadInputs(get, env = process.env) {
         file,
         size,
         filename,
-        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, inputs_MAX_TIMEOUT_MS)
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
     };
 }
 function readSwitchInputs(get) {
@@ -36474,7 +36478,6 @@ async function runAction(action, body) {
 
 
 
-
 const ACTION = 'prediction-one wait';
 async function run() {
     await runAction(ACTION, async (context) => {
@@ -36541,7 +36544,7 @@ async function fetchResult(inputs, known, client, url, { signal, onRetry }) {
         clock: systemClock,
         deadline,
         signal,
-        stagingDir: (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), '.prediction-one-partial'),
+        stagingDir: (0,external_node_path_namespaceObject.join)(runnerTemp(), '.prediction-one-partial'),
         refreshUrl: async () => {
             const fresh = await client.getStatus(inputs.jobId, deadline);
             maskUrl(fresh.downloadUrl);

@@ -37,7 +37,8 @@ export const FAILURE_STATUS = /fail|error|cancel|abort/i
 
 export const MIN_POLL_INTERVAL_MS = 1000
 export const REMINDER_INTERVAL_MS = 5 * 60_000
-export const MAX_TIMEOUT_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job cannot run longer
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+export const MAX_TIMEOUT_MS = 72 * 3_600_000
 
 export const API_KEY_HEADER = 'x-api-key'
 export const USER_AGENT = 'prediction-one-retrain-action'

@@ -2,14 +2,13 @@
 import { statSync, accessSync, constants as fsConstants } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
-import { Defaults, Inputs, MIN_POLL_INTERVAL_MS } from './constants.js'
+import { Defaults, Inputs, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './constants.js'
 import { InputError } from './errors.js'
 import { sanitizeFileName } from './filename.js'
 import { isAllowedUrl, parseBoolean, parseDuration } from './parse.js'
 
 export type GetInput = (name: string) => string
 
-const MAX_TIMEOUT_MS = 72 * 3_600_000
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000
 
 export interface CommonInputs {
@@ -61,6 +60,11 @@ function bool(get: GetInput, name: string, fallback: boolean): boolean {
   return parseBoolean(name, optional(get, name, String(fallback)))
 }
 
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+export function runnerTemp(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_TEMP || tmpdir()
+}
+
 export function readApiKey(get: GetInput): string {
   const key = required(get, Inputs.ApiKey)
   // A line break in a header value would let a secret smuggle in a header of its own.
@@ -106,7 +110,7 @@ export function readWaitInputs(get: GetInput, env: NodeJS.ProcessEnv = process.e
   const dirInput = get(Inputs.DownloadDir).trim()
   const downloadDir =
     dirInput === ''
-      ? join(env.RUNNER_TEMP || tmpdir(), 'prediction-one', sanitizeFileName(jobId, 'job'))
+      ? join(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
       : resolve(env.GITHUB_WORKSPACE || process.cwd(), dirInput)
   return {
     ...common,

@@ -31374,7 +31374,8 @@ const FINISHED_STATUS = 'job_finished';
 const FAILURE_STATUS = /fail|error|cancel|abort/i;
 const constants_MIN_POLL_INTERVAL_MS = 1000;
 const REMINDER_INTERVAL_MS = (/* unused pure expression or super */ null && (5 * 60_000));
-const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (6 * 60 * 60 * 1000)); // a GitHub-hosted job cannot run longer
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const constants_MAX_TIMEOUT_MS = 72 * 3_600_000;
 const API_KEY_HEADER = 'x-api-key';
 const USER_AGENT = 'prediction-one-retrain-action';
 const constants_FALLBACK_RESULT_NAME = 'retrain-result';
@@ -31934,7 +31935,6 @@ function resultFileName(contentDisposition, url) {
 
 
 
-const inputs_MAX_TIMEOUT_MS = 72 * 3_600_000;
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 function required(get, name) {
     const value = get(name).trim();
@@ -31956,6 +31956,10 @@ function duration(get, name, fallback, min, max) {
 }
 function bool(get, name, fallback) {
     return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || tmpdir();
 }
 function readApiKey(get) {
     const key = required(get, constants_Inputs.ApiKey);
@@ -32004,13 +32008,13 @@ function readWaitInputs(get, env = process.env) {
     const jobId = readJobId(get);
     const dirInput = get(Inputs.DownloadDir).trim();
     const downloadDir = dirInput === ''
-        ? join(env.RUNNER_TEMP || tmpdir(), 'prediction-one', sanitizeFileName(jobId, 'job'))
+        ? join(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
         : resolve(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
     return {
         ...common,
         jobId,
-        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, inputs_MAX_TIMEOUT_MS),
-        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, inputs_MAX_TIMEOUT_MS),
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
+        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
         wait: bool(get, Inputs.Wait, true),
         download: bool(get, Inputs.Download, true),
         downloadDir,
@@ -32045,7 +32049,7 @@ function readUploadInputs(get, env = process.env) {
         file,
         size,
         filename,
-        timeoutMs: duration(get, constants_Inputs.Timeout, constants_Defaults.Timeout, 1000, inputs_MAX_TIMEOUT_MS)
+        timeoutMs: duration(get, constants_Inputs.Timeout, constants_Defaults.Timeout, 1000, constants_MAX_TIMEOUT_MS)
     };
 }
 function readSwitchInputs(get) {

@@ -1,13 +1,12 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import { ApiClient } from '../api.js'
 import { systemClock } from '../clock.js'
 import { Outputs, REMINDER_INTERVAL_MS } from '../constants.js'
 import { downloadResult, type DownloadedFile, type DownloadOptions } from '../download.js'
 import { extractBeside, isZip } from '../extract.js'
 import { describeOrigin } from '../http.js'
-import { readWaitInputs, type WaitInputs } from '../inputs.js'
+import { readWaitInputs, runnerTemp, type WaitInputs } from '../inputs.js'
 import { waitForJob, type PollOptions, type PollState } from '../poll.js'
 import {
   describeFile,
@@ -102,7 +101,7 @@ async function fetchResult(
     clock: systemClock,
     deadline,
     signal,
-    stagingDir: join(process.env.RUNNER_TEMP || tmpdir(), '.prediction-one-partial'),
+    stagingDir: join(runnerTemp(), '.prediction-one-partial'),
     refreshUrl: async () => {
       const fresh = await client.getStatus(inputs.jobId, deadline)
       maskUrl(fresh.downloadUrl)

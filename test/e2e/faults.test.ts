@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { ChildProcess } from 'node:child_process'
 import { startSimulator, type Simulator } from '../../sim/simulator.js'
-import { failure, runAction, type ActionRun } from '../helpers/action.js'
+import { failure, runAction, visibleText, type ActionRun } from '../helpers/action.js'
 import { startRecorder } from '../helpers/recorder.js'
 import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
@@ -284,12 +284,10 @@ describe('secrets and origins', { concurrency: true }, () => {
       assert.equal(run.code, 1)
       assert.match(failure(run), expected)
       assert.equal(fixture.sim.statusChecks(change['retrain-job-id'] ?? jobId).length, 0)
-      assert.ok(!visibleLines(run).some((l) => l.includes(KEY)), 'the key is not shown, even in an input error')
+      assert.ok(!visibleText(run).includes(KEY), 'the key is not shown, even in an input error')
     })
   }
 })
-
-const visibleLines = (run: ActionRun): string[] => run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'))
 
 /** Sends `signal` to the action `delayMs` after the simulator saw its download start. */
 function signalWhenDownloading(sim: Simulator, signal: NodeJS.Signals, delayMs: number, sent?: (at: number) => void) {

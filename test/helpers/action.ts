@@ -47,7 +47,7 @@ export interface RunOptions {
   /** Kill the process if it runs longer (a hung action fails the test, not the suite). */
   killAfterMs?: number
   workspace?: string
-  /** Resolves on the first stdout chunk that contains it (with onLine). */
+  /** Called with all stdout so far on every chunk, for tests that act on what was printed. */
   onStdout?: (text: string, child: ChildProcess) => void
 }
 
