@@ -1,9 +1,13 @@
 // The Prediction One retrain API: three calls, each under the one retry policy.
 import type { Clock } from './clock.js'
 import { API_KEY_HEADER, ApiPaths } from './constants.js'
-import { documentedError, decodeErrorFields, TransientError } from './errors.js'
+import { ActionError, documentedError, decodeErrorFields, TransientError } from './errors.js'
 import { describeOrigin, send, statusError, type HttpResponse } from './http.js'
+import { jobIdProblem } from './jobid.js'
+import { asText, isObject, parseJson, type JsonObject } from './json.js'
+import { oneLine } from './log.js'
 import { retry } from './retry.js'
+import { addSignedUrl } from './secrets.js'
 
 export interface JobStatus {
   status: string
@@ -26,32 +30,14 @@ export interface ApiClientOptions {
   onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
 }
 
-type Record_ = Record<string, unknown>
-
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-function isObject(value: unknown): value is Record_ {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
-function asText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  return undefined
-}
+type Record_ = JsonObject
 
 /** A short, printable account of a body that is not the API's JSON. */
 export function describeBody(response: HttpResponse, json: unknown): string {
   const fields = decodeErrorFields(json)
   const said = fields?.message ?? fields?.error
-  if (said) return `"${said.slice(0, 200)}"`
+  // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+  if (said) return `"${oneLine(said, 200)}"`
   const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0]
   const size = response.text?.length ?? 0
   return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`
@@ -62,6 +48,8 @@ export class ApiClient {
 
   async getStatus(jobId: string, deadline: number): Promise<JobStatus> {
     const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string')
+    // Registered before anything can print it: the signed URL is a credential.
+    if (typeof body.download_url === 'string') addSignedUrl(body.download_url)
     return {
       status: body.status as string,
       modelId: asText(body.model_id),
@@ -77,7 +65,12 @@ export class ApiClient {
       deadline,
       (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string'
     )
-    return { retrainJobId: asText(body.retrain_job_id) as string, uploadUrl: body.upload_url as string }
+    const uploadUrl = body.upload_url as string
+    addSignedUrl(uploadUrl)
+    const retrainJobId = asText(body.retrain_job_id) as string
+    const problem = jobIdProblem(retrainJobId)
+    if (problem) throw new ActionError(`the retrain_job_id the API gave ${problem}; it is not used`)
+    return { retrainJobId, uploadUrl }
   }
 
   async updateModel(jobId: string, deadline: number): Promise<void> {
@@ -100,7 +93,8 @@ export class ApiClient {
           url,
           headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
           signal,
-          timeoutMs: requestTimeoutMs,
+          idleTimeoutMs: requestTimeoutMs,
+          budgetMs: deadline - clock.now(),
           redirects: 'same-origin'
         })
         return interpret(response, isAnswer, clock.now())

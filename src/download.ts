@@ -1,17 +1,17 @@
 // The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Clock } from './clock.js'
-import { ActionError, CancelledError, HttpError, TransientError } from './errors.js'
+import { ActionError, CancelledError, HttpError, LocalError, TransientError } from './errors.js'
 import { resultFileName } from './filename.js'
 import { describeOrigin, send, statusError } from './http.js'
 import { isAllowedUrl } from './parse.js'
 import { retry } from './retry.js'
+import { moveIntoPlace, removeOrphans, stagingFor, tempName } from './staging.js'
 
 export interface DownloadOptions {
   url: string
@@ -21,7 +21,7 @@ export interface DownloadOptions {
   deadline: number
   signal?: AbortSignal
   /** Where the temporary file is written when it can be renamed from there (off `dir`). */
-  stagingDir?: string
+  stagingDir: string
   /** Asks the status endpoint for a fresh signed URL, when the old one is refused. */
   refreshUrl?: () => Promise<string | undefined>
   onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
@@ -36,7 +36,6 @@ export interface DownloadedFile {
 
 const EXPIRED = [403, 404, 410]
 const MAX_REFRESHES = 2
-const PARTIAL_SUFFIX = '.partial'
 
 export function checkDownloadUrl(raw: string): URL {
   let url: URL
@@ -52,9 +51,11 @@ export function checkDownloadUrl(raw: string): URL {
 }
 
 export async function downloadResult(options: DownloadOptions): Promise<DownloadedFile> {
-  await mkdir(options.dir, { recursive: true })
-  await removeStalePartials(options.dir)
-  const staging = await stagingFor(options)
+  await mkdir(options.dir, { recursive: true }).catch((err) => {
+    throw new LocalError('cannot create the download folder', options.dir, err)
+  })
+  await removeOrphans(options.dir)
+  const staging = await stagingFor(options.dir, options.stagingDir)
   let url = checkDownloadUrl(options.url)
   let refreshes = 0
   return retry(
@@ -68,7 +69,7 @@ export async function downloadResult(options: DownloadOptions): Promise<Download
         const fresh = await options.refreshUrl()
         if (!fresh) throw err
         url = checkDownloadUrl(fresh)
-        throw new TransientError(`${err.message}; the signed URL has probably expired, asked for a fresh one`, 0)
+        throw new TransientError(`${err.message}; the signed URL has probably expired, asked for a fresh one`)
       }
     },
     { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry }
@@ -80,7 +81,8 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
     method: 'GET',
     url: url.href,
     signal: options.signal,
-    timeoutMs: options.requestTimeoutMs,
+    idleTimeoutMs: options.requestTimeoutMs,
+    budgetMs: options.deadline - options.clock.now(),
     redirects: 'any',
     stream: true
   })
@@ -91,7 +93,7 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
     throw statusError(response, `download: ${where}`, options.clock.now())
   }
   const name = resultFileName(response.headers['content-disposition'], response.url)
-  const temp = join(staging, `.${name}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`)
+  const temp = join(staging, tempName())
   const hash = createHash('sha256')
   let bytes = 0
   const meter = new Transform({
@@ -102,44 +104,32 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
       callback(null, chunk)
     }
   })
+  // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
+  // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
+  const networkErrors = new WeakSet<Error>()
+  response.message.on('error', (err) => networkErrors.add(err))
+  let diskError: Error | undefined
+  const file = createWriteStream(temp, { flags: 'wx' }).on('error', (err) => {
+    if (!networkErrors.has(err)) diskError ??= err
+  })
   try {
-    await pipeline(response.message, meter, createWriteStream(temp, { flags: 'wx' }), { signal: options.signal })
+    await pipeline(response.message, meter, file, { signal: options.signal })
     response.done()
     const expected = Number(response.headers['content-length'])
     if (response.headers['content-length'] !== undefined && bytes !== expected) {
       throw new TransientError(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`)
     }
     const path = join(options.dir, name)
-    await rename(temp, path)
+    await moveIntoPlace(temp, path, 'the result file')
     return { path, name, bytes, sha256: hash.digest('hex') }
   } catch (err) {
     response.done()
-    await unlink(temp).catch(() => undefined)
+    response.message.destroy()
+    await rm(temp, { force: true }).catch(() => undefined)
     if (options.signal?.aborted) throw new CancelledError()
-    if (err instanceof TransientError) throw err
+    if (diskError) throw new LocalError('cannot write the result file in', staging, diskError)
+    if (err instanceof ActionError) throw err
     // An aborted or reset body: a message that names the host, never the signed URL.
     throw response.explain(err)
-  }
-}
-
-/**
- * A temporary file left by a killed run must not sit in download-dir: write it under the
- * runner's temp folder when a rename from there works (same filesystem), else hidden in `dir`.
- */
-async function stagingFor(options: DownloadOptions): Promise<string> {
-  const candidate = options.stagingDir ?? tmpdir()
-  try {
-    await mkdir(candidate, { recursive: true })
-    const [a, b] = await Promise.all([stat(candidate), stat(options.dir)])
-    if (a.dev === b.dev) return candidate
-  } catch {
-    // fall through
-  }
-  return options.dir
-}
-
-async function removeStalePartials(dir: string): Promise<void> {
-  for (const entry of await readdir(dir)) {
-    if (entry.startsWith('.') && entry.endsWith(PARTIAL_SUFFIX)) await unlink(join(dir, entry)).catch(() => undefined)
   }
 }

@@ -1,4 +1,5 @@
 // Error types, and the table of the API's documented errors with a plain cause for each.
+import { asText, isObject } from './json.js'
 
 export class ActionError extends Error {
   constructor(message: string) {
@@ -48,6 +49,25 @@ export class ApiError extends ActionError {
   }
 }
 
+/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
+export class LocalError extends ActionError {
+  constructor(what: string, path: string, err: unknown) {
+    const code = (err as NodeJS.ErrnoException)?.code
+    super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`)
+  }
+}
+
+const LOCAL_CAUSES: Record<string, string> = {
+  EISDIR: 'a folder of that name is in the way',
+  ENOTDIR: 'a file stands where a folder is needed',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the filesystem is read-only',
+  EEXIST: 'something of that name is in the way'
+}
+
 export class JobFailedError extends ActionError {}
 export class DeadlineError extends ActionError {}
 export class CancelledError extends ActionError {
@@ -94,11 +114,8 @@ export interface ErrorFields {
 }
 
 function fieldsOf(value: unknown): ErrorFields | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
-  const record = value as Record<string, unknown>
-  const text = (v: unknown): string | undefined =>
-    typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined
-  const fields: ErrorFields = { code: text(record.code), error: text(record.error), message: text(record.message) }
+  if (!isObject(value)) return undefined
+  const fields: ErrorFields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) }
   return fields.code || fields.error || fields.message ? fields : undefined
 }
 
@@ -111,8 +128,8 @@ export function decodeErrorFields(body: unknown): ErrorFields | undefined {
   const top = first(body)
   const direct = fieldsOf(top)
   const nestedDocumented = (): ErrorFields | undefined => {
-    if (top === null || typeof top !== 'object') return undefined
-    for (const value of Object.values(top as Record<string, unknown>)) {
+    if (!isObject(top)) return undefined
+    for (const value of Object.values(top)) {
       const fields = fieldsOf(first(value))
       if (fields) return fields
     }

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { USER_AGENT } from './constants.js'
-import { CancelledError, HttpError, TransientError } from './errors.js'
+import { CancelledError, DeadlineError, HttpError, TransientError } from './errors.js'
 import { isAllowedUrl } from './parse.js'
 import { parseRetryAfter } from './retry.js'
 
@@ -19,7 +19,9 @@ export interface HttpRequest {
   body?: Readable
   signal?: AbortSignal
   /** Longest time without progress: sending the body, waiting for the answer, and with `stream`, between chunks. */
-  timeoutMs: number
+  idleTimeoutMs: number
+  /** Longest the whole request may take, body included: the time left before the step's deadline. */
+  budgetMs?: number
   redirects: RedirectRule
   stream?: boolean
 }
@@ -41,6 +43,7 @@ export interface HttpResponse {
 }
 
 const MAX_REDIRECTS = 5
+const LAST_MOMENT_MS = 1000
 // API answers are small; a gateway that streams without end must not fill the memory.
 const MAX_TEXT_BYTES = 1024 * 1024
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
@@ -93,20 +96,31 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
 }
 
 async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
-  const timeout = new AbortController()
-  const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal
-  let timer: NodeJS.Timeout | undefined
+  const idle = new AbortController()
+  const late = new AbortController()
+  const signals = [idle.signal, late.signal, ...(request.signal ? [request.signal] : [])]
+  const signal = AbortSignal.any(signals)
+  let idleTimer: NodeJS.Timeout | undefined
+  // A request made right at the deadline (the poll's last check) still gets a moment to answer.
+  const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS)
+  const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), Math.max(0, budget)) : undefined
   const arm = (): void => {
-    clearTimeout(timer)
-    timer = setTimeout(() => timeout.abort(), request.timeoutMs)
+    if (idleTimer) idleTimer.refresh()
+    else idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs)
   }
-  const done = (): void => clearTimeout(timer)
+  const done = (): void => {
+    clearTimeout(idleTimer)
+    clearTimeout(lateTimer)
+  }
   const translate = (err: unknown): Error => {
     done()
     if (err instanceof CancelledError || err instanceof TransientError || err instanceof HttpError) return err
     if (request.signal?.aborted) return new CancelledError()
-    if (timeout.signal.aborted) {
-      return new TransientError(`no answer from ${describeOrigin(url)} within ${request.timeoutMs} ms (request-timeout)`)
+    if (late.signal.aborted) {
+      return new DeadlineError(`the time left ran out during a request to ${describeOrigin(url)}`)
+    }
+    if (idle.signal.aborted) {
+      return new TransientError(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`)
     }
     const code = (err as NodeJS.ErrnoException)?.code
     return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`)

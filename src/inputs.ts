@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path'
 import { Defaults, Inputs, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './constants.js'
 import { InputError } from './errors.js'
 import { sanitizeFileName } from './filename.js'
+import { jobIdProblem } from './jobid.js'
 import { isAllowedUrl, parseBoolean, parseDuration } from './parse.js'
 
 export type GetInput = (name: string) => string
@@ -91,8 +92,8 @@ export function readApiUrl(get: GetInput): URL {
 
 export function readJobId(get: GetInput): string {
   const id = required(get, Inputs.RetrainJobId)
-  if (id === '.' || id === '..') throw new InputError(Inputs.RetrainJobId, `"${id}" is not a job id`)
-  if (/[\u0000-\u001f\u007f]/.test(id)) throw new InputError(Inputs.RetrainJobId, 'holds control characters')
+  const problem = jobIdProblem(id)
+  if (problem) throw new InputError(Inputs.RetrainJobId, problem)
   return id
 }
 

@@ -3,25 +3,34 @@ import * as core from '@actions/core'
 import type { JobStatus } from './api.js'
 import type { TransientError } from './errors.js'
 import { formatBytes, formatDuration } from './format.js'
+import { clip, debug, warning } from './log.js'
+import { holdsSecret, redact } from './secrets.js'
 
 export type Outcome = 'succeeded' | 'failed' | 'cancelled'
 
-/** Every output that is known is written, also when the step fails. */
-export function writeOutputs(values: Record<string, string | undefined>): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (value !== undefined) core.setOutput(name, value)
-  }
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+export const MAX_OUTPUT_BYTES = 1_000_000
+
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value: string): string | undefined {
+  if (holdsSecret(value)) return 'it holds a secret (the API key or a signed URL)'
+  if (!value.isWellFormed()) return 'it is not well-formed Unicode text'
+  const bytes = Buffer.byteLength(value)
+  if (bytes > MAX_OUTPUT_BYTES) return `it is ${formatBytes(bytes)}, more than GitHub passes on`
+  return undefined
 }
 
-/** A signed URL is a credential: masked whole, and its query (the signature) on its own. */
-export function maskUrl(raw: string | undefined): void {
-  if (!raw) return
-  core.setSecret(raw)
-  try {
-    const { search } = new URL(raw)
-    if (search.length >= 8) core.setSecret(search.slice(1))
-  } catch {
-    // not a URL: masked whole above
+/**
+ * Every output that is known is written, also when the step fails, exactly as the API said it
+ * (through the runner's output file, where no text can act as a command); a value that cannot be
+ * passed on exactly is not written, with a warning that says why.
+ */
+export function writeOutputs(values: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue
+    const problem = outputProblem(value)
+    if (problem) warning(`output ${name} is not written: ${problem}`)
+    else core.setOutput(name, value)
   }
 }
 
@@ -30,9 +39,9 @@ export function retryReporter(): (err: TransientError, attempt: number, delayMs:
   const seen = new Set<string>()
   return (err, attempt, delayMs) => {
     const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`
-    if (seen.has(err.message)) return core.debug(line)
+    if (seen.has(err.message)) return debug(line)
     seen.add(err.message)
-    core.warning(line)
+    warning(line)
   }
 }
 
@@ -56,8 +65,16 @@ export function statusLine(jobId: string, job: JobStatus, elapsedMs: number): st
   return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'|\n\r]/g, (c) => `&#${c.charCodeAt(0)};`)
+// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
+const MAX_CELL = 1000
+const MAX_REASON = 4000
+
+/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
+function cell(text: string, max = MAX_CELL): string {
+  return clip(redact(text), max)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+    .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>')
 }
 
 export interface SummaryRows {
@@ -73,13 +90,13 @@ export async function writeSummary({ title, outcome, reason, rows }: SummaryRows
   const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌'
   const table = rows
     .filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '')
-    .map(([name, value]) => [{ data: escapeHtml(name) }, { data: escapeHtml(value) }])
+    .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }])
   try {
-    core.summary.addHeading(`${icon} ${escapeHtml(title)}: ${outcome}`, 3)
-    if (reason) core.summary.addRaw(`<p>${escapeHtml(reason)}</p>`, true)
+    core.summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3)
+    if (reason) core.summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true)
     await core.summary.addTable([[{ data: 'item', header: true }, { data: 'value', header: true }], ...table]).write()
   } catch (err) {
-    core.debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`)
+    debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`)
   }
 }
 

@@ -9,7 +9,8 @@ export interface RetryPolicy {
   maxAttempts: number
 }
 
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API.
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
 export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity }
 
 export interface RetryOptions {
@@ -22,10 +23,13 @@ export interface RetryOptions {
   onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
 }
 
-/** Full jitter: a random delay up to the capped exponential step (AWS architecture blog). */
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1))
-  return Math.floor(random() * ceiling)
+  const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1))
+  return Math.floor(step / 2 + random() * (step / 2))
 }
 
 /** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
@@ -39,8 +43,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     } catch (err) {
       if (options.signal?.aborted) throw new CancelledError()
       if (!isRetryable(err) || attempt >= policy.maxAttempts) throw err
-      // Retry-After is the server's word: honoured as given, but never past the deadline.
-      const wanted = err.retryAfterMs ?? backoffDelay(attempt, policy, random)
+      // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+      // `Retry-After: 0` must not be hammered. Never past the deadline either.
+      const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random))
       const left = options.deadline - options.clock.now()
       if (wanted > left) {
         throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`)

@@ -2,14 +2,16 @@
 import * as core from '@actions/core'
 import { Inputs } from './constants.js'
 import { CancelledError } from './errors.js'
+import { fail, warning } from './log.js'
 import { errorMessage } from './parse.js'
 import type { Outcome } from './report.js'
+import { addSecret } from './secrets.js'
 
 /** Writes the outputs and summary known so far; called once however the body ended. */
 export type Finish = (outcome: Outcome, reason?: string) => Promise<void> | void
 
 export interface RunContext {
-  /** Aborted on SIGINT or SIGTERM (a cancelled run): sleeps and requests stop at once. */
+  /** Aborted on SIGINT or SIGTERM (a cancelled run): sleeps, requests and child processes stop at once. */
   signal: AbortSignal
   onFinish(finish: Finish): void
 }
@@ -18,12 +20,12 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
- * fails the step with one prefix. Node is left to exit by itself (an explicit process.exit()
- * right after a large download has hung Node 24 at shutdown).
+ * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
+ * even if its work happened to complete. Node is left to exit by itself (an explicit
+ * process.exit() right after a large download has hung Node 24 at shutdown).
  */
 export async function runAction(action: string, body: (context: RunContext) => Promise<void>): Promise<void> {
-  const key = core.getInput(Inputs.ApiKey)
-  if (key) core.setSecret(key)
+  addSecret(core.getInput(Inputs.ApiKey))
 
   const controller = new AbortController()
   let received: string | undefined
@@ -31,28 +33,34 @@ export async function runAction(action: string, body: (context: RunContext) => P
     const handler = (): void => {
       if (received) return
       received = name
-      core.warning(`${name} received: stopping`)
+      warning(`${name} received: stopping`)
       controller.abort()
     }
     process.on(name, handler)
     return [name, handler] as const
   })
   let finish: Finish | undefined
-  let outcome: Outcome = 'succeeded'
-  let reason: string | undefined
+  let failure: unknown
   try {
     await body({ signal: controller.signal, onFinish: (f) => (finish = f) })
   } catch (err) {
-    const cancelled = received !== undefined || err instanceof CancelledError
-    outcome = cancelled ? 'cancelled' : 'failed'
-    reason = cancelled ? `cancelled by ${received ?? 'an abort'}` : errorMessage(err)
-  } finally {
-    for (const [name, handler] of handlers) process.off(name, handler)
+    failure = err
   }
+  // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
+  const settle = (): [Outcome, string | undefined] => {
+    if (received !== undefined || failure instanceof CancelledError) {
+      return ['cancelled', `cancelled by ${received ?? 'an abort'}`]
+    }
+    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)]
+  }
+  const [outcome, reason] = settle()
   try {
     await finish?.(outcome, reason)
   } catch (err) {
-    core.warning(`could not write the outputs or summary: ${errorMessage(err)}`)
+    warning(`could not write the outputs or summary: ${errorMessage(err)}`)
   }
-  if (outcome !== 'succeeded') core.setFailed(`${action} failed: ${reason}`)
+  for (const [name, handler] of handlers) process.off(name, handler)
+  // A signal that came while the outputs were written still cancels the step.
+  const [final, why] = settle()
+  if (final !== 'succeeded') fail(`${action} failed: ${why}`)
 }

@@ -37,7 +37,8 @@ export async function putFile(options: PutFileOptions): Promise<void> {
           headers: { 'content-length': options.size },
           body,
           signal: options.signal,
-          timeoutMs: options.requestTimeoutMs,
+          idleTimeoutMs: options.requestTimeoutMs,
+          budgetMs: options.deadline - options.clock.now(),
           redirects: 'none'
         })
         const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}`

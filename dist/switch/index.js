@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2484);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2484:
+/***/ 34:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31419,8 +31419,46 @@ const ActionInterface = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
 // Error types, and the table of the API's documented errors with a plain cause for each.
+
 class ActionError extends Error {
     constructor(message) {
         super(message);
@@ -31463,6 +31501,23 @@ class ApiError extends ActionError {
         this.hint = hint;
     }
 }
+/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
+class LocalError extends ActionError {
+    constructor(what, path, err) {
+        const code = err?.code;
+        super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
+    }
+}
+const LOCAL_CAUSES = {
+    EISDIR: 'a folder of that name is in the way',
+    ENOTDIR: 'a file stands where a folder is needed',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the filesystem is read-only',
+    EEXIST: 'something of that name is in the way'
+};
 class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
 }
 class DeadlineError extends ActionError {
@@ -31494,11 +31549,9 @@ function documentedCause(message) {
     return DOCUMENTED[message.trim().toLowerCase()];
 }
 function fieldsOf(value) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
+    if (!isObject(value))
         return undefined;
-    const record = value;
-    const text = (v) => typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-    const fields = { code: text(record.code), error: text(record.error), message: text(record.message) };
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
     return fields.code || fields.error || fields.message ? fields : undefined;
 }
 /**
@@ -31510,7 +31563,7 @@ function decodeErrorFields(body) {
     const top = first(body);
     const direct = fieldsOf(top);
     const nestedDocumented = () => {
-        if (top === null || typeof top !== 'object')
+        if (!isObject(top))
             return undefined;
         for (const value of Object.values(top)) {
             const fields = fieldsOf(first(value));
@@ -31591,12 +31644,16 @@ function isAllowedUrl(url) {
 ;// CONCATENATED MODULE: ./src/retry.ts
 
 
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API.
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
 const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
-/** Full jitter: a random delay up to the capped exponential step (AWS architecture blog). */
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
 function backoffDelay(attempt, policy, random) {
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(random() * ceiling);
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
 }
 /** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
 async function retry(fn, options) {
@@ -31613,8 +31670,9 @@ async function retry(fn, options) {
                 throw new CancelledError();
             if (!isRetryable(err) || attempt >= policy.maxAttempts)
                 throw err;
-            // Retry-After is the server's word: honoured as given, but never past the deadline.
-            const wanted = err.retryAfterMs ?? backoffDelay(attempt, policy, random);
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
             const left = options.deadline - options.clock.now();
             if (wanted > left) {
                 throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
@@ -31644,6 +31702,7 @@ function parseRetryAfter(value, now) {
 
 
 const MAX_REDIRECTS = 5;
+const LAST_MOMENT_MS = 1000;
 // API answers are small; a gateway that streams without end must not fill the memory.
 const MAX_TEXT_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
@@ -31692,22 +31751,35 @@ async function send(request) {
     }
 }
 async function sendOnce(request, url) {
-    const timeout = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
-    let timer;
+    const idle = new AbortController();
+    const late = new AbortController();
+    const signals = [idle.signal, late.signal, ...(request.signal ? [request.signal] : [])];
+    const signal = AbortSignal.any(signals);
+    let idleTimer;
+    // A request made right at the deadline (the poll's last check) still gets a moment to answer.
+    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
+    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), Math.max(0, budget)) : undefined;
     const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => timeout.abort(), request.timeoutMs);
+        if (idleTimer)
+            idleTimer.refresh();
+        else
+            idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
     };
-    const done = () => clearTimeout(timer);
+    const done = () => {
+        clearTimeout(idleTimer);
+        clearTimeout(lateTimer);
+    };
     const translate = (err) => {
         done();
         if (err instanceof CancelledError || err instanceof TransientError || err instanceof HttpError)
             return err;
         if (request.signal?.aborted)
             return new CancelledError();
-        if (timeout.signal.aborted) {
-            return new TransientError(`no answer from ${describeOrigin(url)} within ${request.timeoutMs} ms (request-timeout)`);
+        if (late.signal.aborted) {
+            return new DeadlineError(`the time left ran out during a request to ${describeOrigin(url)}`);
+        }
+        if (idle.signal.aborted) {
+            return new TransientError(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`);
         }
         const code = err?.code;
         return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`);
@@ -31765,37 +31837,201 @@ function statusError(response, message, now) {
     return new HttpError(status, message);
 }
 
+;// CONCATENATED MODULE: ./src/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+const MAX_JOB_ID_LENGTH = 256;
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..')
+        return `"${id}" is not a job id`;
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/secrets.ts
+// Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
+// matches a secret printed whole, and text cut mid-secret would slip past it.
+
+const secrets = new Set();
+/** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
+const PART = 10;
+const parts = new Set();
+const REDACTED = '***';
+/**
+ * Registers a secret with the runner (masked in its log) and with our own redaction. `inPart`:
+ * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
+ * whose host and path would match harmless text).
+ */
+function addSecret(value, inPart = true) {
+    if (!value || secrets.has(value))
+        return;
+    core_setSecret(value);
+    secrets.add(value);
+    if (!inPart || value.length < PART)
+        return;
+    for (let i = 0; i + PART <= value.length; i++)
+        parts.add(value.slice(i, i + PART));
+}
+/**
+ * A signed URL is a credential: registered whole, with its query, and with each long query value
+ * (a signature on its own) as sent and as decoded.
+ */
+function addSignedUrl(raw) {
+    if (!raw || raw.length < 8)
+        return;
+    addSecret(raw, false);
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return;
+    }
+    if (url.href !== raw)
+        addSecret(url.href, false);
+    if (url.search.length > 8)
+        addSecret(url.search.slice(1), false);
+    for (const piece of url.search.slice(1).split('&')) {
+        const value = piece.slice(piece.indexOf('=') + 1);
+        if (value.length < 8)
+            continue;
+        addSecret(value);
+        try {
+            addSecret(decodeURIComponent(value.replace(/\+/g, ' ')));
+        }
+        catch {
+            // not percent-encoded text: registered as sent
+        }
+    }
+}
+/** The text with every registered secret, whole or any part of PART characters, replaced by ***. */
+function redact(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    const hit = new Uint8Array(text.length);
+    let found = false;
+    for (const secret of secrets) {
+        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+            hit.fill(1, at, at + secret.length);
+            found = true;
+        }
+    }
+    if (parts.size > 0) {
+        for (let i = 0; i + PART <= text.length; i++) {
+            if (parts.has(text.slice(i, i + PART))) {
+                hit.fill(1, i, i + PART);
+                found = true;
+            }
+        }
+    }
+    if (!found)
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        if (!hit[i])
+            out += text[i];
+        else if (i === 0 || !hit[i - 1])
+            out += REDACTED;
+    }
+    return out;
+}
+function holdsSecret(text) {
+    return redact(text) !== text;
+}
+/** For tests: forget every secret. */
+function clearSecrets() {
+    secrets.clear();
+    parts.clear();
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+// The one way text reaches the runner's log. Lines may hold what the API or a storage host sent,
+// so each is redacted, kept to one line, bounded, and never able to act as a workflow command.
+
+
+
+
+/** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
+const MAX_LINE = 2000;
+// C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
+// and the Unicode line and paragraph separators. Tab stays.
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+// `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
+const COMMAND_LIKE = /::|##\[/;
+function escapeChar(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Cut to `max` characters, never inside a surrogate pair, saying how much was left out. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+/**
+ * Untrusted text made fit for one log line: secrets redacted first (so a cut cannot leave part of
+ * one), unprintable characters shown as escapes, then cut to `max`.
+ */
+function oneLine(text, max = MAX_LINE) {
+    return clip(redact(text).replace(UNPRINTABLE, escapeChar), max);
+}
+/**
+ * A line that could be read as a command is printed between `::stop-commands::` and its resume
+ * token, the runner's own way to print untrusted text; the token is random per line.
+ */
+function log_info(text) {
+    const line = oneLine(text);
+    if (!COMMAND_LIKE.test(line))
+        return info(line);
+    const token = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}${line}${external_node_os_namespaceObject.EOL}::${token}::${external_node_os_namespaceObject.EOL}`);
+}
+// Annotations and debug lines: @actions/core escapes their data (%, CR, LF), so they cannot end the
+// command early; oneLine still redacts and bounds them.
+function log_warning(text) {
+    warning(oneLine(text));
+}
+function log_debug(text) {
+    core_debug(oneLine(text));
+}
+function fail(text) {
+    setFailed(oneLine(text));
+}
+
 ;// CONCATENATED MODULE: ./src/api.ts
 
 
 
 
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
+
+
+
+
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
     const fields = decodeErrorFields(json);
     const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
     if (said)
-        return `"${said.slice(0, 200)}"`;
+        return `"${oneLine(said, 200)}"`;
     const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
     const size = response.text?.length ?? 0;
     return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
@@ -31807,6 +32043,9 @@ class ApiClient {
     }
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
+        // Registered before anything can print it: the signed URL is a credential.
+        if (typeof body.download_url === 'string')
+            addSignedUrl(body.download_url);
         return {
             status: body.status,
             modelId: asText(body.model_id),
@@ -31816,7 +32055,13 @@ class ApiClient {
     }
     async getUploadUrl(filename, deadline) {
         const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
-        return { retrainJobId: asText(body.retrain_job_id), uploadUrl: body.upload_url };
+        const uploadUrl = body.upload_url;
+        addSignedUrl(uploadUrl);
+        const retrainJobId = asText(body.retrain_job_id);
+        const problem = jobIdProblem(retrainJobId);
+        if (problem)
+            throw new ActionError(`the retrain_job_id the API gave ${problem}; it is not used`);
+        return { retrainJobId, uploadUrl };
     }
     async updateModel(jobId, deadline) {
         // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
@@ -31831,7 +32076,8 @@ class ApiClient {
                 url,
                 headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
                 signal,
-                timeoutMs: requestTimeoutMs,
+                idleTimeoutMs: requestTimeoutMs,
+                budgetMs: deadline - clock.now(),
                 redirects: 'same-origin'
             });
             return interpret(response, isAnswer, clock.now());
@@ -31876,8 +32122,6 @@ const systemClock = {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/filename.ts
@@ -31928,6 +32172,7 @@ function resultFileName(contentDisposition, url) {
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Every input is read and checked here, before any request is made.
+
 
 
 
@@ -31990,10 +32235,9 @@ function readApiUrl(get) {
 }
 function readJobId(get) {
     const id = required(get, constants_Inputs.RetrainJobId);
-    if (id === '.' || id === '..')
-        throw new errors_InputError(constants_Inputs.RetrainJobId, `"${id}" is not a job id`);
-    if (/[\u0000-\u001f\u007f]/.test(id))
-        throw new errors_InputError(constants_Inputs.RetrainJobId, 'holds control characters');
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new errors_InputError(constants_Inputs.RetrainJobId, problem);
     return id;
 }
 function readCommon(get) {
@@ -32085,25 +32329,35 @@ function format_formatBytes(bytes) {
 // What a step tells later steps (outputs) and people (log lines, the job summary).
 
 
-/** Every output that is known is written, also when the step fails. */
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if (holdsSecret(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${format_formatBytes(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * Every output that is known is written, also when the step fails, exactly as the API said it
+ * (through the runner's output file, where no text can act as a command); a value that cannot be
+ * passed on exactly is not written, with a warning that says why.
+ */
 function writeOutputs(values) {
     for (const [name, value] of Object.entries(values)) {
-        if (value !== undefined)
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            log_warning(`output ${name} is not written: ${problem}`);
+        else
             setOutput(name, value);
-    }
-}
-/** A signed URL is a credential: masked whole, and its query (the signature) on its own. */
-function maskUrl(raw) {
-    if (!raw)
-        return;
-    core.setSecret(raw);
-    try {
-        const { search } = new URL(raw);
-        if (search.length >= 8)
-            core.setSecret(search.slice(1));
-    }
-    catch {
-        // not a URL: masked whole above
     }
 }
 /** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
@@ -32112,9 +32366,9 @@ function retryReporter() {
     return (err, attempt, delayMs) => {
         const line = `${err.message}; trying again in ${format_formatDuration(delayMs)} (try ${attempt + 1})`;
         if (seen.has(err.message))
-            return core_debug(line);
+            return log_debug(line);
         seen.add(err.message);
-        warning(line);
+        log_warning(line);
     };
 }
 /**
@@ -32135,8 +32389,15 @@ function statusLine(jobId, job, elapsedMs) {
     const message = job.message ? `: ${job.message}` : '';
     return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
 }
-function escapeHtml(text) {
-    return text.replace(/[&<>"'|\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
+const MAX_CELL = 1000;
+const MAX_REASON = 4000;
+/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
+function cell(text, max = MAX_CELL) {
+    return clip(redact(text), max)
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
 /** The job summary; a runner without a summary file (a local run) is not an error. */
 async function writeSummary({ title, outcome, reason, rows }) {
@@ -32145,15 +32406,15 @@ async function writeSummary({ title, outcome, reason, rows }) {
     const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
     const table = rows
         .filter((row) => row[1] !== undefined && row[1] !== '')
-        .map(([name, value]) => [{ data: escapeHtml(name) }, { data: escapeHtml(value) }]);
+        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
     try {
-        summary.addHeading(`${icon} ${escapeHtml(title)}: ${outcome}`, 3);
+        summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
         if (reason)
-            summary.addRaw(`<p>${escapeHtml(reason)}</p>`, true);
+            summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
         await summary.addTable([[{ data: 'item', header: true }, { data: 'value', header: true }], ...table]).write();
     }
     catch (err) {
-        core_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
+        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
     }
 }
 function describeFile(name, bytes) {
@@ -32167,16 +32428,17 @@ function describeFile(name, bytes) {
 
 
 
+
+
 const SIGNALS = ['SIGINT', 'SIGTERM'];
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
- * fails the step with one prefix. Node is left to exit by itself (an explicit process.exit()
- * right after a large download has hung Node 24 at shutdown).
+ * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
+ * even if its work happened to complete. Node is left to exit by itself (an explicit
+ * process.exit() right after a large download has hung Node 24 at shutdown).
  */
 async function runAction(action, body) {
-    const key = getInput(constants_Inputs.ApiKey);
-    if (key)
-        core_setSecret(key);
+    addSecret(getInput(constants_Inputs.ApiKey));
     const controller = new AbortController();
     let received;
     const handlers = SIGNALS.map((name) => {
@@ -32184,38 +32446,44 @@ async function runAction(action, body) {
             if (received)
                 return;
             received = name;
-            warning(`${name} received: stopping`);
+            log_warning(`${name} received: stopping`);
             controller.abort();
         };
         process.on(name, handler);
         return [name, handler];
     });
     let finish;
-    let outcome = 'succeeded';
-    let reason;
+    let failure;
     try {
         await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
     }
     catch (err) {
-        const cancelled = received !== undefined || err instanceof CancelledError;
-        outcome = cancelled ? 'cancelled' : 'failed';
-        reason = cancelled ? `cancelled by ${received ?? 'an abort'}` : errorMessage(err);
+        failure = err;
     }
-    finally {
-        for (const [name, handler] of handlers)
-            process.off(name, handler);
-    }
+    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
+    const settle = () => {
+        if (received !== undefined || failure instanceof CancelledError) {
+            return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
+        }
+        return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+    };
+    const [outcome, reason] = settle();
     try {
         await finish?.(outcome, reason);
     }
     catch (err) {
-        warning(`could not write the outputs or summary: ${errorMessage(err)}`);
+        log_warning(`could not write the outputs or summary: ${errorMessage(err)}`);
     }
-    if (outcome !== 'succeeded')
-        setFailed(`${action} failed: ${reason}`);
+    for (const [name, handler] of handlers)
+        process.off(name, handler);
+    // A signal that came while the outputs were written still cancels the step.
+    const [final, why] = settle();
+    if (final !== 'succeeded')
+        fail(`${action} failed: ${why}`);
 }
 
 ;// CONCATENATED MODULE: ./src/switch/main.ts
+
 
 
 
@@ -32230,18 +32498,24 @@ async function run() {
     await runAction(ACTION, async ({ signal, onFinish }) => {
         const inputs = readSwitchInputs(getInput);
         const clock = systemClock;
+        let switched = false;
         onFinish(async (outcome, reason) => {
-            writeOutputs({ [Outputs.RetrainJobId]: inputs.jobId });
+            // Only a switch that happened says which job's model is served.
+            writeOutputs({ [Outputs.RetrainJobId]: switched ? inputs.jobId : undefined });
             await writeSummary({
                 title: `Prediction One model switch to retrain job ${inputs.jobId}`,
                 outcome,
                 reason,
-                rows: [['retrain job id', inputs.jobId]]
+                rows: [
+                    ['retrain job id', inputs.jobId],
+                    ['model switched', switched ? 'yes' : 'no']
+                ]
             });
         });
         const client = new ApiClient({ ...inputs, clock, signal, onRetry: retryReporter() });
         await client.updateModel(inputs.jobId, clock.now() + SWITCH_BUDGET_MS);
-        info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
+        switched = true;
+        log_info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
     });
 }
 

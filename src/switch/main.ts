@@ -3,6 +3,7 @@ import { ApiClient } from '../api.js'
 import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
 import { readSwitchInputs } from '../inputs.js'
+import { info } from '../log.js'
 import { retryReporter, writeOutputs, writeSummary } from '../report.js'
 import { runAction } from '../runner.js'
 
@@ -14,17 +15,23 @@ export async function run(): Promise<void> {
   await runAction(ACTION, async ({ signal, onFinish }) => {
     const inputs = readSwitchInputs(core.getInput)
     const clock = systemClock
+    let switched = false
     onFinish(async (outcome, reason) => {
-      writeOutputs({ [Outputs.RetrainJobId]: inputs.jobId })
+      // Only a switch that happened says which job's model is served.
+      writeOutputs({ [Outputs.RetrainJobId]: switched ? inputs.jobId : undefined })
       await writeSummary({
         title: `Prediction One model switch to retrain job ${inputs.jobId}`,
         outcome,
         reason,
-        rows: [['retrain job id', inputs.jobId]]
+        rows: [
+          ['retrain job id', inputs.jobId],
+          ['model switched', switched ? 'yes' : 'no']
+        ]
       })
     })
     const client = new ApiClient({ ...inputs, clock, signal, onRetry: retryReporter() })
     await client.updateModel(inputs.jobId, clock.now() + SWITCH_BUDGET_MS)
-    core.info(`The prediction API now serves the model of retrain job ${inputs.jobId}`)
+    switched = true
+    info(`The prediction API now serves the model of retrain job ${inputs.jobId}`)
   })
 }

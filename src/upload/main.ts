@@ -4,7 +4,8 @@ import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
 import { describeOrigin } from '../http.js'
 import { readUploadInputs } from '../inputs.js'
-import { describeFile, formatDuration, maskUrl, retryReporter, writeOutputs, writeSummary } from '../report.js'
+import { info } from '../log.js'
+import { describeFile, formatDuration, retryReporter, writeOutputs, writeSummary } from '../report.js'
 import { runAction } from '../runner.js'
 import { putFile } from '../upload.js'
 
@@ -17,15 +18,19 @@ export async function run(): Promise<void> {
     const started = clock.now()
     const deadline = started + inputs.timeoutMs
     const onRetry = retryReporter()
-    let jobId: string | undefined
+    let issuedId: string | undefined
+    let uploaded = false
     onFinish(async (outcome, reason) => {
-      writeOutputs({ [Outputs.RetrainJobId]: jobId })
+      // retrain_job_id names a retrain that started: the id of a job whose data never arrived would
+      // send a later wait step after a job that never runs. The summary still names it.
+      writeOutputs({ [Outputs.RetrainJobId]: uploaded ? issuedId : undefined })
       await writeSummary({
         title: `Prediction One upload of ${inputs.filename}`,
         outcome,
         reason,
         rows: [
-          ['retrain job id', jobId],
+          ['retrain job id', issuedId],
+          ['data uploaded', issuedId ? (uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined],
           ['file', describeFile(inputs.filename, inputs.size)],
           ['elapsed', formatDuration(clock.now() - started)]
         ]
@@ -33,10 +38,10 @@ export async function run(): Promise<void> {
     })
     const client = new ApiClient({ ...inputs, clock, signal, onRetry })
     const target = await client.getUploadUrl(inputs.filename, deadline)
-    maskUrl(target.uploadUrl)
-    jobId = target.retrainJobId
-    core.info(`Retrain job ${jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`)
+    issuedId = target.retrainJobId
+    info(`Retrain job ${issuedId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`)
     await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry })
-      core.info(`Uploaded in ${formatDuration(clock.now() - started)}; the retrain starts by itself`)
+    uploaded = true
+    info(`Uploaded in ${formatDuration(clock.now() - started)}; the retrain starts by itself`)
   })
 }

@@ -7,11 +7,11 @@ import { downloadResult, type DownloadedFile, type DownloadOptions } from '../do
 import { extractBeside, isZip } from '../extract.js'
 import { describeOrigin } from '../http.js'
 import { readWaitInputs, runnerTemp, type WaitInputs } from '../inputs.js'
+import { debug, info, warning } from '../log.js'
 import { waitForJob, type PollOptions, type PollState } from '../poll.js'
 import {
   describeFile,
   formatDuration,
-  maskUrl,
   reminder,
   retryReporter,
   statusLine,
@@ -44,21 +44,26 @@ export async function run(): Promise<void> {
 async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunContext): Promise<void> {
   const onRetry = retryReporter()
   const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry })
-  core.info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
+  info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
   const outcome = await waitForJob(pollOptions(inputs, client, signal), known.state)
   if (outcome === 'pending') {
-    core.info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
+    info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
     return
   }
   if (!inputs.download) return
   const url = known.state.last?.downloadUrl
   if (!url) {
-    core.warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
+    warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
     return
   }
-  known.file = await fetchResult(inputs, known, client, url, { signal, onRetry })
-  if (inputs.extract) known.resultDir = await extract(known.file)
+  // Download and unpack have a budget of their own: a job finishing at the deadline still gets its file.
+  const deadline = systemClock.now() + inputs.timeoutMs
+  known.file = await fetchResult(inputs, known, client, url, { signal, onRetry, deadline })
+  if (inputs.extract) known.resultDir = await extract(known.file, { signal, deadline })
 }
+
+// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
+const stagingDir = (): string => join(runnerTemp(), '.prediction-one-partial')
 
 function pollOptions(inputs: WaitInputs, client: ApiClient, signal: AbortSignal): PollOptions {
   const quiet = reminder(REMINDER_INTERVAL_MS)
@@ -71,15 +76,14 @@ function pollOptions(inputs: WaitInputs, client: ApiClient, signal: AbortSignal)
     clock: systemClock,
     signal,
     onCheck: (job, check, elapsed, changed) => {
-      maskUrl(job.downloadUrl) // before anything else can print it
-      core.debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
+      debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
       if (!changed && quiet.due(elapsed)) {
-        core.info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
+        info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
         quiet.printed(elapsed)
       }
     },
     onStatusChange: (job, elapsed) => {
-      core.info(statusLine(inputs.jobId, job, elapsed))
+      info(statusLine(inputs.jobId, job, elapsed))
       quiet.printed(elapsed)
     }
   }
@@ -90,10 +94,8 @@ async function fetchResult(
   known: Known,
   client: ApiClient,
   url: string,
-  { signal, onRetry }: Pick<DownloadOptions, 'signal' | 'onRetry'>
+  { signal, onRetry, deadline }: Pick<DownloadOptions, 'signal' | 'onRetry' | 'deadline'>
 ): Promise<DownloadedFile> {
-  // The download has a budget of its own: a job finishing at the deadline still gets its file.
-  const deadline = systemClock.now() + inputs.timeoutMs
   const file = await downloadResult({
     url,
     dir: inputs.downloadDir,
@@ -101,27 +103,35 @@ async function fetchResult(
     clock: systemClock,
     deadline,
     signal,
-    stagingDir: join(runnerTemp(), '.prediction-one-partial'),
+    stagingDir: stagingDir(),
     refreshUrl: async () => {
       const fresh = await client.getStatus(inputs.jobId, deadline)
-      maskUrl(fresh.downloadUrl)
       known.state.last = fresh
       return fresh.downloadUrl
     },
     onRetry
   })
-  core.info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
-  core.info(`sha256 ${file.sha256}`)
+  info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
+  info(`sha256 ${file.sha256}`)
   return file
 }
 
-async function extract(file: DownloadedFile): Promise<string | undefined> {
+async function extract(
+  file: DownloadedFile,
+  { signal, deadline }: { signal: AbortSignal; deadline: number }
+): Promise<string | undefined> {
   if (!(await isZip(file.path))) {
-    core.warning(`extract: ${file.name} is not a zip file; it is left as it is`)
+    warning(`extract: ${file.name} is not a zip file; it is left as it is`)
     return undefined
   }
-  const dir = await extractBeside(file.path)
-  core.info(`Extracted into ${dir}`)
+  const { dir, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
+  if (dropped.length > 0) {
+    warning(
+      `extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a link or a special file' : 'ies were links or special files'}, ` +
+        `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`
+    )
+  }
+  info(`Extracted into ${dir}`)
   return dir
 }
 

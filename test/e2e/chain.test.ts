@@ -93,7 +93,7 @@ describe('the retrain chain', { concurrency: true }, () => {
     }
   })
 
-  test('SIGINT while the upload waits for the storage host: prompt exit, retrain_job_id still written', async () => {
+  test('SIGINT while the upload waits for the storage host: prompt exit; no retrain_job_id, since the retrain never starts', async () => {
     const other = (await startSimulator()).addKey(KEY)
     other.fault('put', { kind: 'hang' })
     let signalledAt = 0
@@ -112,7 +112,10 @@ describe('the retrain chain', { concurrency: true }, () => {
       assert.ok(Date.now() - signalledAt < 1500, `stopped within about a second, took ${Date.now() - signalledAt} ms`)
       assert.notEqual(run.code, 0)
       assert.match(failure(run), /prediction-one upload failed: cancelled by SIGINT/)
-      assert.match(run.outputs.retrain_job_id, /^rj-/)
+      // The job was issued, but its data never arrived: a later wait on it would wait for nothing.
+      assert.equal(run.outputs.retrain_job_id, undefined)
+      assert.match(run.summary, /rj-\d+-[0-9a-f]+/)
+      assert.match(run.summary, /this retrain job will not start/)
       assert.match(run.summary, /cancelled/)
       assertNoSecrets(run, KEY, other)
     } finally {
@@ -125,7 +128,9 @@ describe('the retrain chain', { concurrency: true }, () => {
     const run = await runAction('switch', api({ 'retrain-job-id': 'chain-running' }))
     assert.equal(run.code, 1)
     assert.match(failure(run), /"Retrain job is not finished\.": the retrain job has not finished; wait for it first with the wait action/)
-    assert.equal(run.outputs.retrain_job_id, 'chain-running')
+    // retrain_job_id says which job's model is served: not written when nothing was switched.
+    assert.equal(run.outputs.retrain_job_id, undefined)
+    assert.match(run.summary, /model switched<\/td><td>no</)
     assert.equal(sim.jobs.get('chain-running')?.switched, false)
   })
 
@@ -134,17 +139,18 @@ describe('the retrain chain', { concurrency: true }, () => {
     assert.equal(unknown.code, 1)
     assert.match(failure(unknown), /Not found retrain job\..*retrain job id is wrong/)
 
-    const other = (await startSimulator()).addKey('classifier-gone', 'no_classifier').addKey(KEY)
+    const other = (await startSimulator()).addKey('p1-nocls-9e2b71d4', 'no_classifier').addKey(KEY)
     other.addJob('j', { statuses: ['job_finished'] }, KEY)
     other.fault('update_model', { kind: 'http', status: 503 })
     try {
-      const gone = await runAction('switch', { 'api-key': 'classifier-gone', 'retrain-job-id': 'j', 'api-url': other.apiUrl })
+      const gone = await runAction('switch', { 'api-key': 'p1-nocls-9e2b71d4', 'retrain-job-id': 'j', 'api-url': other.apiUrl })
       assert.equal(gone.code, 1)
       assert.match(failure(gone), /Not found classifier\..*prediction API of this model may have been deleted/)
       // The job must have been checked once to be finished in the simulator's timeline.
       await runAction('wait', { 'api-key': KEY, 'retrain-job-id': 'j', 'api-url': other.apiUrl, download: 'false' })
       const ok = await runAction('switch', { 'api-key': KEY, 'retrain-job-id': 'j', 'api-url': other.apiUrl })
       assert.equal(ok.code, 0, failure(ok))
+      assert.equal(ok.outputs.retrain_job_id, 'j')
       assert.equal(other.seen('api', '/v1/external/retrain_jobs/j/update_model').length, 3, '503 retried once')
     } finally {
       await other.close()

@@ -4,11 +4,27 @@ import { CancelledError, DeadlineError, HttpError, TransientError } from '../../
 import { backoffDelay, DEFAULT_POLICY, parseRetryAfter, retry } from '../../src/retry.js'
 import { FakeClock } from '../helpers/clock.js'
 
-test('full jitter under a capped exponential ceiling', () => {
+test('equal jitter under a capped exponential step: never below half the step', () => {
   const policy = { baseMs: 500, capMs: 30_000, maxAttempts: 10 }
   const ceilings = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => backoffDelay(n, policy, () => 0.999999))
   assert.deepEqual(ceilings, [499, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999])
-  assert.equal(backoffDelay(5, policy, () => 0), 0)
+  const floors = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => backoffDelay(n, policy, () => 0))
+  assert.deepEqual(floors, [250, 500, 1000, 2000, 4000, 8000, 15000, 15000, 15000])
+})
+
+test('Retry-After may lengthen a wait, never shorten it below the backoff', async () => {
+  const clock = new FakeClock()
+  let calls = 0
+  await assert.rejects(
+    retry(async () => {
+      calls++
+      throw new TransientError('503 with Retry-After: 0', 0)
+    }, { clock, deadline: clock.time + 10_000, random: () => 0 }),
+    DeadlineError
+  )
+  // The floors: 250, 500, 1000, 2000, 4000 ms; the next (8000) would pass the deadline.
+  assert.deepEqual(clock.sleeps, [250, 500, 1000, 2000, 4000])
+  assert.equal(calls, 6)
 })
 
 test('transient errors are retried; others are thrown at once', async () => {
@@ -22,7 +38,7 @@ test('transient errors are retried; others are thrown at once', async () => {
     { clock, deadline: Infinity, random: () => 0.5 }
   )
   assert.equal(value, 'ok')
-  assert.deepEqual(clock.sleeps, [250, 500])
+  assert.deepEqual(clock.sleeps, [375, 750])
 
   let permanent = 0
   await assert.rejects(

@@ -1,0 +1,38 @@
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+export class JsonNumber {
+  constructor(readonly source: string) {}
+}
+
+interface ReviverContext {
+  source?: string
+}
+
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+export function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined
+  try {
+    // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+    const reviver = (_key: string, value: unknown, context?: ReviverContext): unknown =>
+      typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value
+    return JSON.parse(text, reviver as (key: string, value: unknown) => unknown)
+  } catch {
+    return undefined
+  }
+}
+
+export type JsonObject = Record<string, unknown>
+
+export function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber)
+}
+
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+export function asText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (value instanceof JsonNumber) return value.source
+  // A number that did not come through parseJson (a caller's own object) has no source text.
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return undefined
+}
