@@ -28665,6 +28665,10 @@ function explainFailure(output) {
     if (/Unable to locate executable file: unzip/i.test(output)) {
         return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false';
     }
+    // unzip strips absolute and ../ paths but ends with a warning status: the zip is refused.
+    if (/stripped absolute path|"\.\.\/" path component/.test(output)) {
+        return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused';
+    }
     const last = output.trim().split(/\r?\n/).pop() ?? '';
     return `the result file could not be unpacked; is it a damaged zip? (${(0,log/* oneLine */.TN)(last, 300) || 'no message'})`;
 }
@@ -28835,7 +28839,7 @@ function fail(text) {
 
 const secrets = new Set();
 /** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
-const PART = 10;
+const PART = 12;
 const parts = new Set();
 const REDACTED = '***';
 /**

@@ -26,6 +26,8 @@ export type Fault =
   | { kind: 'redirect'; location: string; status?: number }
   /** Downloads: send the body in small chunks with a pause between them. */
   | { kind: 'slow'; chunkBytes: number; pauseMs: number }
+  /** Any route: a 200 JSON answer that sends one byte every pauseMs and never ends. */
+  | { kind: 'trickle'; pauseMs: number }
 
 export interface JobScript {
   /** The status of each check in turn; the last one repeats. */
@@ -206,6 +208,18 @@ export class Simulator {
         const data = job?.script.result ?? Buffer.from(JSON.stringify({ status: 'job_finished', padding: 'x'.repeat(256) }))
         res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(data.length) })
         res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.socket?.destroy())
+        return true
+      }
+      case 'trickle': {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        const body = `{"status":"running","padding":"${'x'.repeat(1_000_000)}"}`
+        let offset = 0
+        const next = (): void => {
+          if (res.destroyed || offset >= body.length) return
+          res.write(body[offset++])
+          setTimeout(next, fault.pauseMs)
+        }
+        next()
         return true
       }
       case 'slow': {

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 
 const secrets = new Set<string>()
 /** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
-const PART = 10
+const PART = 12
 const parts = new Set<string>()
 
 export const REDACTED = '***'

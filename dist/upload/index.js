@@ -31865,7 +31865,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 const secrets = new Set();
 /** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
-const PART = 10;
+const PART = 12;
 const parts = new Set();
 const REDACTED = '***';
 /**
