@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator } from '../sim/simulator.js'
-import { runAction, type ActionRun } from '../test/helpers/action.js'
+import { runAction, type ActionRun } from '../sim/runner.js'
 
 const KEY = 'bench-key'
 const MiB = 1024 * 1024

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator } from '../sim/simulator.js'
 import { makeZip } from '../sim/zip.js'
-import { runAction, type ActionName, type ActionRun } from '../test/helpers/action.js'
+import { runAction, type ActionName, type ActionRun } from '../sim/runner.js'
 
 const KEY = 'demo-retrain-key-0000'
 

@@ -28375,21 +28375,18 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   N_: () => (/* binding */ TransientError),
-/* harmony export */   Op: () => (/* binding */ decodeErrorFields),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dk: () => (/* binding */ JobFailedError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   hD: () => (/* binding */ ApiError),
 /* harmony export */   il: () => (/* binding */ LocalError),
 /* harmony export */   j$: () => (/* binding */ HttpError),
 /* harmony export */   j3: () => (/* binding */ DeadlineError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   r3: () => (/* binding */ isRetryable),
-/* harmony export */   rZ: () => (/* binding */ documentedError)
+/* harmony export */   r3: () => (/* binding */ isRetryable)
 /* harmony export */ });
-/* unused harmony exports ApiError, DOCUMENTED_CODES, documentedCause */
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8301);
-// Error types, and the table of the API's documented errors with a plain cause for each.
-
+// The error types: each class tells the runner and the retry policy what kind of failure it is.
 class ActionError extends Error {
     constructor(message) {
         super(message);
@@ -28461,282 +28458,10 @@ class CancelledError extends ActionError {
 function isRetryable(err) {
     return err instanceof TransientError;
 }
-const DOCUMENTED_CODES = ['4001000204', '5001000201'];
-const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
-/** Keyed by the API's message, lower-cased, as the manual prints it. */
-const DOCUMENTED = {
-    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
-    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
-    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
-    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
-    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
-    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
-    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
-    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
-};
-function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
-}
-function fieldsOf(value) {
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(value))
-        return undefined;
-    const fields = { code: (0,_json_js__WEBPACK_IMPORTED_MODULE_0__/* .asText */ .e1)(value.code), error: (0,_json_js__WEBPACK_IMPORTED_MODULE_0__/* .asText */ .e1)(value.error), message: (0,_json_js__WEBPACK_IMPORTED_MODULE_0__/* .asText */ .e1)(value.message) };
-    return fields.code || fields.error || fields.message ? fields : undefined;
-}
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
-function decodeErrorFields(body) {
-    const first = (v) => (Array.isArray(v) ? v[0] : v);
-    const top = first(body);
-    const direct = fieldsOf(top);
-    const nestedDocumented = () => {
-        if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
-    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedDocumented()))
-        return direct;
-    return nestedDocumented() ?? direct;
-}
-function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
-}
-/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
-function documentedError(body) {
-    const fields = decodeErrorFields(body);
-    if (!fields || !isDocumented(fields))
-        return undefined;
-    const code = fields.code?.trim();
-    const apiMessage = fields.message ?? fields.error ?? '';
-    const cause = documentedCause(apiMessage) ??
-        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
-    return new ApiError(code, apiMessage, cause);
-}
-
-
-/***/ }),
-
-/***/ 9877:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Vj: () => (/* binding */ EXTRACT_HELPER),
-  cX: () => (/* binding */ extractBeside),
-  an: () => (/* binding */ extractHelper),
-  K0: () => (/* binding */ isZip)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/staging.ts
-var src_staging = __nccwpck_require__(2246);
-;// CONCATENATED MODULE: ./src/extract.ts
-// Unpacking the result zip: with the system's tool through @actions/tool-cache (unzip; PowerShell on
-// Windows), in a child process of our own so that a cancel or the deadline can kill it, into a
-// fresh folder that replaces the old one only once the unpack succeeded.
-
-
-
-
-
-
-/** The argument that makes the wait bundle run as the unpacking child process. */
-const EXTRACT_HELPER = '--prediction-one-extract';
-const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
-// What the child printed is kept for the error message only, and bounded.
-const MAX_CHILD_OUTPUT = 64 * 1024;
-async function isZip(file) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        return bytesRead === 4 && ZIP_MAGIC.some((magic) => magic.equals(head));
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Unpacks a zip beside itself: `result.zip` into `result/`; a file without an extension into `<name>-extracted/`. */
-async function extractBeside(file, options) {
-    const { name, ext } = (0,external_node_path_.parse)(file);
-    const parent = (0,external_node_path_.dirname)(file);
-    const dir = (0,external_node_path_.join)(parent, ext ? name : `${name}-extracted`);
-    await (0,src_staging/* removeOrphans */.C_)(parent);
-    const staging = (0,external_node_path_.join)(await (0,src_staging/* stagingFor */.Bk)(parent, options.stagingDir), (0,src_staging/* tempName */.u8)());
-    await (0,promises_.mkdir)(staging).catch((err) => {
-        throw new errors/* LocalError */.il('cannot create a folder to unpack into:', staging, err);
-    });
-    try {
-        await unpackInChild(file, staging, options);
-        const dropped = await dropLinks(staging);
-        await (0,promises_.rm)(dir, { recursive: true, force: true }).catch((err) => {
-            throw new errors/* LocalError */.il('cannot remove the previous result folder', dir, err);
-        });
-        await (0,src_staging/* moveIntoPlace */.hU)(staging, dir, 'the unpacked result');
-        return { dir, dropped };
-    }
-    catch (err) {
-        await (0,promises_.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
-        throw err;
-    }
-}
-/** In the child process: the unpack itself. Its output goes to the parent, never to the runner. */
-async function extractHelper(file, dest) {
-    try {
-        const { extractZip } = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
-        await extractZip(file, dest);
-    }
-    catch (err) {
-        process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
-    }
-}
-function killTree(pid) {
-    try {
-        if (process.platform === 'win32')
-            (0,external_node_child_process_namespaceObject.spawnSync)('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
-        else
-            process.kill(-pid, 'SIGKILL'); // the child leads its own process group: unzip goes with it
-    }
-    catch {
-        // already gone
-    }
-}
-function unpackInChild(file, dest, { signal, deadline }) {
-    if (signal?.aborted)
-        return Promise.reject(new errors/* CancelledError */.cc());
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, [process.argv[1], EXTRACT_HELPER, file, dest], {
-            detached: process.platform !== 'win32',
-            stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true
-        });
-        let output = '';
-        const keep = (chunk) => {
-            if (output.length < MAX_CHILD_OUTPUT)
-                output += chunk.toString();
-        };
-        child.stdout.on('data', keep);
-        child.stderr.on('data', keep);
-        let stopped;
-        const stop = (why) => {
-            stopped ??= why;
-            if (child.pid !== undefined)
-                killTree(child.pid);
-        };
-        const onAbort = () => stop(new errors/* CancelledError */.cc());
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const timer = setTimeout(() => stop(new errors/* DeadlineError */.j3('timed out while unpacking the result file (timeout)')), Math.max(0, deadline - Date.now()));
-        child.on('error', (err) => stop(new errors/* ActionError */.lZ(`extract: cannot start the unpacking process: ${err.message}`)));
-        // 'close' comes once the child and everything holding its output (unzip) are gone.
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
-            if (stopped)
-                return reject(stopped);
-            if (code === 0)
-                return resolve();
-            reject(new errors/* ActionError */.lZ(`extract: ${explainFailure(output)}`));
-        });
-    });
-}
-function explainFailure(output) {
-    if (/Unable to locate executable file: unzip/i.test(output)) {
-        return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false';
-    }
-    // unzip strips absolute and ../ paths but ends with a warning status: the zip is refused.
-    if (/stripped absolute path|"\.\.\/" path component/.test(output)) {
-        return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused';
-    }
-    const last = output.trim().split(/\r?\n/).pop() ?? '';
-    return `the result file could not be unpacked; is it a damaged zip? (${(0,log/* oneLine */.TN)(last, 300) || 'no message'})`;
-}
-/**
- * Links could point out of the result folder (to /etc/passwd, to ../../..), and special files have
- * no business in it: both are removed, and named to the caller.
- */
-async function dropLinks(root, dir = root) {
-    const dropped = [];
-    for (const entry of await (0,promises_.readdir)(dir)) {
-        const path = (0,external_node_path_.join)(dir, entry);
-        const info = await (0,promises_.lstat)(path);
-        if (info.isDirectory())
-            dropped.push(...(await dropLinks(root, path)));
-        else if (!info.isFile()) {
-            await (0,promises_.unlink)(path);
-            dropped.push((0,external_node_path_.relative)(root, path));
-        }
-    }
-    return dropped;
-}
-
-
-/***/ }),
-
-/***/ 8301:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Gv: () => (/* binding */ isObject),
-/* harmony export */   e1: () => (/* binding */ asText),
-/* harmony export */   qF: () => (/* binding */ parseJson)
-/* harmony export */ });
-/* unused harmony export JsonNumber */
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    return String(err);
 }
 
 
@@ -28932,90 +28657,168 @@ function clearSecrets() {
 
 /***/ }),
 
-/***/ 2246:
+/***/ 9528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bk: () => (/* binding */ stagingFor),
-/* harmony export */   C_: () => (/* binding */ removeOrphans),
-/* harmony export */   hU: () => (/* binding */ moveIntoPlace),
-/* harmony export */   u8: () => (/* binding */ tempName)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
-// is renamed into place. Names carry this machine and process, so that steps sharing a folder never
-// touch each other's work, and what a killed step left can be told from a running step's.
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Vj: () => (/* binding */ EXTRACT_HELPER),
+  cX: () => (/* binding */ extractBeside),
+  an: () => (/* binding */ extractHelper),
+  K0: () => (/* binding */ isZip)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(5625);
+// EXTERNAL MODULE: ./src/wait/staging.ts
+var wait_staging = __nccwpck_require__(4872);
+;// CONCATENATED MODULE: ./src/wait/extract.ts
+// Unpacking the result zip: with the system's tool through @actions/tool-cache (unzip; PowerShell on
+// Windows), in a child process of our own so that a cancel or the deadline can kill it, into a
+// fresh folder that replaces the old one only once the unpack succeeded.
 
 
 
 
 
-const PREFIX = '.prediction-one-';
-const SUFFIX = '.partial';
-const HOST = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update((0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()).digest('hex').slice(0, 8);
-const NAME = /^\.prediction-one-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.partial$/;
-function tempName() {
-    return `${PREFIX}${HOST}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}${SUFFIX}`;
-}
-/**
- * Where to stage work for `target`: `preferred` (the runner's temp folder, emptied after each job)
- * when a rename from there into `target` works (same filesystem), else `target` itself.
- */
-async function stagingFor(target, preferred) {
+
+/** The argument that makes the wait bundle run as the unpacking child process. */
+const EXTRACT_HELPER = '--prediction-one-extract';
+const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
+// What the child printed is kept for the error message only, and bounded.
+const MAX_CHILD_OUTPUT = 64 * 1024;
+async function isZip(file) {
+    const handle = await (0,promises_.open)(file, 'r');
     try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(preferred, { recursive: true });
-        const [a, b] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(preferred), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(target)]);
-        if (a.dev === b.dev)
-            return preferred;
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        return bytesRead === 4 && ZIP_MAGIC.some((magic) => magic.equals(head));
     }
-    catch {
-        // fall through: stage beside the target
+    finally {
+        await handle.close();
     }
-    return target;
 }
-function isAlive(pid) {
+/** Unpacks a zip beside itself: `result.zip` into `result/`; a file without an extension into `<name>-extracted/`. */
+async function extractBeside(file, options) {
+    const { name, ext } = (0,external_node_path_.parse)(file);
+    const parent = (0,external_node_path_.dirname)(file);
+    const dir = (0,external_node_path_.join)(parent, ext ? name : `${name}-extracted`);
+    await (0,wait_staging/* removeOrphans */.C_)(parent);
+    const staging = (0,external_node_path_.join)(await (0,wait_staging/* stagingFor */.Bk)(parent, options.stagingDir), (0,wait_staging/* tempName */.u8)());
+    await (0,promises_.mkdir)(staging).catch((err) => {
+        throw new errors/* LocalError */.il('cannot create a folder to unpack into:', staging, err);
+    });
     try {
-        process.kill(pid, 0);
-        return true;
+        await unpackInChild(file, staging, options);
+        const dropped = await dropLinks(staging);
+        await (0,promises_.rm)(dir, { recursive: true, force: true }).catch((err) => {
+            throw new errors/* LocalError */.il('cannot remove the previous result folder', dir, err);
+        });
+        await (0,wait_staging/* moveIntoPlace */.hU)(staging, dir, 'the unpacked result');
+        return { dir, dropped };
     }
     catch (err) {
-        return err.code === 'EPERM';
+        await (0,promises_.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
+        throw err;
     }
 }
-/** Removes from `dir` what a killed step of this machine left: only names whose process is gone. */
-async function removeOrphans(dir) {
-    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => [])) {
-        const match = NAME.exec(entry);
-        if (!match || match[1] !== HOST || isAlive(Number(match[2])))
-            continue;
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+/** In the child process: the unpack itself. Its output goes to the parent, never to the runner. */
+async function extractHelper(file, dest) {
+    try {
+        const { extractZip } = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
+        await extractZip(file, dest);
     }
+    catch (err) {
+        process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+    }
+}
+function killTree(pid) {
+    try {
+        if (process.platform === 'win32')
+            (0,external_node_child_process_namespaceObject.spawnSync)('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+        else
+            process.kill(-pid, 'SIGKILL'); // the child leads its own process group: unzip goes with it
+    }
+    catch {
+        // already gone
+    }
+}
+function unpackInChild(file, dest, { signal, deadline }) {
+    if (signal?.aborted)
+        return Promise.reject(new errors/* CancelledError */.cc());
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, [process.argv[1], EXTRACT_HELPER, file, dest], {
+            detached: process.platform !== 'win32',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            windowsHide: true
+        });
+        let output = '';
+        const keep = (chunk) => {
+            if (output.length < MAX_CHILD_OUTPUT)
+                output += chunk.toString();
+        };
+        child.stdout.on('data', keep);
+        child.stderr.on('data', keep);
+        let stopped;
+        const stop = (why) => {
+            stopped ??= why;
+            if (child.pid !== undefined)
+                killTree(child.pid);
+        };
+        const onAbort = () => stop(new errors/* CancelledError */.cc());
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timer = setTimeout(() => stop(new errors/* DeadlineError */.j3('timed out while unpacking the result file (timeout)')), Math.max(0, deadline - Date.now()));
+        child.on('error', (err) => stop(new errors/* ActionError */.lZ(`extract: cannot start the unpacking process: ${err.message}`)));
+        // 'close' comes once the child and everything holding its output (unzip) are gone.
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (stopped)
+                return reject(stopped);
+            if (code === 0)
+                return resolve();
+            reject(new errors/* ActionError */.lZ(`extract: ${explainFailure(output)}`));
+        });
+    });
+}
+function explainFailure(output) {
+    if (/Unable to locate executable file: unzip/i.test(output)) {
+        return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false';
+    }
+    // unzip strips absolute and ../ paths but ends with a warning status: the zip is refused.
+    if (/stripped absolute path|"\.\.\/" path component/.test(output)) {
+        return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused';
+    }
+    const last = output.trim().split(/\r?\n/).pop() ?? '';
+    return `the result file could not be unpacked; is it a damaged zip? (${(0,log/* oneLine */.TN)(last, 300) || 'no message'})`;
 }
 /**
- * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
- * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
+ * Links could point out of the result folder (to /etc/passwd, to ../../..), and special files have
+ * no business in it: both are removed, and named to the caller.
  */
-async function moveIntoPlace(from, to, what) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(from, to);
-        }
-        catch (err) {
-            const code = err.code;
-            const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
-            if (!busy || attempt >= 10)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .LocalError */ .il(`cannot move ${what} to`, to, err);
-            await new Promise((resolve) => setTimeout(resolve, 100));
+async function dropLinks(root, dir = root) {
+    const dropped = [];
+    for (const entry of await (0,promises_.readdir)(dir)) {
+        const path = (0,external_node_path_.join)(dir, entry);
+        const info = await (0,promises_.lstat)(path);
+        if (info.isDirectory())
+            dropped.push(...(await dropLinks(root, path)));
+        else if (!info.isFile()) {
+            await (0,promises_.unlink)(path);
+            dropped.push((0,external_node_path_.relative)(root, path));
         }
     }
+    return dropped;
 }
 
 
@@ -29025,8 +28828,8 @@ async function moveIntoPlace(from, to, what) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _extract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9877);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3456);
+/* harmony import */ var _extract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9528);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7610);
 
 
 // The same bundle runs the unpack in a child process that a cancel can kill (see extract.ts).
@@ -29040,7 +28843,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3456:
+/***/ 7610:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29053,140 +28856,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/constants.ts
-// Names of inputs and outputs live here only; action.yml files must agree (a test checks).
-const constants_Inputs = {
-    ApiKey: 'api-key',
-    RetrainJobId: 'retrain-job-id',
-    ApiUrl: 'api-url',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    RequestTimeout: 'request-timeout',
-    Wait: 'wait',
-    Download: 'download',
-    DownloadDir: 'download-dir',
-    Extract: 'extract',
-    File: 'file',
-    Filename: 'filename'
-};
-const Outputs = {
-    Status: 'status',
-    ModelId: 'model_id',
-    Message: 'message',
-    RetrainJobId: 'retrain_job_id',
-    ResultFile: 'result_file',
-    ResultSha256: 'result_sha256',
-    ResultDir: 'result_dir'
-};
-const constants_Defaults = {
-    ApiUrl: 'https://developer-api.predictionone.sony.biz',
-    Timeout: '30m',
-    PollInterval: '30s',
-    RequestTimeout: '30s'
-};
-const FINISHED_STATUS = 'job_finished';
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
-const MIN_POLL_INTERVAL_MS = 1000;
-const REMINDER_INTERVAL_MS = 5 * 60_000;
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const constants_MAX_TIMEOUT_MS = 72 * 3_600_000;
-const API_KEY_HEADER = 'x-api-key';
-const USER_AGENT = 'prediction-one-retrain-action';
-const FALLBACK_RESULT_NAME = 'retrain-result';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            constants_Inputs.ApiKey,
-            constants_Inputs.RetrainJobId,
-            constants_Inputs.ApiUrl,
-            constants_Inputs.Timeout,
-            constants_Inputs.PollInterval,
-            constants_Inputs.RequestTimeout,
-            constants_Inputs.Wait,
-            constants_Inputs.Download,
-            constants_Inputs.DownloadDir,
-            constants_Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [constants_Inputs.ApiKey, constants_Inputs.File, constants_Inputs.Filename, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout, constants_Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [constants_Inputs.ApiKey, constants_Inputs.RetrainJobId, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
-
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./src/parse.ts
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
-function parseDuration(name, raw) {
-    const text = raw.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
-        throw new errors/* InputError */.dz(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
-    }
-    return Math.round(total);
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(name, raw) {
-    const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    throw new errors/* InputError */.dz(name, `"${raw}" is not a boolean: use true or false`);
-}
-function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
-}
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/** https anywhere, http only on a loopback host; anything else is refused. */
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
-
 ;// CONCATENATED MODULE: ./src/retry.ts
-
 
 // No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
 // spacing is what protects the API: see backoffDelay.
@@ -29219,7 +28893,7 @@ async function retry(fn, options) {
             const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
             const left = options.deadline - options.clock.now();
             if (wanted > left) {
-                throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
+                throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${(0,errors/* errorMessage */.gJ)(err)}`);
             }
             options.onRetry?.(err, attempt, wanted);
             await options.clock.sleep(wanted, options.signal);
@@ -29239,17 +28913,34 @@ function parseRetryAfter(value, now) {
     return Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
 
-
-
-
-
-const MAX_REDIRECTS = 5;
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors/* ActionError */.lZ(`${what} is not a URL`);
+    }
+    if (!isAllowedUrl(url))
+        throw new errors/* ActionError */.lZ(`${what} uses ${url.protocol}; only https is ${use}`);
+    return url;
+}
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
 function describeOrigin(url) {
     try {
@@ -29259,6 +28950,18 @@ function describeOrigin(url) {
         return 'an invalid URL';
     }
 }
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 function clientFor(signal) {
     const withSignal = {
         prepareRequest: (options) => {
@@ -29399,13 +29102,116 @@ function jobIdProblem(id) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/json.ts
-var src_json = __nccwpck_require__(8301);
+;// CONCATENATED MODULE: ./src/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(7194);
-;// CONCATENATED MODULE: ./src/api.ts
+;// CONCATENATED MODULE: ./src/api/documented.ts
+// The API's documented errors (from the manual), with a plain cause for each, and how an error body
+// is read: its shape is undocumented, so the reading is tolerant.
+
+
+const DOCUMENTED_CODES = ['4001000204', '5001000201'];
+const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
+/** Keyed by the API's message, lower-cased, as the manual prints it. */
+const DOCUMENTED = {
+    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
+    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
+    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
+    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
+    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
+    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
+    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
+    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
+    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+};
+function documentedCause(message) {
+    return DOCUMENTED[message.trim().toLowerCase()];
+}
+function fieldsOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
+    return fields.code || fields.error || fields.message ? fields : undefined;
+}
+/**
+ * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
+ * down (an object, or the first element of an array), the code a number or a string.
+ */
+function decodeErrorFields(body) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const top = first(body);
+    const direct = fieldsOf(top);
+    const nestedDocumented = () => {
+        if (!isObject(top))
+            return undefined;
+        for (const value of Object.values(top)) {
+            const fields = fieldsOf(first(value));
+            if (fields)
+                return fields;
+        }
+        return undefined;
+    };
+    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
+    if (direct && (isDocumented(direct) || !nestedDocumented()))
+        return direct;
+    return nestedDocumented() ?? direct;
+}
+function isDocumented(fields) {
+    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
+        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+}
+/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
+function documentedError(body) {
+    const fields = decodeErrorFields(body);
+    if (!fields || !isDocumented(fields))
+        return undefined;
+    const code = fields.code?.trim();
+    const apiMessage = fields.message ?? fields.error ?? '';
+    const cause = documentedCause(apiMessage) ??
+        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
+    return new errors/* ApiError */.hD(code, apiMessage, cause);
+}
+
+;// CONCATENATED MODULE: ./src/api/client.ts
 
 
 
@@ -29414,9 +29220,16 @@ var secrets = __nccwpck_require__(7194);
 
 
 
+
+const API_KEY_HEADER = 'x-api-key';
+const ApiPaths = {
+    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+};
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
-    const fields = (0,errors/* decodeErrorFields */.Op)(json);
+    const fields = decodeErrorFields(json);
     const said = fields?.message ?? fields?.error;
     // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
     if (said)
@@ -29437,16 +29250,16 @@ class ApiClient {
             (0,secrets/* addSignedUrl */.xm)(body.download_url);
         return {
             status: body.status,
-            modelId: (0,src_json/* asText */.e1)(body.model_id),
-            message: (0,src_json/* asText */.e1)(body.message),
+            modelId: asText(body.model_id),
+            message: asText(body.message),
             downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => (0,src_json/* asText */.e1)(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
         const uploadUrl = body.upload_url;
         (0,secrets/* addSignedUrl */.xm)(uploadUrl);
-        const retrainJobId = (0,src_json/* asText */.e1)(body.retrain_job_id);
+        const retrainJobId = asText(body.retrain_job_id);
         const problem = jobIdProblem(retrainJobId);
         if (problem)
             throw new errors/* ActionError */.lZ(`the retrain_job_id the API gave ${problem}; it is not used`);
@@ -29474,14 +29287,14 @@ class ApiClient {
     }
 }
 function interpret(response, isAnswer, now) {
-    const json = (0,src_json/* parseJson */.qF)(response.text);
+    const json = parseJson(response.text);
     const ok = response.status >= 200 && response.status < 300;
-    const documented = (0,errors/* documentedError */.rZ)(json);
+    const documented = documentedError(json);
     // A status body may carry a message of its own: it is an error only if it carries a code too.
-    const statusBody = (0,src_json/* isObject */.Gv)(json) && typeof json.status === 'string';
+    const statusBody = isObject(json) && typeof json.status === 'string';
     if (documented && !(statusBody && documented.code === undefined))
         throw documented;
-    if (ok && (0,src_json/* isObject */.Gv)(json) && isAnswer(json))
+    if (ok && isObject(json) && isAnswer(json))
         return json;
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
     const said = describeBody(response, json);
@@ -29509,197 +29322,115 @@ const systemClock = {
     })
 };
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/filename.ts
-// The result file's name comes from a remote server: it is made safe before it touches the disk.
-
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
+;// CONCATENATED MODULE: ./src/constants.ts
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s'
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+        outputs: [Outputs.RetrainJobId]
     }
-    catch {
-        return text;
-    }
-}
-/** The file name a `Content-Disposition` header gives, `filename*` (RFC 6266) first. */
-function dispositionName(header) {
-    if (!header)
-        return undefined;
-    const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-    if (extended)
-        return decode(extended[2].trim().replace(/^"|"$/g, ''));
-    const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
-    if (quoted)
-        return quoted[1].replace(/\\(.)/g, '$1');
-    const token = /filename\s*=\s*([^;\s]+)/i.exec(header);
-    return token ? token[1] : undefined;
-}
-/** A bare file name: no directory part, no control characters, nothing a filesystem refuses. */
-function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
-    if (!raw)
-        return fallback;
-    const base = raw.split(/[/\\]/).pop() ?? '';
-    let name = base
-        .replace(/[\u0000-\u001f\u007f]/g, '')
-        .replace(/[<>:"|?*]/g, '_')
-        .replace(/^[\s.]+|[\s.]+$/g, '');
-    // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
-    while (Buffer.byteLength(name) > 200)
-        name = name.slice(0, -1);
-    return name === '' ? fallback : name;
-}
-function resultFileName(contentDisposition, url) {
-    const fromHeader = dispositionName(contentDisposition);
-    if (fromHeader && sanitizeFileName(fromHeader, '') !== '')
-        return sanitizeFileName(fromHeader);
-    const segment = url.pathname.split('/').filter(Boolean).pop();
-    return sanitizeFileName(segment ? decode(segment) : undefined);
-}
+};
 
-// EXTERNAL MODULE: ./src/staging.ts
-var src_staging = __nccwpck_require__(2246);
-;// CONCATENATED MODULE: ./src/download.ts
-// The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
-
-
-
-
-
-
-
-
-
-
-
-
-const EXPIRED = [403, 404, 410];
-const MAX_REFRESHES = 2;
-function checkDownloadUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors/* ActionError */.lZ('the download_url the API gave is not a URL');
-    }
-    if (!isAllowedUrl(url)) {
-        throw new errors/* ActionError */.lZ(`the download_url the API gave uses ${url.protocol}; only https is downloaded`);
-    }
-    return url;
-}
-async function downloadResult(options) {
-    await (0,promises_.mkdir)(options.dir, { recursive: true }).catch((err) => {
-        throw new errors/* LocalError */.il('cannot create the download folder', options.dir, err);
-    });
-    await (0,src_staging/* removeOrphans */.C_)(options.dir);
-    const staging = await (0,src_staging/* stagingFor */.Bk)(options.dir, options.stagingDir);
-    let url = checkDownloadUrl(options.url);
-    let refreshes = 0;
-    return retry(async () => {
-        try {
-            return await downloadOnce(url, options, staging);
-        }
-        catch (err) {
-            if (!(err instanceof errors/* HttpError */.j$) || !EXPIRED.includes(err.status) || !options.refreshUrl)
-                throw err;
-            if (refreshes >= MAX_REFRESHES)
-                throw err;
-            refreshes++;
-            const fresh = await options.refreshUrl();
-            if (!fresh)
-                throw err;
-            url = checkDownloadUrl(fresh);
-            throw new errors/* TransientError */.N_(`${err.message}; the signed URL has probably expired, asked for a fresh one`);
-        }
-    }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
-}
-async function downloadOnce(url, options, staging) {
-    const response = await send({
-        method: 'GET',
-        url: url.href,
-        signal: options.signal,
-        idleTimeoutMs: options.requestTimeoutMs,
-        budgetMs: options.deadline - options.clock.now(),
-        redirects: 'any',
-        stream: true
-    });
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    if (response.status < 200 || response.status >= 300) {
-        response.done();
-        response.message.resume();
-        throw statusError(response, `download: ${where}`, options.clock.now());
-    }
-    const name = resultFileName(response.headers['content-disposition'], response.url);
-    const temp = (0,external_node_path_.join)(staging, (0,src_staging/* tempName */.u8)());
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let bytes = 0;
-    const meter = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            response.touch();
-            bytes += chunk.length;
-            hash.update(chunk);
-            callback(null, chunk);
-        }
-    });
-    // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
-    // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
-    const networkErrors = new WeakSet();
-    response.message.on('error', (err) => networkErrors.add(err));
-    let diskError;
-    const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }).on('error', (err) => {
-        if (!networkErrors.has(err))
-            diskError ??= err;
-    });
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, meter, file, { signal: options.signal });
-        response.done();
-        const expected = Number(response.headers['content-length']);
-        if (response.headers['content-length'] !== undefined && bytes !== expected) {
-            throw new errors/* TransientError */.N_(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`);
-        }
-        const path = (0,external_node_path_.join)(options.dir, name);
-        await (0,src_staging/* moveIntoPlace */.hU)(temp, path, 'the result file');
-        return { path, name, bytes, sha256: hash.digest('hex') };
-    }
-    catch (err) {
-        response.done();
-        response.message.destroy();
-        await (0,promises_.rm)(temp, { force: true }).catch(() => undefined);
-        if (options.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (diskError)
-            throw new errors/* LocalError */.il('cannot write the result file in', staging, diskError);
-        if (err instanceof errors/* ActionError */.lZ)
-            throw err;
-        // An aborted or reset body: a message that names the host, never the signed URL.
-        throw response.explain(err);
-    }
-}
-
-// EXTERNAL MODULE: ./src/extract.ts + 1 modules
-var extract = __nccwpck_require__(9877);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/inputs.ts
-// Every input is read and checked here, before any request is made.
-
-
-
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
 
 
 
 
 
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new errors/* InputError */.dz(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new errors/* InputError */.dz(name, `"${raw}" is not a boolean: use true or false`);
+}
 function required(get, name) {
     const value = get(name).trim();
     if (value === '')
@@ -29726,97 +29457,45 @@ function runnerTemp(env = process.env) {
     return env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
 }
 function readApiKey(get) {
-    const key = required(get, constants_Inputs.ApiKey);
+    const key = required(get, Inputs.ApiKey);
     // A line break in a header value would let a secret smuggle in a header of its own.
     if (/[\r\n]/.test(key))
-        throw new errors/* InputError */.dz(constants_Inputs.ApiKey, 'holds a line break; check how the secret was saved');
+        throw new errors/* InputError */.dz(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
     if (/[^\t\x20-\x7e]/.test(key))
-        throw new errors/* InputError */.dz(constants_Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
+        throw new errors/* InputError */.dz(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
     return key;
 }
 function readApiUrl(get) {
-    const raw = optional(get, constants_Inputs.ApiUrl, constants_Defaults.ApiUrl);
+    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new errors/* InputError */.dz(constants_Inputs.ApiUrl, `"${raw}" is not a URL`);
+        throw new errors/* InputError */.dz(Inputs.ApiUrl, `"${raw}" is not a URL`);
     }
     if (!isAllowedUrl(url)) {
-        throw new errors/* InputError */.dz(constants_Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
+        throw new errors/* InputError */.dz(Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
     }
     if (url.username || url.password)
-        throw new errors/* InputError */.dz(constants_Inputs.ApiUrl, 'must not hold credentials');
+        throw new errors/* InputError */.dz(Inputs.ApiUrl, 'must not hold credentials');
     if (url.search || url.hash)
-        throw new errors/* InputError */.dz(constants_Inputs.ApiUrl, 'must not hold a query or a fragment');
+        throw new errors/* InputError */.dz(Inputs.ApiUrl, 'must not hold a query or a fragment');
     return url;
 }
 function readJobId(get) {
-    const id = required(get, constants_Inputs.RetrainJobId);
+    const id = required(get, Inputs.RetrainJobId);
     const problem = jobIdProblem(id);
     if (problem)
-        throw new errors/* InputError */.dz(constants_Inputs.RetrainJobId, problem);
+        throw new errors/* InputError */.dz(Inputs.RetrainJobId, problem);
     return id;
 }
 function readCommon(get) {
     return {
         apiKey: readApiKey(get),
         apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, constants_Inputs.RequestTimeout, constants_Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
     };
-}
-function readWaitInputs(get, env = process.env) {
-    const common = readCommon(get);
-    const jobId = readJobId(get);
-    const dirInput = get(constants_Inputs.DownloadDir).trim();
-    const downloadDir = dirInput === ''
-        ? (0,external_node_path_.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-        : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
-    return {
-        ...common,
-        jobId,
-        timeoutMs: duration(get, constants_Inputs.Timeout, constants_Defaults.Timeout, 1000, constants_MAX_TIMEOUT_MS),
-        pollIntervalMs: duration(get, constants_Inputs.PollInterval, constants_Defaults.PollInterval, MIN_POLL_INTERVAL_MS, constants_MAX_TIMEOUT_MS),
-        wait: bool(get, constants_Inputs.Wait, true),
-        download: bool(get, constants_Inputs.Download, true),
-        downloadDir,
-        extract: bool(get, constants_Inputs.Extract, false)
-    };
-}
-function readUploadInputs(get, env = process.env) {
-    const common = readCommon(get);
-    const file = resolve(env.GITHUB_WORKSPACE || process.cwd(), required(get, Inputs.File));
-    let size;
-    try {
-        const info = statSync(file);
-        if (!info.isFile())
-            throw new InputError(Inputs.File, `${file} is not a file`);
-        accessSync(file, fsConstants.R_OK);
-        size = info.size;
-    }
-    catch (err) {
-        if (err instanceof InputError)
-            throw err;
-        const code = err.code;
-        throw new InputError(Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
-    }
-    if (size === 0)
-        throw new InputError(Inputs.File, `${file} is empty`);
-    const filename = optional(get, Inputs.Filename, basename(file));
-    if (/[\u0000-\u001f\u007f/\\]/.test(filename)) {
-        throw new InputError(Inputs.Filename, 'must be a bare file name (no directory, no control characters)');
-    }
-    return {
-        ...common,
-        file,
-        size,
-        filename,
-        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
-    };
-}
-function readSwitchInputs(get) {
-    return { ...readCommon(get), jobId: readJobId(get) };
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
@@ -29842,59 +29521,6 @@ function formatBytes(bytes) {
         unit++;
     }
     return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/poll.ts
-
-
-
-
-function isFinished(status) {
-    return status === FINISHED_STATUS;
-}
-function isFailure(status) {
-    return FAILURE_STATUS.test(status);
-}
-async function waitForJob(options, state) {
-    const { client, jobId, clock, signal } = options;
-    const deadline = state.startedAt + options.timeoutMs;
-    for (;;) {
-        let job;
-        try {
-            job = await client.getStatus(jobId, deadline);
-        }
-        catch (err) {
-            if (err instanceof errors/* DeadlineError */.j3)
-                throw new errors/* DeadlineError */.j3(timeoutMessage(options, state, err));
-            throw err;
-        }
-        state.checks++;
-        const elapsed = clock.now() - state.startedAt;
-        const changed = state.last?.status !== job.status;
-        state.last = job;
-        options.onCheck?.(job, state.checks, elapsed, changed);
-        if (changed)
-            options.onStatusChange?.(job, elapsed);
-        if (isFinished(job.status))
-            return 'finished';
-        if (isFailure(job.status)) {
-            throw new errors/* JobFailedError */.dk(`retrain job ${jobId} ended with status "${job.status}"` +
-                (job.message ? `: ${job.message}` : ' (the API gave no message)'));
-        }
-        if (!options.wait)
-            return 'pending';
-        const left = deadline - clock.now();
-        if (left <= 0)
-            throw new errors/* DeadlineError */.j3(timeoutMessage(options, state));
-        // The last sleep is cut to the deadline, so that one last check is made right at it.
-        await clock.sleep(Math.min(options.intervalMs, left), signal);
-    }
-}
-function timeoutMessage(options, state, cause) {
-    const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read';
-    const why = cause ? `; the last check failed: ${errorMessage(cause)}` : '';
-    return (`timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
-        `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`);
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -30001,7 +29627,6 @@ function describeFile(name, bytes) {
 
 
 
-
 const SIGNALS = ['SIGINT', 'SIGTERM'];
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
@@ -30010,7 +29635,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'];
  * process.exit() right after a large download has hung Node 24 at shutdown).
  */
 async function runAction(action, body) {
-    (0,secrets/* addSecret */.Ck)(core/* getInput */.V4(constants_Inputs.ApiKey));
+    (0,secrets/* addSecret */.Ck)(core/* getInput */.V4(Inputs.ApiKey));
     const controller = new AbortController();
     let received;
     const handlers = SIGNALS.map((name) => {
@@ -30037,14 +29662,14 @@ async function runAction(action, body) {
         if (received !== undefined || failure instanceof errors/* CancelledError */.cc) {
             return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
         }
-        return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+        return failure === undefined ? ['succeeded', undefined] : ['failed', (0,errors/* errorMessage */.gJ)(failure)];
     };
     const [outcome, reason] = settle();
     try {
         await finish?.(outcome, reason);
     }
     catch (err) {
-        (0,log/* warning */.$e)(`could not write the outputs or summary: ${errorMessage(err)}`);
+        (0,log/* warning */.$e)(`could not write the outputs or summary: ${(0,errors/* errorMessage */.gJ)(err)}`);
     }
     for (const [name, handler] of handlers)
         process.off(name, handler);
@@ -30052,6 +29677,251 @@ async function runAction(action, body) {
     const [final, why] = settle();
     if (final !== 'succeeded')
         (0,log/* fail */.fJ)(`${action} failed: ${why}`);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/wait/filename.ts
+// The result file's name comes from a remote server: it is made safe before it touches the disk.
+const FALLBACK_RESULT_NAME = 'retrain-result';
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** The file name a `Content-Disposition` header gives, `filename*` (RFC 6266) first. */
+function dispositionName(header) {
+    if (!header)
+        return undefined;
+    const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+    if (extended)
+        return decode(extended[2].trim().replace(/^"|"$/g, ''));
+    const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
+    if (quoted)
+        return quoted[1].replace(/\\(.)/g, '$1');
+    const token = /filename\s*=\s*([^;\s]+)/i.exec(header);
+    return token ? token[1] : undefined;
+}
+/** A bare file name: no directory part, no control characters, nothing a filesystem refuses. */
+function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
+    if (!raw)
+        return fallback;
+    const base = raw.split(/[/\\]/).pop() ?? '';
+    let name = base
+        .replace(/[\u0000-\u001f\u007f]/g, '')
+        .replace(/[<>:"|?*]/g, '_')
+        .replace(/^[\s.]+|[\s.]+$/g, '');
+    // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
+    while (Buffer.byteLength(name) > 200)
+        name = name.slice(0, -1);
+    return name === '' ? fallback : name;
+}
+function resultFileName(contentDisposition, url) {
+    const fromHeader = dispositionName(contentDisposition);
+    if (fromHeader && sanitizeFileName(fromHeader, '') !== '')
+        return sanitizeFileName(fromHeader);
+    const segment = url.pathname.split('/').filter(Boolean).pop();
+    return sanitizeFileName(segment ? decode(segment) : undefined);
+}
+
+// EXTERNAL MODULE: ./src/wait/staging.ts
+var wait_staging = __nccwpck_require__(4872);
+;// CONCATENATED MODULE: ./src/wait/download.ts
+// The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
+
+
+
+
+
+
+
+
+
+
+
+
+const EXPIRED = [403, 404, 410];
+const MAX_REFRESHES = 2;
+const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
+async function downloadResult(options) {
+    await (0,promises_.mkdir)(options.dir, { recursive: true }).catch((err) => {
+        throw new errors/* LocalError */.il('cannot create the download folder', options.dir, err);
+    });
+    await (0,wait_staging/* removeOrphans */.C_)(options.dir);
+    const staging = await (0,wait_staging/* stagingFor */.Bk)(options.dir, options.stagingDir);
+    let url = checkDownloadUrl(options.url);
+    let refreshes = 0;
+    return retry(async () => {
+        try {
+            return await downloadOnce(url, options, staging);
+        }
+        catch (err) {
+            if (!(err instanceof errors/* HttpError */.j$) || !EXPIRED.includes(err.status) || !options.refreshUrl)
+                throw err;
+            if (refreshes >= MAX_REFRESHES)
+                throw err;
+            refreshes++;
+            const fresh = await options.refreshUrl();
+            if (!fresh)
+                throw err;
+            url = checkDownloadUrl(fresh);
+            throw new errors/* TransientError */.N_(`${err.message}; the signed URL has probably expired, asked for a fresh one`);
+        }
+    }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
+}
+async function downloadOnce(url, options, staging) {
+    const response = await send({
+        method: 'GET',
+        url: url.href,
+        signal: options.signal,
+        idleTimeoutMs: options.requestTimeoutMs,
+        budgetMs: options.deadline - options.clock.now(),
+        redirects: 'any',
+        stream: true
+    });
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (response.status < 200 || response.status >= 300) {
+        response.done();
+        response.message.resume();
+        throw statusError(response, `download: ${where}`, options.clock.now());
+    }
+    const name = resultFileName(response.headers['content-disposition'], response.url);
+    const temp = (0,external_node_path_.join)(staging, (0,wait_staging/* tempName */.u8)());
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let bytes = 0;
+    const meter = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            response.touch();
+            bytes += chunk.length;
+            hash.update(chunk);
+            callback(null, chunk);
+        }
+    });
+    // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
+    // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
+    const networkErrors = new WeakSet();
+    response.message.on('error', (err) => networkErrors.add(err));
+    let diskError;
+    const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }).on('error', (err) => {
+        if (!networkErrors.has(err))
+            diskError ??= err;
+    });
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, meter, file, { signal: options.signal });
+        response.done();
+        const expected = Number(response.headers['content-length']);
+        if (response.headers['content-length'] !== undefined && bytes !== expected) {
+            throw new errors/* TransientError */.N_(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`);
+        }
+        const path = (0,external_node_path_.join)(options.dir, name);
+        await (0,wait_staging/* moveIntoPlace */.hU)(temp, path, 'the result file');
+        return { path, name, bytes, sha256: hash.digest('hex') };
+    }
+    catch (err) {
+        response.done();
+        response.message.destroy();
+        await (0,promises_.rm)(temp, { force: true }).catch(() => undefined);
+        if (options.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        if (diskError)
+            throw new errors/* LocalError */.il('cannot write the result file in', staging, diskError);
+        if (err instanceof errors/* ActionError */.lZ)
+            throw err;
+        // An aborted or reset body: a message that names the host, never the signed URL.
+        throw response.explain(err);
+    }
+}
+
+// EXTERNAL MODULE: ./src/wait/extract.ts + 1 modules
+var extract = __nccwpck_require__(9528);
+;// CONCATENATED MODULE: ./src/wait/inputs.ts
+
+
+
+
+const MIN_POLL_INTERVAL_MS = 1000;
+function readWaitInputs(get, env = process.env) {
+    const common = readCommon(get);
+    const jobId = readJobId(get);
+    const dirInput = get(Inputs.DownloadDir).trim();
+    const downloadDir = dirInput === ''
+        ? (0,external_node_path_.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
+        : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
+    return {
+        ...common,
+        jobId,
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
+        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
+        wait: bool(get, Inputs.Wait, true),
+        download: bool(get, Inputs.Download, true),
+        downloadDir,
+        extract: bool(get, Inputs.Extract, false)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/wait/poll.ts
+
+
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FINISHED_STATUS = 'job_finished';
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+function isFinished(status) {
+    return status === FINISHED_STATUS;
+}
+function isFailure(status) {
+    return FAILURE_STATUS.test(status);
+}
+async function waitForJob(options, state) {
+    const { client, jobId, clock, signal } = options;
+    const deadline = state.startedAt + options.timeoutMs;
+    for (;;) {
+        let job;
+        try {
+            job = await client.getStatus(jobId, deadline);
+        }
+        catch (err) {
+            if (err instanceof errors/* DeadlineError */.j3)
+                throw new errors/* DeadlineError */.j3(timeoutMessage(options, state, err));
+            throw err;
+        }
+        state.checks++;
+        const elapsed = clock.now() - state.startedAt;
+        const changed = state.last?.status !== job.status;
+        state.last = job;
+        options.onCheck?.(job, state.checks, elapsed, changed);
+        if (changed)
+            options.onStatusChange?.(job, elapsed);
+        if (isFinished(job.status))
+            return 'finished';
+        if (isFailure(job.status)) {
+            throw new errors/* JobFailedError */.dk(`retrain job ${jobId} ended with status "${job.status}"` +
+                (job.message ? `: ${job.message}` : ' (the API gave no message)'));
+        }
+        if (!options.wait)
+            return 'pending';
+        const left = deadline - clock.now();
+        if (left <= 0)
+            throw new errors/* DeadlineError */.j3(timeoutMessage(options, state));
+        // The last sleep is cut to the deadline, so that one last check is made right at it.
+        await clock.sleep(Math.min(options.intervalMs, left), signal);
+    }
+}
+function timeoutMessage(options, state, cause) {
+    const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read';
+    const why = cause ? `; the last check failed: ${(0,errors/* errorMessage */.gJ)(cause)}` : '';
+    return (`timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
+        `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`);
 }
 
 ;// CONCATENATED MODULE: ./src/wait/main.ts
@@ -30068,6 +29938,9 @@ async function runAction(action, body) {
 
 
 
+
+// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+const REMINDER_INTERVAL_MS = 5 * 60_000;
 const ACTION = 'prediction-one wait';
 async function run() {
     await runAction(ACTION, async (context) => {
@@ -30190,6 +30063,95 @@ async function summarize(inputs, known, outcome, reason) {
             ['result folder', known.resultDir ? 'extracted' : undefined]
         ]
     });
+}
+
+
+/***/ }),
+
+/***/ 4872:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bk: () => (/* binding */ stagingFor),
+/* harmony export */   C_: () => (/* binding */ removeOrphans),
+/* harmony export */   hU: () => (/* binding */ moveIntoPlace),
+/* harmony export */   u8: () => (/* binding */ tempName)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
+// is renamed into place. Names carry this machine and process, so that steps sharing a folder never
+// touch each other's work, and what a killed step left can be told from a running step's.
+
+
+
+
+
+const PREFIX = '.prediction-one-';
+const SUFFIX = '.partial';
+const HOST = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update((0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()).digest('hex').slice(0, 8);
+const NAME = /^\.prediction-one-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.partial$/;
+function tempName() {
+    return `${PREFIX}${HOST}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}${SUFFIX}`;
+}
+/**
+ * Where to stage work for `target`: `preferred` (the runner's temp folder, emptied after each job)
+ * when a rename from there into `target` works (same filesystem), else `target` itself.
+ */
+async function stagingFor(target, preferred) {
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(preferred, { recursive: true });
+        const [a, b] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(preferred), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(target)]);
+        if (a.dev === b.dev)
+            return preferred;
+    }
+    catch {
+        // fall through: stage beside the target
+    }
+    return target;
+}
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** Removes from `dir` what a killed step of this machine left: only names whose process is gone. */
+async function removeOrphans(dir) {
+    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => [])) {
+        const match = NAME.exec(entry);
+        if (!match || match[1] !== HOST || isAlive(Number(match[2])))
+            continue;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+    }
+}
+/**
+ * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
+ * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
+ */
+async function moveIntoPlace(from, to, what) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(from, to);
+        }
+        catch (err) {
+            const code = err.code;
+            const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
+            if (!busy || attempt >= 10)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .LocalError */ .il(`cannot move ${what} to`, to, err);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+    }
 }
 
 

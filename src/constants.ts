@@ -1,4 +1,5 @@
-// Names of inputs and outputs live here only; action.yml files must agree (a test checks).
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
 
 export const Inputs = {
   ApiKey: 'api-key',
@@ -31,25 +32,6 @@ export const Defaults = {
   PollInterval: '30s',
   RequestTimeout: '30s'
 } as const
-
-export const FINISHED_STATUS = 'job_finished'
-export const FAILURE_STATUS = /fail|error|cancel|abort/i
-
-export const MIN_POLL_INTERVAL_MS = 1000
-export const REMINDER_INTERVAL_MS = 5 * 60_000
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-export const MAX_TIMEOUT_MS = 72 * 3_600_000
-
-export const API_KEY_HEADER = 'x-api-key'
-export const USER_AGENT = 'prediction-one-retrain-action'
-export const FALLBACK_RESULT_NAME = 'retrain-result'
-
-export const ApiPaths = {
-  status: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-  updateModel: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-  uploadUrl: (filename: string) =>
-    `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-}
 
 /** What each action.yml declares; a test holds the files to these lists. */
 export const ActionInterface = {

@@ -4,10 +4,11 @@ import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:
 import type { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
-import { USER_AGENT } from './constants.js'
 import { CancelledError, DeadlineError, HttpError, TransientError } from './errors.js'
-import { isAllowedUrl } from './parse.js'
 import { parseRetryAfter } from './retry.js'
+import { describeOrigin, isAllowedUrl } from './url.js'
+
+const USER_AGENT = 'prediction-one-retrain-action'
 
 export type RedirectRule = 'same-origin' | 'any' | 'none'
 
@@ -47,15 +48,6 @@ const LAST_MOMENT_MS = 1000
 // API answers are small; a gateway that streams without end must not fill the memory.
 const MAX_TEXT_BYTES = 1024 * 1024
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
-export function describeOrigin(url: URL | string): string {
-  try {
-    return new URL(String(url)).host
-  } catch {
-    return 'an invalid URL'
-  }
-}
 
 function clientFor(signal: AbortSignal): HttpClient {
   const withSignal: RequestHandler = {

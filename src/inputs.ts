@@ -1,16 +1,49 @@
-// Every input is read and checked here, before any request is made.
-import { statSync, accessSync, constants as fsConstants } from 'node:fs'
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
 import { tmpdir } from 'node:os'
-import { basename, join, resolve } from 'node:path'
-import { Defaults, Inputs, MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS } from './constants.js'
+import { Defaults, Inputs } from './constants.js'
 import { InputError } from './errors.js'
-import { sanitizeFileName } from './filename.js'
 import { jobIdProblem } from './jobid.js'
-import { isAllowedUrl, parseBoolean, parseDuration } from './parse.js'
+import { isAllowedUrl } from './url.js'
 
 export type GetInput = (name: string) => string
 
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+export const MAX_TIMEOUT_MS = 72 * 3_600_000
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+export function parseDuration(name: string, raw: string): number {
+  const text = raw.trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
+  let total = 0
+  let consumed = 0
+  for (const match of text.matchAll(group)) {
+    total += Number(match[1]) * UNIT_MS[match[2]]
+    consumed += match[0].length
+  }
+  if (text === '' || consumed !== text.length) {
+    throw new InputError(
+      name,
+      `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`
+    )
+  }
+  return Math.round(total)
+}
+
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+export function parseBoolean(name: string, raw: string): boolean {
+  const text = raw.trim()
+  if (TRUE.includes(text)) return true
+  if (FALSE.includes(text)) return false
+  throw new InputError(name, `"${raw}" is not a boolean: use true or false`)
+}
 
 export interface CommonInputs {
   apiKey: string
@@ -18,46 +51,25 @@ export interface CommonInputs {
   requestTimeoutMs: number
 }
 
-export interface WaitInputs extends CommonInputs {
-  jobId: string
-  timeoutMs: number
-  pollIntervalMs: number
-  wait: boolean
-  download: boolean
-  downloadDir: string
-  extract: boolean
-}
-
-export interface UploadInputs extends CommonInputs {
-  file: string
-  size: number
-  filename: string
-  timeoutMs: number
-}
-
-export interface SwitchInputs extends CommonInputs {
-  jobId: string
-}
-
-function required(get: GetInput, name: string): string {
+export function required(get: GetInput, name: string): string {
   const value = get(name).trim()
   if (value === '') throw new InputError(name, 'is required and was empty')
   return value
 }
 
-function optional(get: GetInput, name: string, fallback: string): string {
+export function optional(get: GetInput, name: string, fallback: string): string {
   const value = get(name).trim()
   return value === '' ? fallback : value
 }
 
-function duration(get: GetInput, name: string, fallback: string, min: number, max: number): number {
+export function duration(get: GetInput, name: string, fallback: string, min: number, max: number): number {
   const ms = parseDuration(name, optional(get, name, fallback))
   if (ms < min) throw new InputError(name, `must be at least ${min} ms`)
   if (ms > max) throw new InputError(name, `must be at most ${max / 3_600_000} h`)
   return ms
 }
 
-function bool(get: GetInput, name: string, fallback: boolean): boolean {
+export function bool(get: GetInput, name: string, fallback: boolean): boolean {
   return parseBoolean(name, optional(get, name, String(fallback)))
 }
 
@@ -97,62 +109,10 @@ export function readJobId(get: GetInput): string {
   return id
 }
 
-function readCommon(get: GetInput): CommonInputs {
+export function readCommon(get: GetInput): CommonInputs {
   return {
     apiKey: readApiKey(get),
     apiUrl: readApiUrl(get),
     requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
   }
-}
-
-export function readWaitInputs(get: GetInput, env: NodeJS.ProcessEnv = process.env): WaitInputs {
-  const common = readCommon(get)
-  const jobId = readJobId(get)
-  const dirInput = get(Inputs.DownloadDir).trim()
-  const downloadDir =
-    dirInput === ''
-      ? join(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-      : resolve(env.GITHUB_WORKSPACE || process.cwd(), dirInput)
-  return {
-    ...common,
-    jobId,
-    timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
-    pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
-    wait: bool(get, Inputs.Wait, true),
-    download: bool(get, Inputs.Download, true),
-    downloadDir,
-    extract: bool(get, Inputs.Extract, false)
-  }
-}
-
-export function readUploadInputs(get: GetInput, env: NodeJS.ProcessEnv = process.env): UploadInputs {
-  const common = readCommon(get)
-  const file = resolve(env.GITHUB_WORKSPACE || process.cwd(), required(get, Inputs.File))
-  let size: number
-  try {
-    const info = statSync(file)
-    if (!info.isFile()) throw new InputError(Inputs.File, `${file} is not a file`)
-    accessSync(file, fsConstants.R_OK)
-    size = info.size
-  } catch (err) {
-    if (err instanceof InputError) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    throw new InputError(Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`)
-  }
-  if (size === 0) throw new InputError(Inputs.File, `${file} is empty`)
-  const filename = optional(get, Inputs.Filename, basename(file))
-  if (/[\u0000-\u001f\u007f/\\]/.test(filename)) {
-    throw new InputError(Inputs.Filename, 'must be a bare file name (no directory, no control characters)')
-  }
-  return {
-    ...common,
-    file,
-    size,
-    filename,
-    timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
-  }
-}
-
-export function readSwitchInputs(get: GetInput): SwitchInputs {
-  return { ...readCommon(get), jobId: readJobId(get) }
 }

@@ -1,6 +1,6 @@
 // What a step tells later steps (outputs) and people (log lines, the job summary).
 import * as core from '@actions/core'
-import type { JobStatus } from './api.js'
+import type { JobStatus } from './api/client.js'
 import type { TransientError } from './errors.js'
 import { formatBytes, formatDuration } from './format.js'
 import { clip, debug, warning } from './log.js'

@@ -1,6 +1,5 @@
 import type { Clock } from './clock.js'
-import { CancelledError, DeadlineError, isRetryable, type TransientError } from './errors.js'
-import { errorMessage } from './parse.js'
+import { CancelledError, DeadlineError, errorMessage, isRetryable, type TransientError } from './errors.js'
 
 export interface RetryPolicy {
   baseMs: number

@@ -1,9 +1,8 @@
 // The one place where an error becomes a failed step, and where cancellation is wired.
 import * as core from '@actions/core'
 import { Inputs } from './constants.js'
-import { CancelledError } from './errors.js'
+import { CancelledError, errorMessage } from './errors.js'
 import { fail, warning } from './log.js'
-import { errorMessage } from './parse.js'
 import type { Outcome } from './report.js'
 import { addSecret } from './secrets.js'
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5215);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7164);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5215:
+/***/ 7164:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31339,126 +31339,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/constants.ts
-// Names of inputs and outputs live here only; action.yml files must agree (a test checks).
-const constants_Inputs = {
-    ApiKey: 'api-key',
-    RetrainJobId: 'retrain-job-id',
-    ApiUrl: 'api-url',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    RequestTimeout: 'request-timeout',
-    Wait: 'wait',
-    Download: 'download',
-    DownloadDir: 'download-dir',
-    Extract: 'extract',
-    File: 'file',
-    Filename: 'filename'
-};
-const Outputs = {
-    Status: 'status',
-    ModelId: 'model_id',
-    Message: 'message',
-    RetrainJobId: 'retrain_job_id',
-    ResultFile: 'result_file',
-    ResultSha256: 'result_sha256',
-    ResultDir: 'result_dir'
-};
-const constants_Defaults = {
-    ApiUrl: 'https://developer-api.predictionone.sony.biz',
-    Timeout: '30m',
-    PollInterval: '30s',
-    RequestTimeout: '30s'
-};
-const FINISHED_STATUS = 'job_finished';
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
-const constants_MIN_POLL_INTERVAL_MS = 1000;
-const REMINDER_INTERVAL_MS = (/* unused pure expression or super */ null && (5 * 60_000));
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const constants_MAX_TIMEOUT_MS = 72 * 3_600_000;
-const API_KEY_HEADER = 'x-api-key';
-const USER_AGENT = 'prediction-one-retrain-action';
-const constants_FALLBACK_RESULT_NAME = 'retrain-result';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            constants_Inputs.ApiKey,
-            constants_Inputs.RetrainJobId,
-            constants_Inputs.ApiUrl,
-            constants_Inputs.Timeout,
-            constants_Inputs.PollInterval,
-            constants_Inputs.RequestTimeout,
-            constants_Inputs.Wait,
-            constants_Inputs.Download,
-            constants_Inputs.DownloadDir,
-            constants_Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [constants_Inputs.ApiKey, constants_Inputs.File, constants_Inputs.Filename, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout, constants_Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [constants_Inputs.ApiKey, constants_Inputs.RetrainJobId, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
-
-;// CONCATENATED MODULE: ./src/json.ts
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/errors.ts
-// Error types, and the table of the API's documented errors with a plain cause for each.
-
+// The error types: each class tells the runner and the retry policy what kind of failure it is.
 class ActionError extends Error {
     constructor(message) {
         super(message);
@@ -31530,119 +31412,13 @@ class CancelledError extends ActionError {
 function isRetryable(err) {
     return err instanceof TransientError;
 }
-const DOCUMENTED_CODES = ['4001000204', '5001000201'];
-const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
-/** Keyed by the API's message, lower-cased, as the manual prints it. */
-const DOCUMENTED = {
-    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
-    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
-    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
-    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
-    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
-    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
-    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
-    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
-};
-function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
-}
-function fieldsOf(value) {
-    if (!isObject(value))
-        return undefined;
-    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
-    return fields.code || fields.error || fields.message ? fields : undefined;
-}
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
-function decodeErrorFields(body) {
-    const first = (v) => (Array.isArray(v) ? v[0] : v);
-    const top = first(body);
-    const direct = fieldsOf(top);
-    const nestedDocumented = () => {
-        if (!isObject(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
-    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedDocumented()))
-        return direct;
-    return nestedDocumented() ?? direct;
-}
-function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
-}
-/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
-function documentedError(body) {
-    const fields = decodeErrorFields(body);
-    if (!fields || !isDocumented(fields))
-        return undefined;
-    const code = fields.code?.trim();
-    const apiMessage = fields.message ?? fields.error ?? '';
-    const cause = documentedCause(apiMessage) ??
-        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
-    return new ApiError(code, apiMessage, cause);
-}
-
-;// CONCATENATED MODULE: ./src/parse.ts
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
-function parseDuration(name, raw) {
-    const text = raw.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
-        throw new errors_InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
-    }
-    return Math.round(total);
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
-function parse_parseBoolean(name, raw) {
-    const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
-}
 function errorMessage(err) {
     if (err instanceof Error)
         return err.message;
     return String(err);
 }
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/** https anywhere, http only on a loopback host; anything else is refused. */
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
 
 ;// CONCATENATED MODULE: ./src/retry.ts
-
 
 // No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
 // spacing is what protects the API: see backoffDelay.
@@ -31695,17 +31471,34 @@ function parseRetryAfter(value, now) {
     return Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
 
-
-
-
-
-const MAX_REDIRECTS = 5;
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new ActionError(`${what} is not a URL`);
+    }
+    if (!isAllowedUrl(url))
+        throw new ActionError(`${what} uses ${url.protocol}; only https is ${use}`);
+    return url;
+}
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
 function describeOrigin(url) {
     try {
@@ -31715,6 +31508,18 @@ function describeOrigin(url) {
         return 'an invalid URL';
     }
 }
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 function clientFor(signal) {
     const withSignal = {
         prepareRequest: (options) => {
@@ -31852,6 +31657,43 @@ function jobid_jobIdProblem(id) {
         return 'holds control characters or line breaks';
     if (!id.isWellFormed())
         return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
     return undefined;
 }
 
@@ -32016,7 +31858,75 @@ function fail(text) {
     setFailed(oneLine(text));
 }
 
-;// CONCATENATED MODULE: ./src/api.ts
+;// CONCATENATED MODULE: ./src/api/documented.ts
+// The API's documented errors (from the manual), with a plain cause for each, and how an error body
+// is read: its shape is undocumented, so the reading is tolerant.
+
+
+const DOCUMENTED_CODES = ['4001000204', '5001000201'];
+const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
+/** Keyed by the API's message, lower-cased, as the manual prints it. */
+const DOCUMENTED = {
+    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
+    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
+    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
+    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
+    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
+    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
+    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
+    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
+    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+};
+function documentedCause(message) {
+    return DOCUMENTED[message.trim().toLowerCase()];
+}
+function fieldsOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
+    return fields.code || fields.error || fields.message ? fields : undefined;
+}
+/**
+ * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
+ * down (an object, or the first element of an array), the code a number or a string.
+ */
+function decodeErrorFields(body) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const top = first(body);
+    const direct = fieldsOf(top);
+    const nestedDocumented = () => {
+        if (!isObject(top))
+            return undefined;
+        for (const value of Object.values(top)) {
+            const fields = fieldsOf(first(value));
+            if (fields)
+                return fields;
+        }
+        return undefined;
+    };
+    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
+    if (direct && (isDocumented(direct) || !nestedDocumented()))
+        return direct;
+    return nestedDocumented() ?? direct;
+}
+function isDocumented(fields) {
+    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
+        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+}
+/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
+function documentedError(body) {
+    const fields = decodeErrorFields(body);
+    if (!fields || !isDocumented(fields))
+        return undefined;
+    const code = fields.code?.trim();
+    const apiMessage = fields.message ?? fields.error ?? '';
+    const cause = documentedCause(apiMessage) ??
+        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
+    return new ApiError(code, apiMessage, cause);
+}
+
+;// CONCATENATED MODULE: ./src/api/client.ts
 
 
 
@@ -32025,6 +31935,13 @@ function fail(text) {
 
 
 
+
+const API_KEY_HEADER = 'x-api-key';
+const ApiPaths = {
+    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+};
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
     const fields = decodeErrorFields(json);
@@ -32120,185 +32037,72 @@ const systemClock = {
     })
 };
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/filename.ts
-// The result file's name comes from a remote server: it is made safe before it touches the disk.
-
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
+;// CONCATENATED MODULE: ./src/constants.ts
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const constants_Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s'
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            constants_Inputs.ApiKey,
+            constants_Inputs.RetrainJobId,
+            constants_Inputs.ApiUrl,
+            constants_Inputs.Timeout,
+            constants_Inputs.PollInterval,
+            constants_Inputs.RequestTimeout,
+            constants_Inputs.Wait,
+            constants_Inputs.Download,
+            constants_Inputs.DownloadDir,
+            constants_Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [constants_Inputs.ApiKey, constants_Inputs.File, constants_Inputs.Filename, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout, constants_Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [constants_Inputs.ApiKey, constants_Inputs.RetrainJobId, constants_Inputs.ApiUrl, constants_Inputs.RequestTimeout],
+        outputs: [Outputs.RetrainJobId]
     }
-    catch {
-        return text;
-    }
-}
-/** The file name a `Content-Disposition` header gives, `filename*` (RFC 6266) first. */
-function dispositionName(header) {
-    if (!header)
-        return undefined;
-    const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-    if (extended)
-        return decode(extended[2].trim().replace(/^"|"$/g, ''));
-    const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
-    if (quoted)
-        return quoted[1].replace(/\\(.)/g, '$1');
-    const token = /filename\s*=\s*([^;\s]+)/i.exec(header);
-    return token ? token[1] : undefined;
-}
-/** A bare file name: no directory part, no control characters, nothing a filesystem refuses. */
-function filename_sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
-    if (!raw)
-        return fallback;
-    const base = raw.split(/[/\\]/).pop() ?? '';
-    let name = base
-        .replace(/[\u0000-\u001f\u007f]/g, '')
-        .replace(/[<>:"|?*]/g, '_')
-        .replace(/^[\s.]+|[\s.]+$/g, '');
-    // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
-    while (Buffer.byteLength(name) > 200)
-        name = name.slice(0, -1);
-    return name === '' ? fallback : name;
-}
-function resultFileName(contentDisposition, url) {
-    const fromHeader = dispositionName(contentDisposition);
-    if (fromHeader && filename_sanitizeFileName(fromHeader, '') !== '')
-        return filename_sanitizeFileName(fromHeader);
-    const segment = url.pathname.split('/').filter(Boolean).pop();
-    return filename_sanitizeFileName(segment ? decode(segment) : undefined);
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Every input is read and checked here, before any request is made.
-
-
-
-
-
-
-
-
-const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
-function required(get, name) {
-    const value = get(name).trim();
-    if (value === '')
-        throw new errors_InputError(name, 'is required and was empty');
-    return value;
-}
-function optional(get, name, fallback) {
-    const value = get(name).trim();
-    return value === '' ? fallback : value;
-}
-function duration(get, name, fallback, min, max) {
-    const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new errors_InputError(name, `must be at least ${min} ms`);
-    if (ms > max)
-        throw new errors_InputError(name, `must be at most ${max / 3_600_000} h`);
-    return ms;
-}
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || tmpdir();
-}
-function readApiKey(get) {
-    const key = required(get, constants_Inputs.ApiKey);
-    // A line break in a header value would let a secret smuggle in a header of its own.
-    if (/[\r\n]/.test(key))
-        throw new errors_InputError(constants_Inputs.ApiKey, 'holds a line break; check how the secret was saved');
-    if (/[^\t\x20-\x7e]/.test(key))
-        throw new errors_InputError(constants_Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
-    return key;
-}
-function readApiUrl(get) {
-    const raw = optional(get, constants_Inputs.ApiUrl, constants_Defaults.ApiUrl);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_InputError(constants_Inputs.ApiUrl, `"${raw}" is not a URL`);
-    }
-    if (!isAllowedUrl(url)) {
-        throw new errors_InputError(constants_Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
-    }
-    if (url.username || url.password)
-        throw new errors_InputError(constants_Inputs.ApiUrl, 'must not hold credentials');
-    if (url.search || url.hash)
-        throw new errors_InputError(constants_Inputs.ApiUrl, 'must not hold a query or a fragment');
-    return url;
-}
-function readJobId(get) {
-    const id = required(get, Inputs.RetrainJobId);
-    const problem = jobIdProblem(id);
-    if (problem)
-        throw new InputError(Inputs.RetrainJobId, problem);
-    return id;
-}
-function readCommon(get) {
-    return {
-        apiKey: readApiKey(get),
-        apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, constants_Inputs.RequestTimeout, constants_Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
-    };
-}
-function readWaitInputs(get, env = process.env) {
-    const common = readCommon(get);
-    const jobId = readJobId(get);
-    const dirInput = get(Inputs.DownloadDir).trim();
-    const downloadDir = dirInput === ''
-        ? join(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-        : resolve(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
-    return {
-        ...common,
-        jobId,
-        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
-        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
-        wait: bool(get, Inputs.Wait, true),
-        download: bool(get, Inputs.Download, true),
-        downloadDir,
-        extract: bool(get, Inputs.Extract, false)
-    };
-}
-function readUploadInputs(get, env = process.env) {
-    const common = readCommon(get);
-    const file = (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), required(get, constants_Inputs.File));
-    let size;
-    try {
-        const info = (0,external_node_fs_namespaceObject.statSync)(file);
-        if (!info.isFile())
-            throw new errors_InputError(constants_Inputs.File, `${file} is not a file`);
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
-        size = info.size;
-    }
-    catch (err) {
-        if (err instanceof errors_InputError)
-            throw err;
-        const code = err.code;
-        throw new errors_InputError(constants_Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
-    }
-    if (size === 0)
-        throw new errors_InputError(constants_Inputs.File, `${file} is empty`);
-    const filename = optional(get, constants_Inputs.Filename, (0,external_node_path_namespaceObject.basename)(file));
-    if (/[\u0000-\u001f\u007f/\\]/.test(filename)) {
-        throw new errors_InputError(constants_Inputs.Filename, 'must be a bare file name (no directory, no control characters)');
-    }
-    return {
-        ...common,
-        file,
-        size,
-        filename,
-        timeoutMs: duration(get, constants_Inputs.Timeout, constants_Defaults.Timeout, 1000, constants_MAX_TIMEOUT_MS)
-    };
-}
-function readSwitchInputs(get) {
-    return { ...readCommon(get), jobId: readJobId(get) };
-}
+};
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
@@ -32429,7 +32233,6 @@ function describeFile(name, bytes) {
 
 
 
-
 const SIGNALS = ['SIGINT', 'SIGTERM'];
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
@@ -32482,23 +32285,163 @@ async function runAction(action, body) {
         fail(`${action} failed: ${why}`);
 }
 
-;// CONCATENATED MODULE: ./src/upload.ts
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+
+
+
+
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new errors_InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
+}
+function required(get, name) {
+    const value = get(name).trim();
+    if (value === '')
+        throw new errors_InputError(name, 'is required and was empty');
+    return value;
+}
+function optional(get, name, fallback) {
+    const value = get(name).trim();
+    return value === '' ? fallback : value;
+}
+function duration(get, name, fallback, min, max) {
+    const ms = parseDuration(name, optional(get, name, fallback));
+    if (ms < min)
+        throw new errors_InputError(name, `must be at least ${min} ms`);
+    if (ms > max)
+        throw new errors_InputError(name, `must be at most ${max / 3_600_000} h`);
+    return ms;
+}
+function bool(get, name, fallback) {
+    return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+function readApiKey(get) {
+    const key = required(get, constants_Inputs.ApiKey);
+    // A line break in a header value would let a secret smuggle in a header of its own.
+    if (/[\r\n]/.test(key))
+        throw new errors_InputError(constants_Inputs.ApiKey, 'holds a line break; check how the secret was saved');
+    if (/[^\t\x20-\x7e]/.test(key))
+        throw new errors_InputError(constants_Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
+    return key;
+}
+function readApiUrl(get) {
+    const raw = optional(get, constants_Inputs.ApiUrl, Defaults.ApiUrl);
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors_InputError(constants_Inputs.ApiUrl, `"${raw}" is not a URL`);
+    }
+    if (!isAllowedUrl(url)) {
+        throw new errors_InputError(constants_Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
+    }
+    if (url.username || url.password)
+        throw new errors_InputError(constants_Inputs.ApiUrl, 'must not hold credentials');
+    if (url.search || url.hash)
+        throw new errors_InputError(constants_Inputs.ApiUrl, 'must not hold a query or a fragment');
+    return url;
+}
+function readJobId(get) {
+    const id = required(get, Inputs.RetrainJobId);
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new InputError(Inputs.RetrainJobId, problem);
+    return id;
+}
+function readCommon(get) {
+    return {
+        apiKey: readApiKey(get),
+        apiUrl: readApiUrl(get),
+        requestTimeoutMs: duration(get, constants_Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/upload/inputs.ts
+
+
+
+
+
+function readUploadInputs(get, env = process.env) {
+    const common = readCommon(get);
+    const file = (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), required(get, constants_Inputs.File));
+    let size;
+    try {
+        const info = (0,external_node_fs_namespaceObject.statSync)(file);
+        if (!info.isFile())
+            throw new errors_InputError(constants_Inputs.File, `${file} is not a file`);
+        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
+        size = info.size;
+    }
+    catch (err) {
+        if (err instanceof errors_InputError)
+            throw err;
+        const code = err.code;
+        throw new errors_InputError(constants_Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
+    }
+    if (size === 0)
+        throw new errors_InputError(constants_Inputs.File, `${file} is empty`);
+    const filename = optional(get, constants_Inputs.Filename, (0,external_node_path_namespaceObject.basename)(file));
+    if (/[\u0000-\u001f\u007f/\\]/.test(filename)) {
+        throw new errors_InputError(constants_Inputs.Filename, 'must be a bare file name (no directory, no control characters)');
+    }
+    return {
+        ...common,
+        file,
+        size,
+        filename,
+        timeoutMs: duration(get, constants_Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/upload/put.ts
 // The upload's second half: the file's bytes, streamed to the signed upload URL without the key.
 
 
 
 
-
 async function putFile(options) {
-    let url;
-    try {
-        url = new URL(options.url);
-    }
-    catch {
-        throw new ActionError('the upload_url the API gave is not a URL');
-    }
-    if (!isAllowedUrl(url))
-        throw new ActionError(`the upload_url the API gave uses ${url.protocol}; only https is used`);
+    const url = checkUrl(options.url, 'the upload_url the API gave', 'used');
     await retry(async () => {
         // Each try sends the file again from its first byte.
         const body = (0,external_node_fs_namespaceObject.createReadStream)(options.file);

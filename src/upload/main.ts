@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
-import { ApiClient } from '../api.js'
+import { ApiClient } from '../api/client.js'
 import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
-import { describeOrigin } from '../http.js'
-import { readUploadInputs } from '../inputs.js'
 import { info } from '../log.js'
 import { describeFile, formatDuration, retryReporter, writeOutputs, writeSummary } from '../report.js'
 import { runAction } from '../runner.js'
-import { putFile } from '../upload.js'
+import { describeOrigin } from '../url.js'
+import { readUploadInputs } from './inputs.js'
+import { putFile } from './put.js'
 
 const ACTION = 'prediction-one upload'
 

@@ -1,4 +1,4 @@
-import { EXTRACT_HELPER, extractHelper } from '../extract.js'
+import { EXTRACT_HELPER, extractHelper } from './extract.js'
 import { run } from './main.js'
 
 // The same bundle runs the unpack in a child process that a cancel can kill (see extract.ts).

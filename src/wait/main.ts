@@ -1,14 +1,10 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
-import { ApiClient } from '../api.js'
+import { ApiClient } from '../api/client.js'
 import { systemClock } from '../clock.js'
-import { Outputs, REMINDER_INTERVAL_MS } from '../constants.js'
-import { downloadResult, type DownloadedFile, type DownloadOptions } from '../download.js'
-import { extractBeside, isZip } from '../extract.js'
-import { describeOrigin } from '../http.js'
-import { readWaitInputs, runnerTemp, type WaitInputs } from '../inputs.js'
+import { Outputs } from '../constants.js'
+import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../log.js'
-import { waitForJob, type PollOptions, type PollState } from '../poll.js'
 import {
   describeFile,
   formatDuration,
@@ -20,6 +16,14 @@ import {
   type Outcome
 } from '../report.js'
 import { runAction, type RunContext } from '../runner.js'
+import { describeOrigin } from '../url.js'
+import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
+import { extractBeside, isZip } from './extract.js'
+import { readWaitInputs, type WaitInputs } from './inputs.js'
+import { waitForJob, type PollOptions, type PollState } from './poll.js'
+
+// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+const REMINDER_INTERVAL_MS = 5 * 60_000
 
 const ACTION = 'prediction-one wait'
 

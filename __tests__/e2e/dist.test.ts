@@ -1,0 +1,27 @@
+// dist/ is what runners execute: it must be exactly what src/ builds.
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { expect, test } from '@jest/globals'
+import { ROOT } from '../../sim/runner.js'
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : [path]
+  })
+}
+
+test('the committed dist/ is what npm run bundle builds from src/', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'p1-dist-')), 'dist')
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), out], { cwd: ROOT, stdio: 'pipe' })
+  const built = files(out).map((f) => relative(out, f)).sort()
+  const committed = files(join(ROOT, 'dist')).map((f) => relative(join(ROOT, 'dist'), f)).sort()
+  expect(committed).toEqual(built)
+  for (const name of built) {
+    const same = readFileSync(join(out, name)).equals(readFileSync(join(ROOT, 'dist', name)))
+    assert.ok(same, `dist/${name} is stale: run npm run bundle and commit dist/`)
+  }
+}, 180_000)

@@ -1,0 +1,53 @@
+// action.yml files, the code's names and defaults, and the runtime agree.
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { expect, test } from '@jest/globals'
+import { ActionInterface, Defaults, Inputs } from '../../src/constants.js'
+import { ACTION_YML, metadata, type ActionName } from '../../sim/runner.js'
+
+const ACTIONS = Object.keys(ACTION_YML) as ActionName[]
+
+test('the tests run on the Node major that action.yml declares', () => {
+  for (const action of ACTIONS) {
+    const using = metadata(action).runs.using
+    assert.equal(using, 'node24')
+    assert.equal(process.versions.node.split('.')[0], using.replace('node', ''), `running on Node ${process.versions.node}`)
+  }
+})
+
+test('each action.yml: branding, a main that exists, a description on every input and output', () => {
+  for (const action of ACTIONS) {
+    const meta = metadata(action)
+    assert.ok(meta.branding?.icon && meta.branding.color, `${action}: branding`)
+    assert.ok(existsSync(resolve(dirname(ACTION_YML[action]), meta.runs.main)), `${action}: ${meta.runs.main} exists`)
+    for (const [name, spec] of [...Object.entries(meta.inputs), ...Object.entries(meta.outputs)]) {
+      assert.ok(spec.description && spec.description.length > 10, `${action}: ${name} has a description`)
+    }
+  }
+})
+
+test('inputs and outputs are the ones the code reads and writes', () => {
+  for (const action of ACTIONS) {
+    const meta = metadata(action)
+    expect(Object.keys(meta.inputs).sort()).toEqual([...ActionInterface[action].inputs].sort())
+    expect(Object.keys(meta.outputs).sort()).toEqual([...ActionInterface[action].outputs].sort())
+  }
+})
+
+test('defaults in action.yml match the code\'s own', () => {
+  const expected: Record<string, string> = {
+    [Inputs.ApiUrl]: Defaults.ApiUrl,
+    [Inputs.Timeout]: Defaults.Timeout,
+    [Inputs.PollInterval]: Defaults.PollInterval,
+    [Inputs.RequestTimeout]: Defaults.RequestTimeout
+  }
+  for (const action of ACTIONS) {
+    for (const [name, spec] of Object.entries(metadata(action).inputs)) {
+      if (name in expected) assert.equal(spec.default, expected[name], `${action}: ${name}`)
+      if (name === Inputs.ApiKey || name === Inputs.RetrainJobId || name === Inputs.File) {
+        assert.equal(spec.required, true, `${action}: ${name} is required`)
+      }
+    }
+  }
+})

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll } from '@jest/globals'
+
+/** What `body` printed to stdout, kept from the test log. */
+export function printed(body: () => void): string {
+  const write = process.stdout.write
+  let out = ''
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write
+  try {
+    body()
+  } finally {
+    process.stdout.write = write
+  }
+  return out
+}
+
+/**
+ * The code under test prints workflow commands (`::add-mask::`, `::error::`): in a suite run by a
+ * GitHub runner they would become real masks and annotations of the CI run. They are kept out.
+ */
+export function muteStdout(): void {
+  const write = process.stdout.write
+  beforeAll(() => {
+    process.stdout.write = (() => true) as typeof process.stdout.write
+  })
+  afterAll(() => {
+    process.stdout.write = write
+  })
+}

@@ -1,0 +1,46 @@
+// The one place an error becomes a failed step: a signal decides the outcome, whatever the body did.
+import assert from 'node:assert/strict'
+import { afterEach, expect, test } from '@jest/globals'
+import { runAction } from '../src/runner.js'
+import type { Outcome } from '../src/report.js'
+import { muteStdout } from './helpers/stdout.js'
+
+muteStdout()
+
+afterEach(() => {
+  process.exitCode = undefined
+})
+
+async function outcomeOf(body: (signal: AbortSignal) => Promise<void>, duringFinish?: () => void): Promise<Outcome[]> {
+  const seen: Outcome[] = []
+  await runAction('prediction-one test', async ({ signal, onFinish }) => {
+    onFinish(async (outcome) => {
+      seen.push(outcome)
+      duringFinish?.()
+    })
+    await body(signal)
+  })
+  return seen
+}
+
+test('work that completes after a signal still counts as cancelled', async () => {
+  const seen = await outcomeOf(async () => {
+    process.emit('SIGINT')
+    // A body that ignores the abort and finishes its work anyway.
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  })
+  expect(seen).toEqual(['cancelled'])
+  assert.equal(process.exitCode, 1)
+})
+
+test('a signal while the outputs are written: the step still fails as cancelled, the process is not killed', async () => {
+  const seen = await outcomeOf(async () => undefined, () => process.emit('SIGTERM'))
+  expect(seen).toEqual(['succeeded'])
+  assert.equal(process.exitCode, 1)
+})
+
+test('no signal: success leaves the exit code alone', async () => {
+  const seen = await outcomeOf(async () => undefined)
+  expect(seen).toEqual(['succeeded'])
+  assert.equal(process.exitCode, undefined)
+})

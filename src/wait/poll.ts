@@ -1,0 +1,82 @@
+// The wait: check the status until the job finishes, fails, or the deadline passes.
+import type { ApiClient, JobStatus } from '../api/client.js'
+import type { Clock } from '../clock.js'
+import { DeadlineError, errorMessage, JobFailedError } from '../errors.js'
+import { formatDuration } from '../format.js'
+
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FINISHED_STATUS = 'job_finished'
+const FAILURE_STATUS = /fail|error|cancel|abort/i
+
+export interface PollOptions {
+  client: Pick<ApiClient, 'getStatus'>
+  jobId: string
+  timeoutMs: number
+  intervalMs: number
+  /** false: one check, reported whatever it says. */
+  wait: boolean
+  clock: Clock
+  signal?: AbortSignal
+  onStatusChange?: (job: JobStatus, elapsedMs: number) => void
+  /** Called on every check, before onStatusChange; `changed` tells whether the status is new. */
+  onCheck?: (job: JobStatus, check: number, elapsedMs: number, changed: boolean) => void
+}
+
+/** What is known so far; the caller keeps it so that a failed or cancelled wait still reports it. */
+export interface PollState {
+  startedAt: number
+  checks: number
+  last?: JobStatus
+}
+
+export type PollOutcome = 'finished' | 'pending'
+
+export function isFinished(status: string): boolean {
+  return status === FINISHED_STATUS
+}
+
+export function isFailure(status: string): boolean {
+  return FAILURE_STATUS.test(status)
+}
+
+export async function waitForJob(options: PollOptions, state: PollState): Promise<PollOutcome> {
+  const { client, jobId, clock, signal } = options
+  const deadline = state.startedAt + options.timeoutMs
+  for (;;) {
+    let job: JobStatus
+    try {
+      job = await client.getStatus(jobId, deadline)
+    } catch (err) {
+      if (err instanceof DeadlineError) throw new DeadlineError(timeoutMessage(options, state, err))
+      throw err
+    }
+    state.checks++
+    const elapsed = clock.now() - state.startedAt
+    const changed = state.last?.status !== job.status
+    state.last = job
+    options.onCheck?.(job, state.checks, elapsed, changed)
+    if (changed) options.onStatusChange?.(job, elapsed)
+
+    if (isFinished(job.status)) return 'finished'
+    if (isFailure(job.status)) {
+      throw new JobFailedError(
+        `retrain job ${jobId} ended with status "${job.status}"` +
+          (job.message ? `: ${job.message}` : ' (the API gave no message)')
+      )
+    }
+    if (!options.wait) return 'pending'
+    const left = deadline - clock.now()
+    if (left <= 0) throw new DeadlineError(timeoutMessage(options, state))
+    // The last sleep is cut to the deadline, so that one last check is made right at it.
+    await clock.sleep(Math.min(options.intervalMs, left), signal)
+  }
+}
+
+function timeoutMessage(options: PollOptions, state: PollState, cause?: unknown): string {
+  const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read'
+  const why = cause ? `; the last check failed: ${errorMessage(cause)}` : ''
+  return (
+    `timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
+    `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`
+  )
+}
