@@ -25,7 +25,10 @@ test('wait inputs: defaults', () => {
 })
 
 test('wait inputs: a relative download-dir is under the workspace; a hostile job id cannot climb out', () => {
-  assert.equal(readWaitInputs(getter({ ...base, 'download-dir': 'out' }), { GITHUB_WORKSPACE: '/ws' }).downloadDir, '/ws/out')
+  assert.equal(
+    readWaitInputs(getter({ ...base, 'download-dir': 'out' }), { GITHUB_WORKSPACE: '/ws' }).downloadDir,
+    '/ws/out'
+  )
   const climbing = readWaitInputs(getter({ ...base, 'retrain-job-id': '../../etc' }), { RUNNER_TEMP: '/rt' })
   assert.equal(climbing.downloadDir, '/rt/prediction-one/etc')
 })
@@ -62,12 +65,21 @@ test('upload inputs: the file must exist, be readable and not empty', () => {
   assert.equal(ok.file, join(dir, 'train.csv'))
   assert.equal(ok.filename, 'train.csv')
   assert.equal(ok.size, 8)
-  assert.equal(readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', filename: 'data.zip' }), env).filename, 'data.zip')
-  assert.throws(() => readUploadInputs(getter({ 'api-key': 'k', file: 'missing.csv' }), env), /input "file": .*no such file/)
+  assert.equal(
+    readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', filename: 'data.zip' }), env).filename,
+    'data.zip'
+  )
+  assert.throws(
+    () => readUploadInputs(getter({ 'api-key': 'k', file: 'missing.csv' }), env),
+    /input "file": .*no such file/
+  )
   assert.throws(() => readUploadInputs(getter({ 'api-key': 'k', file: 'empty.csv' }), env), /input "file": .* is empty/)
   assert.throws(() => readUploadInputs(getter({ 'api-key': 'k', file: '.' }), env), /input "file": .* is not a file/)
   assert.throws(() => readUploadInputs(getter({ 'api-key': 'k' }), env), /input "file": is required/)
-  assert.throws(() => readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', filename: '../x.csv' }), env), /input "filename"/)
+  assert.throws(
+    () => readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', filename: '../x.csv' }), env),
+    /input "filename"/
+  )
 })
 
 test('switch inputs', () => {
@@ -92,12 +104,15 @@ test('durations: bare seconds and unit groups', () => {
 
 test('durations: anything else is an input error naming the input', () => {
   for (const raw of ['', 'abc', '10x', '1 h', '-5', 'm', '5m junk', '1h-30m', '1d']) {
-    assert.throws(() => parseDuration('poll-interval', raw), (err: unknown) => {
-      assert.ok(err instanceof InputError, raw)
-      assert.equal(err.input, 'poll-interval')
-      assert.match(err.message, /input "poll-interval"/)
-      return true
-    })
+    assert.throws(
+      () => parseDuration('poll-interval', raw),
+      (err: unknown) => {
+        assert.ok(err instanceof InputError, raw)
+        assert.equal(err.input, 'poll-interval')
+        assert.match(err.message, /input "poll-interval"/)
+        return true
+      }
+    )
   }
 })
 

@@ -36,6 +36,12 @@ test('a cut never splits a character', () => {
 test('a line that could be a command is printed between stop-commands and a random resume token', () => {
   const out = printed(() => info('job says ::set-output name=x::y ##[set-output name=z;]w'))
   expect(runnerCommands(out).map((c) => c.name)).toEqual(['stop-commands'])
-  assert.match(out, /^::stop-commands::([0-9a-f-]{36})\njob says ::set-output name=x::y ##\[set-output name=z;\]w\n::\1::\n$/)
-  assert.equal(printed(() => info('plain text')), 'plain text\n')
+  assert.match(
+    out,
+    /^::stop-commands::([0-9a-f-]{36})\njob says ::set-output name=x::y ##\[set-output name=z;\]w\n::\1::\n$/
+  )
+  assert.equal(
+    printed(() => info('plain text')),
+    'plain text\n'
+  )
 })

@@ -16,10 +16,13 @@ test('Retry-After may lengthen a wait, never shorten it below the backoff', asyn
   const clock = new FakeClock()
   let calls = 0
   await assert.rejects(
-    retry(async () => {
-      calls++
-      throw new TransientError('503 with Retry-After: 0', 0)
-    }, { clock, deadline: clock.time + 10_000, random: () => 0 }),
+    retry(
+      async () => {
+        calls++
+        throw new TransientError('503 with Retry-After: 0', 0)
+      },
+      { clock, deadline: clock.time + 10_000, random: () => 0 }
+    ),
     DeadlineError
   )
   // The floors: 250, 500, 1000, 2000, 4000 ms; the next (8000) would pass the deadline.
@@ -42,10 +45,13 @@ test('transient errors are retried; others are thrown at once', async () => {
 
   let permanent = 0
   await assert.rejects(
-    retry(async () => {
-      permanent++
-      throw new HttpError(404, 'gone')
-    }, { clock, deadline: Infinity }),
+    retry(
+      async () => {
+        permanent++
+        throw new HttpError(404, 'gone')
+      },
+      { clock, deadline: Infinity }
+    ),
     HttpError
   )
   assert.equal(permanent, 1)
@@ -55,9 +61,12 @@ test('Retry-After wins over the backoff, but never past the deadline', async () 
   const clock = new FakeClock()
   const retried: number[] = []
   await assert.rejects(
-    retry(async () => {
-      throw new TransientError('429', 5000)
-    }, { clock, deadline: clock.time + 12_000, onRetry: (_e, _a, d) => retried.push(d) }),
+    retry(
+      async () => {
+        throw new TransientError('429', 5000)
+      },
+      { clock, deadline: clock.time + 12_000, onRetry: (_e, _a, d) => retried.push(d) }
+    ),
     DeadlineError
   )
   expect(clock.sleeps).toEqual([5000, 5000])
@@ -75,7 +84,10 @@ test('tries go on until the deadline, or a cap on tries when one is set', async 
   assert.ok(calls > 20, `a 10-minute outage is retried all along, ${calls} tries`)
   assert.ok(Math.max(...clock.sleeps) <= DEFAULT_POLICY.capMs, 'no sleep over the cap')
   calls = 0
-  await assert.rejects(retry(failing, { clock, deadline: Infinity, policy: { ...DEFAULT_POLICY, maxAttempts: 3 } }), /down/)
+  await assert.rejects(
+    retry(failing, { clock, deadline: Infinity, policy: { ...DEFAULT_POLICY, maxAttempts: 3 } }),
+    /down/
+  )
   assert.equal(calls, 3)
 })
 
@@ -83,11 +95,14 @@ test('an aborted signal stops retrying', async () => {
   const controller = new AbortController()
   let calls = 0
   await assert.rejects(
-    retry(async () => {
-      calls++
-      controller.abort()
-      throw new TransientError('x')
-    }, { clock: new FakeClock(), deadline: Infinity, signal: controller.signal }),
+    retry(
+      async () => {
+        calls++
+        controller.abort()
+        throw new TransientError('x')
+      },
+      { clock: new FakeClock(), deadline: Infinity, signal: controller.signal }
+    ),
     CancelledError
   )
   assert.equal(calls, 1)

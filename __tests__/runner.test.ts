@@ -34,7 +34,10 @@ test('work that completes after a signal still counts as cancelled', async () =>
 })
 
 test('a signal while the outputs are written: the step still fails as cancelled, the process is not killed', async () => {
-  const seen = await outcomeOf(async () => undefined, () => process.emit('SIGTERM'))
+  const seen = await outcomeOf(
+    async () => undefined,
+    () => process.emit('SIGTERM')
+  )
   expect(seen).toEqual(['succeeded'])
   assert.equal(process.exitCode, 1)
 })

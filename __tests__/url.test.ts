@@ -16,11 +16,14 @@ test('loopback hosts and allowed URLs', () => {
 test('a URL the API gave: parsed and held to the policy; named by its origin only', () => {
   expect(checkUrl('https://s.example/r.zip?sig=1', 'the download_url', 'downloaded').host).toBe('s.example')
   assert.throws(() => checkUrl('not a url', 'the download_url', 'downloaded'), /the download_url is not a URL/)
-  assert.throws(() => checkUrl('file:///etc/passwd', 'the upload_url', 'used'), (err: unknown) => {
-    assert.ok(err instanceof ActionError)
-    assert.equal(err.message, 'the upload_url uses file:; only https is used')
-    return true
-  })
+  assert.throws(
+    () => checkUrl('file:///etc/passwd', 'the upload_url', 'used'),
+    (err: unknown) => {
+      assert.ok(err instanceof ActionError)
+      assert.equal(err.message, 'the upload_url uses file:; only https is used')
+      return true
+    }
+  )
   assert.equal(describeOrigin('https://s.example:8443/secret/path?sig=1'), 's.example:8443')
   assert.equal(describeOrigin('::'), 'an invalid URL')
 })

@@ -51,7 +51,11 @@ try {
     const jobId = `bench-${size}`
     sim.addJob(jobId, { statuses: ['job_finished'], result: data })
     const down = await measured((onSpawn) =>
-      runAction('wait', { 'api-key': KEY, 'api-url': sim.apiUrl, 'retrain-job-id': jobId }, { onSpawn: (c) => onSpawn(c.pid), killAfterMs: 600_000 })
+      runAction(
+        'wait',
+        { 'api-key': KEY, 'api-url': sim.apiUrl, 'retrain-job-id': jobId },
+        { onSpawn: (c) => onSpawn(c.pid), killAfterMs: 600_000 }
+      )
     )
     if (down.run.outputs.result_sha256 !== sha) throw new Error('download: sha256 differs')
     rmSync(down.run.dir, { recursive: true, force: true })
@@ -60,11 +64,15 @@ try {
     writeFileSync(join(dir, 'train.csv'), data)
     sim.uploadScript = { statuses: ['job_finished'] }
     const up = await measured((onSpawn) =>
-      runAction('upload', { 'api-key': KEY, 'api-url': sim.apiUrl, file: join(dir, 'train.csv'), 'request-timeout': '5m' }, {
-        onSpawn: (c) => onSpawn(c.pid),
-        workspace: dir,
-        killAfterMs: 600_000
-      })
+      runAction(
+        'upload',
+        { 'api-key': KEY, 'api-url': sim.apiUrl, file: join(dir, 'train.csv'), 'request-timeout': '5m' },
+        {
+          onSpawn: (c) => onSpawn(c.pid),
+          workspace: dir,
+          killAfterMs: 600_000
+        }
+      )
     )
     const uploaded = sim.jobs.get(up.run.outputs.retrain_job_id)?.uploaded
     if (!uploaded?.equals(data)) throw new Error('upload: bytes differ')

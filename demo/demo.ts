@@ -50,7 +50,9 @@ try {
   const uploaded = sim.jobs.get(jobId)?.uploaded?.length
   const storageKeys = sim.seen('storage').filter((r) => r.headers['x-api-key'] !== undefined).length
   console.log(`\nSimulator saw: ${sim.requests.length} requests; ${uploaded} bytes uploaded;`)
-  console.log(`  model switched: ${sim.jobs.get(jobId)?.switched}; requests to storage carrying the key: ${storageKeys}`)
+  console.log(
+    `  model switched: ${sim.jobs.get(jobId)?.switched}; requests to storage carrying the key: ${storageKeys}`
+  )
 } finally {
   await sim.close()
 }

@@ -28478,7 +28478,6 @@ function errorMessage(err) {
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
-/* unused harmony export MAX_LINE */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
@@ -28557,7 +28556,7 @@ function fail(text) {
 /* harmony export */   hK: () => (/* binding */ holdsSecret),
 /* harmony export */   xm: () => (/* binding */ addSignedUrl)
 /* harmony export */ });
-/* unused harmony exports REDACTED, clearSecrets */
+/* unused harmony export clearSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 // Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
@@ -29155,7 +29154,7 @@ const DOCUMENTED = {
     'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
     'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
     'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
     'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
     'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
     'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
@@ -29609,7 +29608,15 @@ async function writeSummary({ title, outcome, reason, rows }) {
         core/* summary */.z.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
         if (reason)
             core/* summary */.z.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        await core/* summary */.z.addTable([[{ data: 'item', header: true }, { data: 'value', header: true }], ...table]).write();
+        await core/* summary */.z
+            .addTable([
+            [
+                { data: 'item', header: true },
+                { data: 'value', header: true }
+            ],
+            ...table
+        ])
+            .write();
     }
     catch (err) {
         (0,log/* debug */.Yz)(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
@@ -29618,7 +29625,6 @@ async function writeSummary({ title, outcome, reason, rows }) {
 function describeFile(name, bytes) {
     return `${name} (${formatBytes(bytes)})`;
 }
-
 
 ;// CONCATENATED MODULE: ./src/runner.ts
 // The one place where an error becomes a failed step, and where cancellation is wired.
@@ -29939,21 +29945,22 @@ function timeoutMessage(options, state, cause) {
 
 
 
+
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000;
 const ACTION = 'prediction-one wait';
 async function run() {
-    await runAction(ACTION, async (context) => {
+    await runAction(ACTION, async ({ signal, onFinish }) => {
         const inputs = readWaitInputs(core/* getInput */.V4);
         const known = { state: { startedAt: systemClock.now(), checks: 0 } };
-        context.onFinish(async (outcome, reason) => {
+        onFinish(async (outcome, reason) => {
             publish(inputs, known);
             await summarize(inputs, known, outcome, reason);
         });
-        await waitAndFetch(inputs, known, context);
+        await work(inputs, known, signal);
     });
 }
-async function waitAndFetch(inputs, known, { signal }) {
+async function work(inputs, known, signal) {
     const onRetry = retryReporter();
     const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry });
     (0,log/* info */.pq)(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);

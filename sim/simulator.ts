@@ -3,7 +3,13 @@
 // serves signed upload and download URLs, as cloud storage would. Jobs follow scripted timelines;
 // faults are queued per route and consumed one per request.
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
 import type { Socket } from 'node:net'
 
 export const DOCUMENTED_CODE = 4001000204
@@ -47,7 +53,8 @@ export interface JobScript {
   deleted?: boolean
 }
 
-export type KeyState = 'active' | 'inactive' | 'not_found' | 'user_deleted' | 'model_deleted' | 'no_config' | 'no_classifier'
+export type KeyState =
+  'active' | 'inactive' | 'not_found' | 'user_deleted' | 'model_deleted' | 'no_config' | 'no_classifier'
 
 export interface ErrorShape {
   /** HTTP status carrying a documented error; the manual does not say which. */
@@ -98,7 +105,11 @@ export class Simulator {
   readonly jobs = new Map<string, Job>()
   errorShape: ErrorShape = { httpStatus: 400, codeAsString: false, nesting: 'top' }
   /** What a job started by an upload goes through. */
-  uploadScript: JobScript = { statuses: ['running', 'job_finished'], modelId: 1, result: Buffer.from('PK\u0005\u0006' + '\0'.repeat(18)) }
+  uploadScript: JobScript = {
+    statuses: ['running', 'job_finished'],
+    modelId: 1,
+    result: Buffer.from('PK\u0005\u0006' + '\0'.repeat(18))
+  }
   private readonly faults = new Map<Route, Fault[]>()
   private readonly tokens = new Map<string, string>() // download token -> job id
   private readonly sockets = new Set<Socket>()
@@ -205,7 +216,8 @@ export class Simulator {
         return true
       case 'truncate': {
         // A result file, or for an API route a status answer cut in the middle.
-        const data = job?.script.result ?? Buffer.from(JSON.stringify({ status: 'job_finished', padding: 'x'.repeat(256) }))
+        const data =
+          job?.script.result ?? Buffer.from(JSON.stringify({ status: 'job_finished', padding: 'x'.repeat(256) }))
         res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(data.length) })
         res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.socket?.destroy())
         return true

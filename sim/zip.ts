@@ -16,7 +16,11 @@ const MADE_BY_UNIX = (3 << 8) | 30
 export function makeZip(files: Record<string, string | Buffer>, options: ZipOptions = {}): Buffer {
   const entries = [
     ...Object.entries(files).map(([name, content]) => ({ name, data: Buffer.from(content), mode: S_IFREG | 0o644 })),
-    ...Object.entries(options.links ?? {}).map(([name, target]) => ({ name, data: Buffer.from(target), mode: S_IFLNK | 0o777 }))
+    ...Object.entries(options.links ?? {}).map(([name, target]) => ({
+      name,
+      data: Buffer.from(target),
+      mode: S_IFLNK | 0o777
+    }))
   ]
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
@@ -24,7 +28,7 @@ export function makeZip(files: Record<string, string | Buffer>, options: ZipOpti
   let offset = 0
   for (const { name, data, mode } of entries) {
     const method = options.deflate && mode & S_IFREG ? 8 : 0
-    const stored = method === 8 ? deflated.get(data) ?? deflateRawSync(data) : data
+    const stored = method === 8 ? (deflated.get(data) ?? deflateRawSync(data)) : data
     deflated.set(data, stored)
     const nameBytes = Buffer.from(name)
     const crc = crc32(data)

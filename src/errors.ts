@@ -52,7 +52,9 @@ export class ApiError extends ActionError {
 export class LocalError extends ActionError {
   constructor(what: string, path: string, err: unknown) {
     const code = (err as NodeJS.ErrnoException)?.code
-    super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`)
+    super(
+      `${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`
+    )
   }
 }
 

@@ -112,7 +112,9 @@ async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       return new DeadlineError(`the time left ran out during a request to ${describeOrigin(url)}`)
     }
     if (idle.signal.aborted) {
-      return new TransientError(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`)
+      return new TransientError(
+        `no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`
+      )
     }
     const code = (err as NodeJS.ErrnoException)?.code
     return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`)

@@ -78,7 +78,7 @@ export function runnerTemp(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP || tmpdir()
 }
 
-export function readApiKey(get: GetInput): string {
+function readApiKey(get: GetInput): string {
   const key = required(get, Inputs.ApiKey)
   // A line break in a header value would let a secret smuggle in a header of its own.
   if (/[\r\n]/.test(key)) throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved')
@@ -86,7 +86,7 @@ export function readApiKey(get: GetInput): string {
   return key
 }
 
-export function readApiUrl(get: GetInput): URL {
+function readApiUrl(get: GetInput): URL {
   const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl)
   let url: URL
   try {

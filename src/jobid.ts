@@ -1,6 +1,6 @@
 // A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
 
-export const MAX_JOB_ID_LENGTH = 256
+const MAX_JOB_ID_LENGTH = 256
 
 /** What is wrong with a retrain job id, or undefined when it is fine. */
 export function jobIdProblem(id: string): string | undefined {

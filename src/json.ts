@@ -1,7 +1,7 @@
 // JSON from the API, read so that a value can be passed on exactly as the API wrote it.
 
 /** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-export class JsonNumber {
+class JsonNumber {
   constructor(readonly source: string) {}
 }
 

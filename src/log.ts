@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { redact } from './secrets.js'
 
 /** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
-export const MAX_LINE = 2000
+const MAX_LINE = 2000
 
 // C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
 // and the Unicode line and paragraph separators. Tab stays.

@@ -9,7 +9,7 @@ import { holdsSecret, redact } from './secrets.js'
 export type Outcome = 'succeeded' | 'failed' | 'cancelled'
 
 // GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
-export const MAX_OUTPUT_BYTES = 1_000_000
+const MAX_OUTPUT_BYTES = 1_000_000
 
 /** Why a value cannot be passed on exactly as it is, or undefined when it can. */
 function outputProblem(value: string): string | undefined {
@@ -94,7 +94,15 @@ export async function writeSummary({ title, outcome, reason, rows }: SummaryRows
   try {
     core.summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3)
     if (reason) core.summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true)
-    await core.summary.addTable([[{ data: 'item', header: true }, { data: 'value', header: true }], ...table]).write()
+    await core.summary
+      .addTable([
+        [
+          { data: 'item', header: true },
+          { data: 'value', header: true }
+        ],
+        ...table
+      ])
+      .write()
   } catch (err) {
     debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`)
   }
@@ -103,5 +111,3 @@ export async function writeSummary({ title, outcome, reason, rows }: SummaryRows
 export function describeFile(name: string, bytes: number): string {
   return `${name} (${formatBytes(bytes)})`
 }
-
-export { formatDuration }

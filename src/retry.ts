@@ -47,7 +47,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random))
       const left = options.deadline - options.clock.now()
       if (wanted > left) {
-        throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`)
+        throw new DeadlineError(
+          `gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`
+        )
       }
       options.onRetry?.(err, attempt, wanted)
       await options.clock.sleep(wanted, options.signal)

@@ -7,7 +7,7 @@ const secrets = new Set<string>()
 const PART = 12
 const parts = new Set<string>()
 
-export const REDACTED = '***'
+const REDACTED = '***'
 
 /**
  * Registers a secret with the runner (masked in its log) and with our own redaction. `inPart`:

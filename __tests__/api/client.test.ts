@@ -31,9 +31,20 @@ const STATUS = '/v1/external/retrain_jobs/job-1'
 test('status: sends the key, reads status, model id, message and download_url', async () => {
   const scope = nock(API, { reqheaders: { 'x-api-key': KEY } })
     .get(STATUS)
-    .reply(200, { status: 'job_finished', model_id: 12, message: 'ok', download_url: 'https://s.test/r.zip?sig=1', metadata: {} })
+    .reply(200, {
+      status: 'job_finished',
+      model_id: 12,
+      message: 'ok',
+      download_url: 'https://s.test/r.zip?sig=1',
+      metadata: {}
+    })
   const job = await client().getStatus('job-1', Infinity)
-  expect(job).toEqual({ status: 'job_finished', modelId: '12', message: 'ok', downloadUrl: 'https://s.test/r.zip?sig=1' })
+  expect(job).toEqual({
+    status: 'job_finished',
+    modelId: '12',
+    message: 'ok',
+    downloadUrl: 'https://s.test/r.zip?sig=1'
+  })
   scope.done()
 })
 
@@ -45,7 +56,9 @@ test('status: the job id is percent-encoded into the path', async () => {
 
 test('a documented error fails at once, whatever HTTP status carries it', async () => {
   for (const status of [200, 400, 403, 404, 500]) {
-    const scope = nock(API).get(STATUS).reply(status, { code: '4001000204', error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'Not found retrain job.' })
+    const scope = nock(API)
+      .get(STATUS)
+      .reply(status, { code: '4001000204', error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'Not found retrain job.' })
     await assert.rejects(client().getStatus('job-1', Infinity), (err: unknown) => {
       assert.ok(err instanceof ApiError, `HTTP ${status}`)
       assert.match(err.message, /retrain job id is wrong/)
@@ -57,7 +70,12 @@ test('a documented error fails at once, whatever HTTP status carries it', async 
 
 test('a failed job whose message reads like a documented error is still a status', async () => {
   nock(API).get(STATUS).reply(200, { status: 'job_failed', message: 'This job may be deleted.' })
-  expect(await client().getStatus('job-1', Infinity)).toEqual({ status: 'job_failed', modelId: undefined, message: 'This job may be deleted.', downloadUrl: undefined })
+  expect(await client().getStatus('job-1', Infinity)).toEqual({
+    status: 'job_failed',
+    modelId: undefined,
+    message: 'This job may be deleted.',
+    downloadUrl: undefined
+  })
   nock(API).get(STATUS).reply(200, { status: 'error', code: 4001000204, message: 'This job may be deleted.' })
   await assert.rejects(client().getStatus('job-1', Infinity), ApiError)
 })
@@ -88,9 +106,20 @@ test('5xx, 429 and a non-JSON 200 are retried with backoff; Retry-After is honou
 // Connection resets are tested end to end with a real socket (nock's replyWithError never reaches
 // http-client's error handler here); the time-out path is tested here.
 test('a request slower than request-timeout is aborted and retried', async () => {
-  const scope = nock(API).get(STATUS).delay(3000).reply(200, { status: 'job_finished' }).get(STATUS).reply(200, { status: 'running' })
+  const scope = nock(API)
+    .get(STATUS)
+    .delay(3000)
+    .reply(200, { status: 'job_finished' })
+    .get(STATUS)
+    .reply(200, { status: 'running' })
   const reasons: string[] = []
-  const api = new ApiClient({ apiUrl: new URL(API), apiKey: KEY, requestTimeoutMs: 200, clock: new FakeClock(), onRetry: (e) => reasons.push(e.message) })
+  const api = new ApiClient({
+    apiUrl: new URL(API),
+    apiKey: KEY,
+    requestTimeoutMs: 200,
+    clock: new FakeClock(),
+    onRetry: (e) => reasons.push(e.message)
+  })
   const started = Date.now()
   assert.equal((await api.getStatus('job-1', Infinity)).status, 'running')
   assert.ok(Date.now() - started < 2000)
@@ -146,13 +175,18 @@ test('upload_url and update_model', async () => {
     .put('/v1/external/retrain_jobs/rj-9/update_model')
     .reply(200, { metadata: { retrain_job_id: 'rj-9' } })
   const api = client()
-  expect(await api.getUploadUrl('train data.csv', Infinity)).toEqual({ retrainJobId: 'rj-9', uploadUrl: 'https://s.test/up?sig=2' })
+  expect(await api.getUploadUrl('train data.csv', Infinity)).toEqual({
+    retrainJobId: 'rj-9',
+    uploadUrl: 'https://s.test/up?sig=2'
+  })
   await api.updateModel('rj-9', Infinity)
   scope.done()
 })
 
 test('update_model: a job not finished is a documented error with advice', async () => {
-  nock(API).put('/v1/external/retrain_jobs/rj-9/update_model').reply(400, { code: 4001000204, message: 'Retrain job is not finished.' })
+  nock(API)
+    .put('/v1/external/retrain_jobs/rj-9/update_model')
+    .reply(400, { code: 4001000204, message: 'Retrain job is not finished.' })
   await assert.rejects(client().updateModel('rj-9', Infinity), /wait for it first with the wait action/)
 })
 

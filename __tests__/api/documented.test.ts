@@ -31,14 +31,18 @@ test('each documented error is recognised, code a number or a string, in every s
         assert.equal(err.code, '4001000204')
         assert.equal(err.apiMessage, message)
         assert.match(err.message, cause, `${message}: a plain cause`)
-        assert.ok(err.message.includes(message), 'the API\'s own text is kept')
+        assert.ok(err.message.includes(message), "the API's own text is kept")
       }
     }
   }
 })
 
 test('the configuration error has its own code', () => {
-  const err = documentedError({ code: '5001000201', error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR', message: 'Not found configuration_file.' })
+  const err = documentedError({
+    code: '5001000201',
+    error: 'PREDA_EXTERNAL_INTERNAL_SERVER_ERROR',
+    message: 'Not found configuration_file.'
+  })
   assert.ok(err)
   assert.equal(err.code, '5001000201')
   assert.match(err.message, /no retrain configuration/)
@@ -49,7 +53,7 @@ test('a documented message is recognised even without a code', () => {
   assert.ok(documentedError({ message: '  not found retrain job.  ' }))
 })
 
-test('a documented code with an unknown message still counts as the API\'s error', () => {
+test("a documented code with an unknown message still counts as the API's error", () => {
   const err = documentedError({ code: 4001000204, message: 'Something new.' })
   assert.ok(err)
   assert.match(err.message, /Something new\./)

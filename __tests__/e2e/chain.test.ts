@@ -26,7 +26,11 @@ beforeAll(async () => {
 })
 afterAll(() => sim.close())
 
-const api = (extra: Record<string, string>): Record<string, string> => ({ 'api-key': KEY, 'api-url': sim.apiUrl, ...extra })
+const api = (extra: Record<string, string>): Record<string, string> => ({
+  'api-key': KEY,
+  'api-url': sim.apiUrl,
+  ...extra
+})
 
 function dataFile(name: string, content: Buffer | string): string {
   writeFileSync(join(workspace, name), content)
@@ -43,7 +47,9 @@ describe('the retrain chain', () => {
     const job = sim.jobs.get(jobId)
     assert.ok(job?.uploaded?.equals(csv), 'the simulator received the file byte for byte')
     assert.equal(job?.uploadName, 'train.csv')
-    const asked = sim.seen('api', '/v1/external/retrain_jobs/upload_url').filter((r) => r.path.includes('filename=train.csv'))
+    const asked = sim
+      .seen('api', '/v1/external/retrain_jobs/upload_url')
+      .filter((r) => r.path.includes('filename=train.csv'))
     assert.equal(asked.length, 1)
     const put = sim.seen('storage', `/uploads/${jobId}/`)
     assert.equal(put.length, 1)
@@ -52,7 +58,9 @@ describe('the retrain chain', () => {
     assert.equal(put[0].headers['content-type'], undefined, 'no content type the signature may not cover')
     assertNoSecrets(upload, KEY, sim, `/uploads/${jobId}/`)
 
-    const wait = await runAction('wait', api({ 'retrain-job-id': jobId, 'poll-interval': '1s', extract: 'true' }), { workspace })
+    const wait = await runAction('wait', api({ 'retrain-job-id': jobId, 'poll-interval': '1s', extract: 'true' }), {
+      workspace
+    })
     assert.equal(wait.code, 0, failure(wait))
     assert.equal(wait.outputs.status, 'job_finished')
     assert.equal(wait.outputs.model_id, '31')
@@ -70,7 +78,9 @@ describe('the retrain chain', () => {
 
   test.concurrent('upload a zip with evaluation data: the filename tells the API it is a zip', async () => {
     const zip = makeZip({ 'train_src/train.csv': 'a,b\n1,2\n', 'eval_src/eval.csv': 'a,b\n3,4\n' })
-    const run = await runAction('upload', api({ file: dataFile('data.zip', zip), filename: 'retrain-2026-11.zip' }), { workspace })
+    const run = await runAction('upload', api({ file: dataFile('data.zip', zip), filename: 'retrain-2026-11.zip' }), {
+      workspace
+    })
     assert.equal(run.code, 0, failure(run))
     const job = sim.jobs.get(run.outputs.retrain_job_id)
     assert.ok(job?.uploaded?.equals(zip))
@@ -82,7 +92,11 @@ describe('the retrain chain', () => {
     other.fault('put', { kind: 'http', status: 503 }, { kind: 'reset' })
     const body = randomBytes(300_000)
     try {
-      const run = await runAction('upload', { ...api({ file: dataFile('retry.csv', body) }), 'api-url': other.apiUrl }, { workspace })
+      const run = await runAction(
+        'upload',
+        { ...api({ file: dataFile('retry.csv', body) }), 'api-url': other.apiUrl },
+        { workspace }
+      )
       assert.equal(run.code, 0, failure(run))
       const puts = other.seen('storage', '/uploads/')
       assert.equal(puts.length, 3)
@@ -93,41 +107,51 @@ describe('the retrain chain', () => {
     }
   })
 
-  test.concurrent('SIGINT while the upload waits for the storage host: prompt exit; no retrain_job_id, since the retrain never starts', async () => {
-    const other = (await startSimulator()).addKey(KEY)
-    other.fault('put', { kind: 'hang' })
-    let signalledAt = 0
-    try {
-      const run = await runAction('upload', { ...api({ file: dataFile('hang.csv', 'a,b\n1,2\n') }), 'api-url': other.apiUrl }, {
-        workspace,
-        onSpawn: (child) => {
-          const poll = setInterval(() => {
-            if (other.seen('storage', '/uploads/').length === 0) return
-            clearInterval(poll)
-            signalledAt = Date.now()
-            child.kill('SIGINT')
-          }, 20)
-        }
-      })
-      assert.ok(Date.now() - signalledAt < 1500, `stopped within about a second, took ${Date.now() - signalledAt} ms`)
-      assert.notEqual(run.code, 0)
-      assert.match(failure(run), /prediction-one upload failed: cancelled by SIGINT/)
-      // The job was issued, but its data never arrived: a later wait on it would wait for nothing.
-      assert.equal(run.outputs.retrain_job_id, undefined)
-      assert.match(run.summary, /rj-\d+-[0-9a-f]+/)
-      assert.match(run.summary, /this retrain job will not start/)
-      assert.match(run.summary, /cancelled/)
-      assertNoSecrets(run, KEY, other)
-    } finally {
-      await other.close()
+  test.concurrent(
+    'SIGINT while the upload waits for the storage host: prompt exit; no retrain_job_id, since the retrain never starts',
+    async () => {
+      const other = (await startSimulator()).addKey(KEY)
+      other.fault('put', { kind: 'hang' })
+      let signalledAt = 0
+      try {
+        const run = await runAction(
+          'upload',
+          { ...api({ file: dataFile('hang.csv', 'a,b\n1,2\n') }), 'api-url': other.apiUrl },
+          {
+            workspace,
+            onSpawn: (child) => {
+              const poll = setInterval(() => {
+                if (other.seen('storage', '/uploads/').length === 0) return
+                clearInterval(poll)
+                signalledAt = Date.now()
+                child.kill('SIGINT')
+              }, 20)
+            }
+          }
+        )
+        assert.ok(Date.now() - signalledAt < 1500, `stopped within about a second, took ${Date.now() - signalledAt} ms`)
+        assert.notEqual(run.code, 0)
+        assert.match(failure(run), /prediction-one upload failed: cancelled by SIGINT/)
+        // The job was issued, but its data never arrived: a later wait on it would wait for nothing.
+        assert.equal(run.outputs.retrain_job_id, undefined)
+        assert.match(run.summary, /rj-\d+-[0-9a-f]+/)
+        assert.match(run.summary, /this retrain job will not start/)
+        assert.match(run.summary, /cancelled/)
+        assertNoSecrets(run, KEY, other)
+      } finally {
+        await other.close()
+      }
     }
-  })
+  )
 
   test.concurrent('switch before the job finished: a documented error that says to wait first', async () => {
     sim.addJob('chain-running', { statuses: ['running'] })
     const run = await runAction('switch', api({ 'retrain-job-id': 'chain-running' }))
     assert.equal(run.code, 1)
-    assert.match(failure(run), /"Retrain job is not finished\.": the retrain job has not finished; wait for it first with the wait action/)
+    assert.match(
+      failure(run),
+      /"Retrain job is not finished\.": the retrain job has not finished; wait for it first with the wait action/
+    )
     // retrain_job_id says which job's model is served: not written when nothing was switched.
     assert.equal(run.outputs.retrain_job_id, undefined)
     assert.match(run.summary, /model switched<\/td><td>no</)
@@ -143,7 +167,11 @@ describe('the retrain chain', () => {
     other.addJob('j', { statuses: ['job_finished'] }, KEY)
     other.fault('update_model', { kind: 'http', status: 503 })
     try {
-      const gone = await runAction('switch', { 'api-key': 'p1-nocls-9e2b71d4', 'retrain-job-id': 'j', 'api-url': other.apiUrl })
+      const gone = await runAction('switch', {
+        'api-key': 'p1-nocls-9e2b71d4',
+        'retrain-job-id': 'j',
+        'api-url': other.apiUrl
+      })
       assert.equal(gone.code, 1)
       assert.match(failure(gone), /Not found classifier\..*prediction API of this model may have been deleted/)
       // The job must have been checked once to be finished in the simulator's timeline.
@@ -160,18 +188,28 @@ describe('the retrain chain', () => {
   const uploadErrors: [string, string, RegExp][] = [
     ['user_deleted', 'This user may be deleted.', /user that owns this API key may have been deleted/],
     ['model_deleted', 'This model may be deleted.', /model of this API key may have been deleted/],
-    ['no_config', 'Not found configuration_file.', /5001000201 "Not found configuration_file\.": Prediction One found no retrain configuration/],
+    [
+      'no_config',
+      'Not found configuration_file.',
+      /5001000201 "Not found configuration_file\.": Prediction One found no retrain configuration/
+    ],
     ['inactive', 'Inactive_credential.', /inactive/]
   ]
   for (const [state, message, cause] of uploadErrors) {
     test.concurrent(`upload: documented error "${message}" fails at once with a plain cause`, async () => {
       const key = `upload-${state}-key`
       sim.addKey(key, state as 'user_deleted')
-      const run = await runAction('upload', { ...api({ file: dataFile(`${state}.csv`, 'a\n1\n') }), 'api-key': key }, { workspace })
+      const run = await runAction(
+        'upload',
+        { ...api({ file: dataFile(`${state}.csv`, 'a\n1\n') }), 'api-key': key },
+        { workspace }
+      )
       assert.equal(run.code, 1)
       assert.ok(failure(run).includes(message))
       assert.match(failure(run), cause)
-      const asked = sim.seen('api', '/v1/external/retrain_jobs/upload_url').filter((r) => r.headers['x-api-key'] === key)
+      const asked = sim
+        .seen('api', '/v1/external/retrain_jobs/upload_url')
+        .filter((r) => r.headers['x-api-key'] === key)
       assert.equal(asked.length, 1, 'not retried, even when carried by a 500')
       assert.equal(run.outputs.retrain_job_id, undefined)
       assertNoSecrets(run, key)

@@ -17,8 +17,12 @@ function files(dir: string): string[] {
 test('the committed dist/ is what npm run bundle builds from src/', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'p1-dist-')), 'dist')
   execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), out], { cwd: ROOT, stdio: 'pipe' })
-  const built = files(out).map((f) => relative(out, f)).sort()
-  const committed = files(join(ROOT, 'dist')).map((f) => relative(join(ROOT, 'dist'), f)).sort()
+  const built = files(out)
+    .map((f) => relative(out, f))
+    .sort()
+  const committed = files(join(ROOT, 'dist'))
+    .map((f) => relative(join(ROOT, 'dist'), f))
+    .sort()
   expect(committed).toEqual(built)
   for (const name of built) {
     const same = readFileSync(join(out, name)).equals(readFileSync(join(ROOT, 'dist', name)))

@@ -39,7 +39,13 @@ describe('transient faults are retried within the timeout', () => {
   test.concurrent('a burst of 5xx, then success: retried, warned once', async () => {
     await withSimulator(KEY, async (other) => {
       other.addJob('j', { statuses: ['job_finished'], result: Buffer.from('ok') })
-      other.fault('status', { kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'http', status: 500 })
+      other.fault(
+        'status',
+        { kind: 'http', status: 503 },
+        { kind: 'http', status: 503 },
+        { kind: 'http', status: 503 },
+        { kind: 'http', status: 500 }
+      )
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       assert.equal(other.statusChecks('j').length, 5)
@@ -65,7 +71,13 @@ describe('transient faults are retried within the timeout', () => {
   test.concurrent('429 with Retry-After: the next request waits for it', async () => {
     await withSimulator(KEY, async (other) => {
       other.addJob('j-429', { statuses: ['job_finished'], result: Buffer.from('ok') })
-      other.fault('status', { kind: 'http', status: 429, body: '{"message":"Too Many Requests"}', contentType: 'application/json', headers: { 'retry-after': '2' } })
+      other.fault('status', {
+        kind: 'http',
+        status: 429,
+        body: '{"message":"Too Many Requests"}',
+        contentType: 'application/json',
+        headers: { 'retry-after': '2' }
+      })
       const run = await runAction('wait', { ...inputs('j-429'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       const checks = other.statusChecks('j-429')
@@ -129,7 +141,10 @@ describe('transient faults are retried within the timeout', () => {
   })
 
   test.concurrent('unknown statuses before job_finished keep the wait going', async () => {
-    fixture.sim.addJob('j-unknown', { statuses: ['queued', 'validating', 'some_new_state', 'job_finished'], result: Buffer.from('ok') })
+    fixture.sim.addJob('j-unknown', {
+      statuses: ['queued', 'validating', 'some_new_state', 'job_finished'],
+      result: Buffer.from('ok')
+    })
     const run = await runAction('wait', inputs('j-unknown'))
     assert.equal(run.code, 0, failure(run))
     assert.equal(fixture.sim.statusChecks('j-unknown').length, 4)
@@ -140,7 +155,12 @@ describe('transient faults are retried within the timeout', () => {
   test.concurrent('repeated faults until the timeout: fails with the last status and the cause', async () => {
     await withSimulator(KEY, async (other) => {
       other.addJob('j', { statuses: ['running'] })
-      other.fault('status', { kind: 'http', status: 200, body: '{"status":"running"}', contentType: 'application/json' })
+      other.fault('status', {
+        kind: 'http',
+        status: 200,
+        body: '{"status":"running"}',
+        contentType: 'application/json'
+      })
       other.fault('status', ...Array.from({ length: 50 }, () => ({ kind: 'http' as const, status: 503 })))
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl, timeout: '3s' })
       assert.equal(run.code, 1)
@@ -254,7 +274,10 @@ describe('secrets and origins', () => {
     try {
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl })
       assert.equal(run.code, 1)
-      assert.match(failure(run), /redirected to 127\.0\.0\.3:\d+, another origin: the API key is sent to the api-url origin only/)
+      assert.match(
+        failure(run),
+        /redirected to 127\.0\.0\.3:\d+, another origin: the API key is sent to the api-url origin only/
+      )
       assert.equal(elsewhere.calls.length, 0, 'the other origin was never called')
       assertNoSecrets(run, KEY, other)
     } finally {
@@ -264,7 +287,11 @@ describe('secrets and origins', () => {
   })
 
   const inputErrors: [string, Record<string, string>, RegExp][] = [
-    ['api-url over plain http to a remote host', { 'api-url': 'http://developer-api.predictionone.sony.biz' }, /input "api-url": must be https/],
+    [
+      'api-url over plain http to a remote host',
+      { 'api-url': 'http://developer-api.predictionone.sony.biz' },
+      /input "api-url": must be https/
+    ],
     ['api-url with file:', { 'api-url': 'file:///etc/hosts' }, /input "api-url": must be https/],
     ['retrain-job-id ..', { 'retrain-job-id': '..' }, /input "retrain-job-id": "\.\." is not a job id/],
     ['retrain-job-id empty', { 'retrain-job-id': '' }, /input "retrain-job-id": is required/],
@@ -304,30 +331,33 @@ function signalWhenDownloading(sim: Simulator, signal: NodeJS.Signals, delayMs: 
 }
 
 describe('cancellation', () => {
-  test.concurrent('SIGINT during a slow download: prompt exit, no partial file, outputs and a cancelled summary', async () => {
-    const big = randomBytes(4 * 1024 * 1024)
-    await withSimulator(KEY, async (other) => {
-      other.addJob('j', { statuses: ['job_finished'], modelId: 3, result: big })
-      other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
-      let signalledAt = 0
-      const run = await runAction(
-        'wait',
-        { ...inputs('j'), 'api-url': other.apiUrl },
-        { onSpawn: signalWhenDownloading(other, 'SIGINT', 500, (at) => (signalledAt = at)) }
-      )
-      const exitMs = Date.now() - signalledAt
-      assert.ok(signalledAt > 0)
-      assert.ok(exitMs < 1500, `stopped within about a second, took ${exitMs} ms`)
-      assert.notEqual(run.code, 0)
-      assert.match(failure(run), /cancelled by SIGINT/)
-      assert.equal(run.outputs.status, 'job_finished')
-      assert.equal(run.outputs.model_id, '3')
-      assert.equal(run.outputs.result_file, undefined)
-      assert.match(run.summary, /cancelled/)
-      assertNoPartials(run, 'j', [])
-      assertNoSecrets(run, KEY, other)
-    })
-  })
+  test.concurrent(
+    'SIGINT during a slow download: prompt exit, no partial file, outputs and a cancelled summary',
+    async () => {
+      const big = randomBytes(4 * 1024 * 1024)
+      await withSimulator(KEY, async (other) => {
+        other.addJob('j', { statuses: ['job_finished'], modelId: 3, result: big })
+        other.fault('download', { kind: 'slow', chunkBytes: 64 * 1024, pauseMs: 100 })
+        let signalledAt = 0
+        const run = await runAction(
+          'wait',
+          { ...inputs('j'), 'api-url': other.apiUrl },
+          { onSpawn: signalWhenDownloading(other, 'SIGINT', 500, (at) => (signalledAt = at)) }
+        )
+        const exitMs = Date.now() - signalledAt
+        assert.ok(signalledAt > 0)
+        assert.ok(exitMs < 1500, `stopped within about a second, took ${exitMs} ms`)
+        assert.notEqual(run.code, 0)
+        assert.match(failure(run), /cancelled by SIGINT/)
+        assert.equal(run.outputs.status, 'job_finished')
+        assert.equal(run.outputs.model_id, '3')
+        assert.equal(run.outputs.result_file, undefined)
+        assert.match(run.summary, /cancelled/)
+        assertNoPartials(run, 'j', [])
+        assertNoSecrets(run, KEY, other)
+      })
+    }
+  )
 
   test.concurrent('a step killed outright (SIGKILL) mid-download leaves nothing in download-dir', async () => {
     await withSimulator(KEY, async (other) => {

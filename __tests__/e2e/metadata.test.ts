@@ -12,7 +12,11 @@ test('the tests run on the Node major that action.yml declares', () => {
   for (const action of ACTIONS) {
     const using = metadata(action).runs.using
     assert.equal(using, 'node24')
-    assert.equal(process.versions.node.split('.')[0], using.replace('node', ''), `running on Node ${process.versions.node}`)
+    assert.equal(
+      process.versions.node.split('.')[0],
+      using.replace('node', ''),
+      `running on Node ${process.versions.node}`
+    )
   }
 })
 
@@ -35,7 +39,7 @@ test('inputs and outputs are the ones the code reads and writes', () => {
   }
 })
 
-test('defaults in action.yml match the code\'s own', () => {
+test("defaults in action.yml match the code's own", () => {
   const expected: Record<string, string> = {
     [Inputs.ApiUrl]: Defaults.ApiUrl,
     [Inputs.Timeout]: Defaults.Timeout,

@@ -15,54 +15,76 @@ const fixture = simulatorFixture(KEY)
 const inputs = fixture.waitInputs
 
 describe('wait action, end to end', () => {
-  test.concurrent('happy path: polls to job_finished, downloads the binary result intact, sets every output', async () => {
-    // Every byte value, and a CR LF pair: a text-mode write (the manual's example) would corrupt it.
-    const result = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from([...Array(256).keys()]), Buffer.from('\r\n\x00\xff'), randomBytes(300_000)])
-    fixture.sim.addJob('job-ok', { statuses: ['queued', 'running', 'running', 'job_finished'], modelId: 4242, message: 'done', result })
-    const run = await runAction('wait', inputs('job-ok'))
-    assert.equal(run.code, 0, run.stdout + run.stderr)
-    assert.equal(run.outputs.status, 'job_finished')
-    assert.equal(run.outputs.model_id, '4242')
-    assert.equal(run.outputs.message, 'done')
-    assert.equal(run.outputs.retrain_job_id, 'job-ok')
-    const expectedPath = join(run.runnerTemp, 'prediction-one', 'job-ok', 'result.zip')
-    assert.equal(run.outputs.result_file, expectedPath)
-    expect(readFileSync(expectedPath)).toEqual(result)
-    assert.equal(run.outputs.result_sha256, createHash('sha256').update(result).digest('hex'))
-    expect(readdirSync(join(run.runnerTemp, 'prediction-one', 'job-ok'))).toEqual(['result.zip'])
-    // 4 checks at a 1 s interval: about 3 s.
-    const checks = fixture.sim.statusChecks('job-ok')
-    assert.equal(checks.length, 4)
-    for (let i = 1; i < checks.length; i++) {
-      const gap = checks[i].atMs - checks[i - 1].atMs
-      assert.ok(gap >= 950 && gap < 2500, `checks about 1 s apart, saw ${gap} ms`)
+  test.concurrent(
+    'happy path: polls to job_finished, downloads the binary result intact, sets every output',
+    async () => {
+      // Every byte value, and a CR LF pair: a text-mode write (the manual's example) would corrupt it.
+      const result = Buffer.concat([
+        Buffer.from('PK\u0003\u0004'),
+        Buffer.from([...Array(256).keys()]),
+        Buffer.from('\r\n\x00\xff'),
+        randomBytes(300_000)
+      ])
+      fixture.sim.addJob('job-ok', {
+        statuses: ['queued', 'running', 'running', 'job_finished'],
+        modelId: 4242,
+        message: 'done',
+        result
+      })
+      const run = await runAction('wait', inputs('job-ok'))
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      assert.equal(run.outputs.status, 'job_finished')
+      assert.equal(run.outputs.model_id, '4242')
+      assert.equal(run.outputs.message, 'done')
+      assert.equal(run.outputs.retrain_job_id, 'job-ok')
+      const expectedPath = join(run.runnerTemp, 'prediction-one', 'job-ok', 'result.zip')
+      assert.equal(run.outputs.result_file, expectedPath)
+      expect(readFileSync(expectedPath)).toEqual(result)
+      assert.equal(run.outputs.result_sha256, createHash('sha256').update(result).digest('hex'))
+      expect(readdirSync(join(run.runnerTemp, 'prediction-one', 'job-ok'))).toEqual(['result.zip'])
+      // 4 checks at a 1 s interval: about 3 s.
+      const checks = fixture.sim.statusChecks('job-ok')
+      assert.equal(checks.length, 4)
+      for (let i = 1; i < checks.length; i++) {
+        const gap = checks[i].atMs - checks[i - 1].atMs
+        assert.ok(gap >= 950 && gap < 2500, `checks about 1 s apart, saw ${gap} ms`)
+      }
+      assert.ok(checks.every((r) => r.headers['x-api-key'] === KEY))
+      const downloads = fixture.sim.seen('storage', '/results/job-ok/')
+      assert.equal(downloads.length, 1)
+      assert.equal(downloads[0].headers['x-api-key'], undefined, 'the key never goes to the storage host')
+      // One log line per status change, not per poll.
+      const statusLines = run.stdout.split('\n').filter((l) => l.includes('retrain job job-ok is "'))
+      expect(statusLines.map((l) => /is "([^"]+)"/.exec(l)?.[1])).toEqual(['queued', 'running', 'job_finished'])
+      assert.match(run.summary, /job-ok/)
+      assert.match(run.summary, /4242/)
+      assert.match(run.summary, /result\.zip/)
+      assert.match(run.summary, new RegExp(run.outputs.result_sha256))
+      assert.match(run.summary, /status checks<\/td><td>4</)
+      assertNoSecrets(run, KEY, fixture.sim, '/results/job-ok/')
     }
-    assert.ok(checks.every((r) => r.headers['x-api-key'] === KEY))
-    const downloads = fixture.sim.seen('storage', '/results/job-ok/')
-    assert.equal(downloads.length, 1)
-    assert.equal(downloads[0].headers['x-api-key'], undefined, 'the key never goes to the storage host')
-    // One log line per status change, not per poll.
-    const statusLines = run.stdout.split('\n').filter((l) => l.includes('retrain job job-ok is "'))
-    expect(statusLines.map((l) => /is "([^"]+)"/.exec(l)?.[1])).toEqual(['queued', 'running', 'job_finished'])
-    assert.match(run.summary, /job-ok/)
-    assert.match(run.summary, /4242/)
-    assert.match(run.summary, /result\.zip/)
-    assert.match(run.summary, new RegExp(run.outputs.result_sha256))
-    assert.match(run.summary, /status checks<\/td><td>4</)
-    assertNoSecrets(run, KEY, fixture.sim, '/results/job-ok/')
-  })
+  )
 
   const documented: [string, (sim: Simulator) => string, RegExp][] = [
     ['invalid_api_key.', () => 'no-such-key', /does not exist; check the secret/],
     ['Inactive_credential.', (s) => (s.addKey('inactive-key', 'inactive'), 'inactive-key'), /inactive; issue a new/],
-    ['Not_found_credential.', (s) => (s.addKey('revoked-key', 'not_found'), 'revoked-key'), /not found; check the secret/],
+    [
+      'Not_found_credential.',
+      (s) => (s.addKey('revoked-key', 'not_found'), 'revoked-key'),
+      /not found; check the secret/
+    ],
     ['Not found retrain job.', () => KEY, /retrain job id is wrong/],
     ['This job may be deleted.', (s) => (s.addJob('job-deleted', { deleted: true }, KEY), KEY), /upload the data again/]
   ]
   for (const [message, setup, cause] of documented) {
     test.concurrent(`documented error "${message}": fails at once, with the API's text and what to do`, async () => {
       const key = setup(fixture.sim)
-      const jobId = message === 'This job may be deleted.' ? 'job-deleted' : message === 'Not found retrain job.' ? 'no-such-job' : `job-keyerr-${message.slice(0, 5)}`
+      const jobId =
+        message === 'This job may be deleted.'
+          ? 'job-deleted'
+          : message === 'Not found retrain job.'
+            ? 'no-such-job'
+            : `job-keyerr-${message.slice(0, 5)}`
       const run = await runAction('wait', { ...inputs(jobId), 'api-key': key })
       assert.equal(run.code, 1)
       const error = failure(run)
@@ -97,18 +119,25 @@ describe('wait action, end to end', () => {
     })
   }
 
-  test.concurrent('a failure status fails the step, naming the status and the API message; outputs still set', async () => {
-    fixture.sim.addJob('job-fail', { statuses: ['running', 'job_failed'], modelId: 77, message: 'training data has no target column' })
-    const run = await runAction('wait', inputs('job-fail'))
-    assert.equal(run.code, 1)
-    assert.match(failure(run), /ended with status "job_failed": training data has no target column/)
-    assert.equal(run.outputs.status, 'job_failed')
-    assert.equal(run.outputs.message, 'training data has no target column')
-    assert.equal(run.outputs.model_id, '77')
-    assert.equal(run.outputs.result_file, undefined)
-    assert.match(run.summary, /failed/)
-    assert.match(run.summary, /job_failed/)
-  })
+  test.concurrent(
+    'a failure status fails the step, naming the status and the API message; outputs still set',
+    async () => {
+      fixture.sim.addJob('job-fail', {
+        statuses: ['running', 'job_failed'],
+        modelId: 77,
+        message: 'training data has no target column'
+      })
+      const run = await runAction('wait', inputs('job-fail'))
+      assert.equal(run.code, 1)
+      assert.match(failure(run), /ended with status "job_failed": training data has no target column/)
+      assert.equal(run.outputs.status, 'job_failed')
+      assert.equal(run.outputs.message, 'training data has no target column')
+      assert.equal(run.outputs.model_id, '77')
+      assert.equal(run.outputs.result_file, undefined)
+      assert.match(run.summary, /failed/)
+      assert.match(run.summary, /job_failed/)
+    }
+  )
 
   // The fake-clock unit tests (poll.test.ts) pin the exact schedule, the last sleep cut to the
   // deadline included. These run real processes on a busy machine, where a process or the simulator
@@ -127,7 +156,13 @@ describe('wait action, end to end', () => {
     // Finishes 4 s after the first check; the deadline is 5 s after the action started. Checks at
     // about 0 and 3 s see it running; the sleep cut to the deadline finds it finished, where a
     // full interval would have checked at 6 s, past the deadline.
-    fixture.sim.addJob('job-just', { timeline: [{ atMs: 0, status: 'running' }, { atMs: 4000, status: 'job_finished' }], result: Buffer.from('x') })
+    fixture.sim.addJob('job-just', {
+      timeline: [
+        { atMs: 0, status: 'running' },
+        { atMs: 4000, status: 'job_finished' }
+      ],
+      result: Buffer.from('x')
+    })
     const run = await runAction('wait', inputs('job-just', { timeout: '5s', 'poll-interval': '3s' }))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.status, 'job_finished')
@@ -161,7 +196,12 @@ describe('wait action, end to end', () => {
   })
 
   test.concurrent('a finished job without download_url succeeds with a warning and no result file', async () => {
-    fixture.sim.addJob('job-nourl', { statuses: ['job_finished'], modelId: 5, noDownloadUrl: true, result: Buffer.from('x') })
+    fixture.sim.addJob('job-nourl', {
+      statuses: ['job_finished'],
+      modelId: 5,
+      noDownloadUrl: true,
+      result: Buffer.from('x')
+    })
     const run = await runAction('wait', inputs('job-nourl'))
     assert.equal(run.code, 0, failure(run))
     assert.equal(run.outputs.status, 'job_finished')
@@ -191,7 +231,11 @@ describe('wait action, end to end', () => {
   })
 
   test.concurrent('extract: a result that is not a zip gives a warning, not a failure', async () => {
-    fixture.sim.addJob('job-csv', { statuses: ['job_finished'], result: Buffer.from('a,b\n1,2\n'), resultName: 'result.csv' })
+    fixture.sim.addJob('job-csv', {
+      statuses: ['job_finished'],
+      result: Buffer.from('a,b\n1,2\n'),
+      resultName: 'result.csv'
+    })
     const run = await runAction('wait', inputs('job-csv', { extract: 'true' }))
     assert.equal(run.code, 0, failure(run))
     assert.match(run.stdout, /::warning::extract: result\.csv is not a zip/)

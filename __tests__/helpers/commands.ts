@@ -55,7 +55,8 @@ export function assertOnlyOwnCommands(stdout: string, marker?: string): void {
   for (const command of commands) {
     assert.ok(OURS.has(command.name), `the runner would obey a "${command.name}" command: ${command.info}`)
     if (marker) assert.ok(!command.info.includes(marker), `a command came from API text: ::${command.info}::`)
-    if (command.name === 'stop-commands') assert.match(command.data, /^[0-9a-f-]{36}$/, 'a stop-commands token of our own')
+    if (command.name === 'stop-commands')
+      assert.match(command.data, /^[0-9a-f-]{36}$/, 'a stop-commands token of our own')
     if (command.name === 'add-mask' && marker) assert.ok(!command.data.includes(marker), 'a mask came from API text')
   }
   const errors = commands.filter((c) => c.name === 'error')

@@ -7,7 +7,10 @@ export interface Recorder {
   close(): Promise<void>
 }
 
-export async function startRecorder(host = '127.0.0.3', body: Buffer = Buffer.from('{"status":"job_finished"}')): Promise<Recorder> {
+export async function startRecorder(
+  host = '127.0.0.3',
+  body: Buffer = Buffer.from('{"status":"job_finished"}')
+): Promise<Recorder> {
   const calls: Recorder['calls'] = []
   const server: Server = createServer((req, res) => {
     calls.push({ path: req.url ?? '', headers: req.headers })

@@ -10,10 +10,24 @@ test('Content-Disposition: filename*, quoted and bare', () => {
 })
 
 test('hostile names never leave the directory', () => {
-  const hostile = ['../../x', '/etc/passwd', '..\\..\\windows\\x.dll', 'a\u0000b.zip', '..', '.', '...', '/', 'C:\\x\\y.zip', ' .. ']
+  const hostile = [
+    '../../x',
+    '/etc/passwd',
+    '..\\..\\windows\\x.dll',
+    'a\u0000b.zip',
+    '..',
+    '.',
+    '...',
+    '/',
+    'C:\\x\\y.zip',
+    ' .. '
+  ]
   for (const raw of hostile) {
     const name = sanitizeFileName(raw)
-    assert.ok(!name.includes('/') && !name.includes('\\') && !name.includes('\u0000'), `${JSON.stringify(raw)} -> ${name}`)
+    assert.ok(
+      !name.includes('/') && !name.includes('\\') && !name.includes('\u0000'),
+      `${JSON.stringify(raw)} -> ${name}`
+    )
     assert.ok(name !== '.' && name !== '..' && name !== '', `${JSON.stringify(raw)} -> ${name}`)
   }
   assert.equal(sanitizeFileName('../../x'), 'x')

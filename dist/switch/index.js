@@ -31870,7 +31870,7 @@ const DOCUMENTED = {
     'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
     'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
     'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
     'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
     'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
     'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
@@ -32104,6 +32104,194 @@ const ActionInterface = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function format_formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function format_formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+// What a step tells later steps (outputs) and people (log lines, the job summary).
+
+
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if (holdsSecret(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${format_formatBytes(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * Every output that is known is written, also when the step fails, exactly as the API said it
+ * (through the runner's output file, where no text can act as a command); a value that cannot be
+ * passed on exactly is not written, with a warning that says why.
+ */
+function writeOutputs(values) {
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            log_warning(`output ${name} is not written: ${problem}`);
+        else
+            setOutput(name, value);
+    }
+}
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+function retryReporter() {
+    const seen = new Set();
+    return (err, attempt, delayMs) => {
+        const line = `${err.message}; trying again in ${format_formatDuration(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(err.message))
+            return log_debug(line);
+        seen.add(err.message);
+        log_warning(line);
+    };
+}
+/**
+ * A long wait with no change of status would leave the log silent for an hour: one reminder line
+ * at most every `everyMs`, counted from the last line printed.
+ */
+function reminder(everyMs) {
+    let last = 0;
+    return {
+        due: (elapsedMs) => elapsedMs - last >= everyMs,
+        printed: (elapsedMs) => {
+            last = elapsedMs;
+        }
+    };
+}
+function statusLine(jobId, job, elapsedMs) {
+    const model = job.modelId ? `, model ${job.modelId}` : '';
+    const message = job.message ? `: ${job.message}` : '';
+    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
+}
+// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
+const MAX_CELL = 1000;
+const MAX_REASON = 4000;
+/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
+function cell(text, max = MAX_CELL) {
+    return clip(redact(text), max)
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
+}
+/** The job summary; a runner without a summary file (a local run) is not an error. */
+async function writeSummary({ title, outcome, reason, rows }) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
+    const table = rows
+        .filter((row) => row[1] !== undefined && row[1] !== '')
+        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
+    try {
+        summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
+        if (reason)
+            summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
+        await summary
+            .addTable([
+            [
+                { data: 'item', header: true },
+                { data: 'value', header: true }
+            ],
+            ...table
+        ])
+            .write();
+    }
+    catch (err) {
+        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function describeFile(name, bytes) {
+    return `${name} (${formatBytes(bytes)})`;
+}
+
+;// CONCATENATED MODULE: ./src/runner.ts
+// The one place where an error becomes a failed step, and where cancellation is wired.
+
+
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/**
+ * Runs an action's body. The API key is masked before anything else can be printed; any error
+ * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
+ * even if its work happened to complete. Node is left to exit by itself (an explicit
+ * process.exit() right after a large download has hung Node 24 at shutdown).
+ */
+async function runAction(action, body) {
+    addSecret(getInput(Inputs.ApiKey));
+    const controller = new AbortController();
+    let received;
+    const handlers = SIGNALS.map((name) => {
+        const handler = () => {
+            if (received)
+                return;
+            received = name;
+            log_warning(`${name} received: stopping`);
+            controller.abort();
+        };
+        process.on(name, handler);
+        return [name, handler];
+    });
+    let finish;
+    let failure;
+    try {
+        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
+    }
+    catch (err) {
+        failure = err;
+    }
+    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
+    const settle = () => {
+        if (received !== undefined || failure instanceof CancelledError) {
+            return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
+        }
+        return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+    };
+    const [outcome, reason] = settle();
+    try {
+        await finish?.(outcome, reason);
+    }
+    catch (err) {
+        log_warning(`could not write the outputs or summary: ${errorMessage(err)}`);
+    }
+    for (const [name, handler] of handlers)
+        process.off(name, handler);
+    // A signal that came while the outputs were written still cancels the step.
+    const [final, why] = settle();
+    if (final !== 'succeeded')
+        fail(`${action} failed: ${why}`);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
@@ -32217,187 +32405,6 @@ function readSwitchInputs(get) {
     return { ...readCommon(get), jobId: readJobId(get) };
 }
 
-;// CONCATENATED MODULE: ./src/format.ts
-/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function format_formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
-}
-function format_formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-// What a step tells later steps (outputs) and people (log lines, the job summary).
-
-
-
-
-// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
-const MAX_OUTPUT_BYTES = 1_000_000;
-/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
-function outputProblem(value) {
-    if (holdsSecret(value))
-        return 'it holds a secret (the API key or a signed URL)';
-    if (!value.isWellFormed())
-        return 'it is not well-formed Unicode text';
-    const bytes = Buffer.byteLength(value);
-    if (bytes > MAX_OUTPUT_BYTES)
-        return `it is ${format_formatBytes(bytes)}, more than GitHub passes on`;
-    return undefined;
-}
-/**
- * Every output that is known is written, also when the step fails, exactly as the API said it
- * (through the runner's output file, where no text can act as a command); a value that cannot be
- * passed on exactly is not written, with a warning that says why.
- */
-function writeOutputs(values) {
-    for (const [name, value] of Object.entries(values)) {
-        if (value === undefined)
-            continue;
-        const problem = outputProblem(value);
-        if (problem)
-            log_warning(`output ${name} is not written: ${problem}`);
-        else
-            setOutput(name, value);
-    }
-}
-/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
-function retryReporter() {
-    const seen = new Set();
-    return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${format_formatDuration(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(err.message))
-            return log_debug(line);
-        seen.add(err.message);
-        log_warning(line);
-    };
-}
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-function reminder(everyMs) {
-    let last = 0;
-    return {
-        due: (elapsedMs) => elapsedMs - last >= everyMs,
-        printed: (elapsedMs) => {
-            last = elapsedMs;
-        }
-    };
-}
-function statusLine(jobId, job, elapsedMs) {
-    const model = job.modelId ? `, model ${job.modelId}` : '';
-    const message = job.message ? `: ${job.message}` : '';
-    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
-}
-// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
-const MAX_CELL = 1000;
-const MAX_REASON = 4000;
-/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
-function cell(text, max = MAX_CELL) {
-    return clip(redact(text), max)
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
-        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
-        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
-}
-/** The job summary; a runner without a summary file (a local run) is not an error. */
-async function writeSummary({ title, outcome, reason, rows }) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
-    const table = rows
-        .filter((row) => row[1] !== undefined && row[1] !== '')
-        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
-    try {
-        summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
-        if (reason)
-            summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        await summary.addTable([[{ data: 'item', header: true }, { data: 'value', header: true }], ...table]).write();
-    }
-    catch (err) {
-        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function describeFile(name, bytes) {
-    return `${name} (${formatBytes(bytes)})`;
-}
-
-
-;// CONCATENATED MODULE: ./src/runner.ts
-// The one place where an error becomes a failed step, and where cancellation is wired.
-
-
-
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-/**
- * Runs an action's body. The API key is masked before anything else can be printed; any error
- * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
- * even if its work happened to complete. Node is left to exit by itself (an explicit
- * process.exit() right after a large download has hung Node 24 at shutdown).
- */
-async function runAction(action, body) {
-    addSecret(getInput(Inputs.ApiKey));
-    const controller = new AbortController();
-    let received;
-    const handlers = SIGNALS.map((name) => {
-        const handler = () => {
-            if (received)
-                return;
-            received = name;
-            log_warning(`${name} received: stopping`);
-            controller.abort();
-        };
-        process.on(name, handler);
-        return [name, handler];
-    });
-    let finish;
-    let failure;
-    try {
-        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
-    }
-    catch (err) {
-        failure = err;
-    }
-    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
-    const settle = () => {
-        if (received !== undefined || failure instanceof CancelledError) {
-            return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
-        }
-        return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
-    };
-    const [outcome, reason] = settle();
-    try {
-        await finish?.(outcome, reason);
-    }
-    catch (err) {
-        log_warning(`could not write the outputs or summary: ${errorMessage(err)}`);
-    }
-    for (const [name, handler] of handlers)
-        process.off(name, handler);
-    // A signal that came while the outputs were written still cancels the step.
-    const [final, why] = settle();
-    if (final !== 'succeeded')
-        fail(`${action} failed: ${why}`);
-}
-
 ;// CONCATENATED MODULE: ./src/switch/main.ts
 
 
@@ -32413,25 +32420,33 @@ const SWITCH_BUDGET_MS = 5 * 60_000;
 async function run() {
     await runAction(ACTION, async ({ signal, onFinish }) => {
         const inputs = readSwitchInputs(getInput);
-        const clock = systemClock;
-        let switched = false;
+        const known = { switched: false };
         onFinish(async (outcome, reason) => {
-            // Only a switch that happened says which job's model is served.
-            writeOutputs({ [Outputs.RetrainJobId]: switched ? inputs.jobId : undefined });
-            await writeSummary({
-                title: `Prediction One model switch to retrain job ${inputs.jobId}`,
-                outcome,
-                reason,
-                rows: [
-                    ['retrain job id', inputs.jobId],
-                    ['model switched', switched ? 'yes' : 'no']
-                ]
-            });
+            publish(inputs, known);
+            await summarize(inputs, known, outcome, reason);
         });
-        const client = new ApiClient({ ...inputs, clock, signal, onRetry: retryReporter() });
-        await client.updateModel(inputs.jobId, clock.now() + SWITCH_BUDGET_MS);
-        switched = true;
-        log_info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
+        await work(inputs, known, signal);
+    });
+}
+async function work(inputs, known, signal) {
+    const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: retryReporter() });
+    await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS);
+    known.switched = true;
+    log_info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
+}
+// Only a switch that happened says which job's model is served.
+function publish(inputs, known) {
+    writeOutputs({ [Outputs.RetrainJobId]: known.switched ? inputs.jobId : undefined });
+}
+async function summarize(inputs, known, outcome, reason) {
+    await writeSummary({
+        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
+        outcome,
+        reason,
+        rows: [
+            ['retrain job id', inputs.jobId],
+            ['model switched', known.switched ? 'yes' : 'no']
+        ]
     });
 }
 

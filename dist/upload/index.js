@@ -31870,7 +31870,7 @@ const DOCUMENTED = {
     'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
     'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
     'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': 'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
     'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
     'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
     'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
@@ -32215,7 +32215,15 @@ async function writeSummary({ title, outcome, reason, rows }) {
         summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
         if (reason)
             summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        await summary.addTable([[{ data: 'item', header: true }, { data: 'value', header: true }], ...table]).write();
+        await summary
+            .addTable([
+            [
+                { data: 'item', header: true },
+                { data: 'value', header: true }
+            ],
+            ...table
+        ])
+            .write();
     }
     catch (err) {
         log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
@@ -32224,7 +32232,6 @@ async function writeSummary({ title, outcome, reason, rows }) {
 function describeFile(name, bytes) {
     return `${name} (${formatBytes(bytes)})`;
 }
-
 
 ;// CONCATENATED MODULE: ./src/runner.ts
 // The one place where an error becomes a failed step, and where cancellation is wired.
@@ -32480,39 +32487,50 @@ async function putFile(options) {
 
 
 
+
 const ACTION = 'prediction-one upload';
 async function run() {
     await runAction(ACTION, async ({ signal, onFinish }) => {
         const inputs = readUploadInputs(getInput);
-        const clock = systemClock;
-        const started = clock.now();
-        const deadline = started + inputs.timeoutMs;
-        const onRetry = retryReporter();
-        let issuedId;
-        let uploaded = false;
+        const known = { startedAt: systemClock.now(), uploaded: false };
         onFinish(async (outcome, reason) => {
-            // retrain_job_id names a retrain that started: the id of a job whose data never arrived would
-            // send a later wait step after a job that never runs. The summary still names it.
-            writeOutputs({ [Outputs.RetrainJobId]: uploaded ? issuedId : undefined });
-            await writeSummary({
-                title: `Prediction One upload of ${inputs.filename}`,
-                outcome,
-                reason,
-                rows: [
-                    ['retrain job id', issuedId],
-                    ['data uploaded', issuedId ? (uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined],
-                    ['file', describeFile(inputs.filename, inputs.size)],
-                    ['elapsed', format_formatDuration(clock.now() - started)]
-                ]
-            });
+            publish(known);
+            await summarize(inputs, known, outcome, reason);
         });
-        const client = new ApiClient({ ...inputs, clock, signal, onRetry });
-        const target = await client.getUploadUrl(inputs.filename, deadline);
-        issuedId = target.retrainJobId;
-        log_info(`Retrain job ${issuedId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
-        await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
-        uploaded = true;
-        log_info(`Uploaded in ${format_formatDuration(clock.now() - started)}; the retrain starts by itself`);
+        await work(inputs, known, signal);
+    });
+}
+async function work(inputs, known, signal) {
+    const clock = systemClock;
+    const deadline = known.startedAt + inputs.timeoutMs;
+    const onRetry = retryReporter();
+    const client = new ApiClient({ ...inputs, clock, signal, onRetry });
+    const target = await client.getUploadUrl(inputs.filename, deadline);
+    known.jobId = target.retrainJobId;
+    log_info(`Retrain job ${known.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
+    await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
+    known.uploaded = true;
+    log_info(`Uploaded in ${format_formatDuration(clock.now() - known.startedAt)}; the retrain starts by itself`);
+}
+// retrain_job_id names a retrain that started: the id of a job whose data never arrived would send a
+// later wait step after a job that never runs. The summary still names it.
+function publish(known) {
+    writeOutputs({ [Outputs.RetrainJobId]: known.uploaded ? known.jobId : undefined });
+}
+async function summarize(inputs, known, outcome, reason) {
+    await writeSummary({
+        title: `Prediction One upload of ${inputs.filename}`,
+        outcome,
+        reason,
+        rows: [
+            ['retrain job id', known.jobId],
+            [
+                'data uploaded',
+                known.jobId ? (known.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
+            ],
+            ['file', describeFile(inputs.filename, inputs.size)],
+            ['elapsed', format_formatDuration(systemClock.now() - known.startedAt)]
+        ]
     });
 }
 

@@ -42,7 +42,7 @@ export interface ApiClientOptions {
 type Record_ = JsonObject
 
 /** A short, printable account of a body that is not the API's JSON. */
-export function describeBody(response: HttpResponse, json: unknown): string {
+function describeBody(response: HttpResponse, json: unknown): string {
   const fields = decodeErrorFields(json)
   const said = fields?.message ?? fields?.error
   // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.

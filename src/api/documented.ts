@@ -13,9 +13,10 @@ const DOCUMENTED: Record<string, string> = {
   'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
   'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
   'not found retrain job.':
-    'the retrain job id is wrong; check retrain-job-id (the upload step\'s retrain_job_id output) and that the job belongs to the model of this API key',
+    "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
   'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
-  'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+  'this user may be deleted.':
+    'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
   'this model may be deleted.':
     'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
   'not found configuration_file.':
@@ -26,7 +27,7 @@ const DOCUMENTED: Record<string, string> = {
     'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
 }
 
-export function documentedCause(message: string): string | undefined {
+function documentedCause(message: string): string | undefined {
   return DOCUMENTED[message.trim().toLowerCase()]
 }
 

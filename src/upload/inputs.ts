@@ -2,7 +2,15 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { Defaults, Inputs } from '../constants.js'
 import { InputError } from '../errors.js'
-import { duration, MAX_TIMEOUT_MS, optional, readCommon, required, type CommonInputs, type GetInput } from '../inputs.js'
+import {
+  duration,
+  MAX_TIMEOUT_MS,
+  optional,
+  readCommon,
+  required,
+  type CommonInputs,
+  type GetInput
+} from '../inputs.js'
 
 export interface UploadInputs extends CommonInputs {
   file: string

@@ -1,6 +1,15 @@
 import { join, resolve } from 'node:path'
 import { Defaults, Inputs } from '../constants.js'
-import { bool, duration, MAX_TIMEOUT_MS, readCommon, readJobId, runnerTemp, type CommonInputs, type GetInput } from '../inputs.js'
+import {
+  bool,
+  duration,
+  MAX_TIMEOUT_MS,
+  readCommon,
+  readJobId,
+  runnerTemp,
+  type CommonInputs,
+  type GetInput
+} from '../inputs.js'
 import { sanitizeFileName } from './filename.js'
 
 const MIN_POLL_INTERVAL_MS = 1000

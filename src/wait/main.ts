@@ -5,9 +5,9 @@ import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
 import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../log.js'
+import { formatDuration } from '../format.js'
 import {
   describeFile,
-  formatDuration,
   reminder,
   retryReporter,
   statusLine,
@@ -15,7 +15,7 @@ import {
   writeSummary,
   type Outcome
 } from '../report.js'
-import { runAction, type RunContext } from '../runner.js'
+import { runAction } from '../runner.js'
 import { describeOrigin } from '../url.js'
 import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
 import { extractBeside, isZip } from './extract.js'
@@ -34,18 +34,18 @@ interface Known {
 }
 
 export async function run(): Promise<void> {
-  await runAction(ACTION, async (context) => {
+  await runAction(ACTION, async ({ signal, onFinish }) => {
     const inputs = readWaitInputs(core.getInput)
     const known: Known = { state: { startedAt: systemClock.now(), checks: 0 } }
-    context.onFinish(async (outcome, reason) => {
+    onFinish(async (outcome, reason) => {
       publish(inputs, known)
       await summarize(inputs, known, outcome, reason)
     })
-    await waitAndFetch(inputs, known, context)
+    await work(inputs, known, signal)
   })
 }
 
-async function waitAndFetch(inputs: WaitInputs, known: Known, { signal }: RunContext): Promise<void> {
+async function work(inputs: WaitInputs, known: Known, signal: AbortSignal): Promise<void> {
   const onRetry = retryReporter()
   const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry })
   info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)

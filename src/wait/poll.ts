@@ -31,11 +31,11 @@ export interface PollState {
 
 export type PollOutcome = 'finished' | 'pending'
 
-export function isFinished(status: string): boolean {
+function isFinished(status: string): boolean {
   return status === FINISHED_STATUS
 }
 
-export function isFailure(status: string): boolean {
+function isFailure(status: string): boolean {
   return FAILURE_STATUS.test(status)
 }
 

@@ -1,0 +1,20 @@
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // Unused names are errors, except the ones marked as deliberately unused.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // API text is matched with control characters on purpose (line breaks, escapes).
+      'no-control-regex': 'off',
+      // A variable read by a callback before it is assigned (the outputs of a step that failed early) stays a let.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }]
+    }
+  }
+)
