@@ -11,6 +11,7 @@ import { failure, runAction, visibleText, type ActionRun } from '../../sim/runne
 import { startRecorder } from '../helpers/recorder.js'
 import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
+import { signalAfterOutput } from '../helpers/signals.js'
 
 const KEY = 'p1-fault-key-81d0c5e2'
 const fixture = simulatorFixture(KEY)
@@ -377,16 +378,9 @@ describe('cancellation', () => {
 
   test.concurrent('SIGTERM during polling: prompt exit with the last status', async () => {
     fixture.sim.addJob('j-term', { statuses: ['running'] })
-    let signalledAt = 0
-    const run = await runAction('wait', inputs('j-term', { 'poll-interval': '30s' }), {
-      onStdout: (text, child) => {
-        if (signalledAt === 0 && text.includes('is "running"')) {
-          signalledAt = Date.now()
-          setTimeout(() => child.kill('SIGTERM'), 200)
-        }
-      }
-    })
-    const exitMs = Date.now() - signalledAt - 200
+    const signal = signalAfterOutput('is "running"', 'SIGTERM', 200)
+    const run = await runAction('wait', inputs('j-term', { 'poll-interval': '30s' }), signal)
+    const exitMs = Date.now() - signal.sentAt()
     assert.ok(exitMs < 1500, `stopped within about a second, took ${exitMs} ms`)
     assert.notEqual(run.code, 0)
     assert.match(failure(run), /cancelled by SIGTERM/)

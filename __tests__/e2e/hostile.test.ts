@@ -22,6 +22,7 @@ import { failure, runAction, visibleText, type ActionRun } from '../../sim/runne
 import { assertOnlyOwnCommands } from '../helpers/commands.js'
 import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoPart, assertNoSecrets } from '../helpers/secrets.js'
+import { signalAfterOutput } from '../helpers/signals.js'
 
 const KEY = 'p1-hostile-key-6c0d93fa51e2'
 const fixture = simulatorFixture(KEY)
@@ -390,16 +391,10 @@ describe('cancelled means cancelled', () => {
         modelId: 5,
         result: makeZip(files, { deflate: true })
       })
-      let signalledAt = 0
-      const run = await runAction('wait', inputs('j-unzip', { extract: 'true' }), {
-        onStdout: (text, child) => {
-          if (signalledAt === 0 && text.includes('sha256 ')) {
-            signalledAt = Date.now()
-            setTimeout(() => child.kill('SIGINT'), 300)
-          }
-        }
-      })
-      const exitMs = Date.now() - signalledAt - 300
+      // Unpacking 480 MiB takes seconds: the signal comes 300 ms into it.
+      const signal = signalAfterOutput('sha256 ', 'SIGINT', 300)
+      const run = await runAction('wait', inputs('j-unzip', { extract: 'true' }), signal)
+      const exitMs = Date.now() - signal.sentAt()
       assert.ok(exitMs < 1500, `stopped within about a second, took ${exitMs} ms`)
       assert.notEqual(run.code, 0)
       assert.match(failure(run), /cancelled by SIGINT/)
