@@ -1,7 +1,7 @@
 // The one place an error becomes a failed step: a signal decides the outcome, whatever the body did.
 import assert from 'node:assert/strict'
 import { afterEach, expect, test } from '@jest/globals'
-import { runAction } from '../src/runner.js'
+import { cancelSignals, runAction } from '../src/runner.js'
 import type { Outcome } from '../src/report.js'
 import { muteStdout } from './helpers/stdout.js'
 
@@ -11,15 +11,23 @@ afterEach(() => {
   process.exitCode = undefined
 })
 
-async function outcomeOf(body: (signal: AbortSignal) => Promise<void>, duringFinish?: () => void): Promise<Outcome[]> {
+async function outcomeOf(
+  body: (signal: AbortSignal) => Promise<void>,
+  duringFinish?: () => void,
+  platform: NodeJS.Platform = process.platform
+): Promise<Outcome[]> {
   const seen: Outcome[] = []
-  await runAction('prediction-one test', async ({ signal, onFinish }) => {
-    onFinish(async (outcome) => {
-      seen.push(outcome)
-      duringFinish?.()
-    })
-    await body(signal)
-  })
+  await runAction(
+    'prediction-one test',
+    async ({ signal, onFinish }) => {
+      onFinish(async (outcome) => {
+        seen.push(outcome)
+        duringFinish?.()
+      })
+      await body(signal)
+    },
+    platform
+  )
   return seen
 }
 
@@ -46,4 +54,23 @@ test('no signal: success leaves the exit code alone', async () => {
   const seen = await outcomeOf(async () => undefined)
   expect(seen).toEqual(['succeeded'])
   assert.equal(process.exitCode, undefined)
+})
+
+test('on Windows, Ctrl+Break (SIGBREAK) cancels, as the runner sends it after Ctrl+C', async () => {
+  const seen = await outcomeOf(
+    async (signal) => {
+      process.emit('SIGBREAK')
+      assert.ok(signal.aborted, 'the work in flight is aborted')
+    },
+    undefined,
+    'win32'
+  )
+  expect(seen).toEqual(['cancelled'])
+  assert.equal(process.exitCode, 1)
+})
+
+test('each system gets the signals its runner sends', () => {
+  expect(cancelSignals('linux')).toEqual(['SIGINT', 'SIGTERM'])
+  expect(cancelSignals('darwin')).toEqual(['SIGINT', 'SIGTERM'])
+  expect(cancelSignals('win32')).toEqual(['SIGINT', 'SIGBREAK'])
 })

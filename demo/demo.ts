@@ -1,10 +1,10 @@
 // The whole retrain chain on this machine: upload -> wait (download, extract) -> switch, each
-// action's committed bundle run as a runner would, against the simulator on 127.0.0.1/127.0.0.2.
+// action's committed bundle run as a runner would, against the simulator on 127.0.0.1.
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSimulator } from '../sim/simulator.js'
-import { makeZip } from '../sim/zip.js'
+import { SCENARIOS } from '../sim/scenarios.js'
 import { runAction, type ActionName, type ActionRun } from '../sim/runner.js'
 
 const KEY = 'demo-retrain-key-0000'
@@ -26,15 +26,7 @@ async function step(name: ActionName, inputs: Record<string, string>): Promise<A
 }
 
 const sim = (await startSimulator()).addKey(KEY)
-sim.uploadScript = {
-  statuses: ['queued', 'running', 'running', 'job_finished'],
-  modelId: 7,
-  message: 'retrain finished',
-  result: makeZip({
-    'metrics.json': JSON.stringify({ auc: 0.912, accuracy: 0.874 }, null, 2),
-    'evaluation.csv': 'id,actual,predicted\n1,1,1\n2,0,0\n3,1,0\n'
-  })
-}
+sim.uploadScript = SCENARIOS.finished.script
 try {
   console.log(`Simulated Prediction One API at ${sim.apiUrl}, storage at ${sim.storageUrl}`)
   const data = mkdtempSync(join(tmpdir(), 'p1-demo-'))

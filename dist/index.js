@@ -29633,18 +29633,24 @@ function describeFile(name, bytes) {
 
 
 
-const SIGNALS = ['SIGINT', 'SIGTERM'];
+/**
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
  * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
  * even if its work happened to complete. Node is left to exit by itself (an explicit
  * process.exit() right after a large download has hung Node 24 at shutdown).
  */
-async function runAction(action, body) {
+async function runAction(action, body, platform = process.platform) {
     (0,secrets/* addSecret */.Ck)(core/* getInput */.V4(Inputs.ApiKey));
     const controller = new AbortController();
     let received;
-    const handlers = SIGNALS.map((name) => {
+    const handlers = cancelSignals(platform).map((name) => {
         const handler = () => {
             if (received)
                 return;
@@ -29719,18 +29725,25 @@ function dispositionName(header) {
     const token = /filename\s*=\s*([^;\s]+)/i.exec(header);
     return token ? token[1] : undefined;
 }
-/** A bare file name: no directory part, no control characters, nothing a filesystem refuses. */
+// Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
+const MAX_NAME_BYTES = 200;
+/**
+ * A bare file name, valid on Linux, macOS and Windows alike: no directory part, no control
+ * characters, none of the characters Windows refuses, no device name, no trailing dot or space, and
+ * cut (between characters, never inside one) to a length every filesystem takes.
+ */
 function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
     if (!raw)
         return fallback;
     const base = raw.split(/[/\\]/).pop() ?? '';
-    let name = base
-        .replace(/[\u0000-\u001f\u007f]/g, '')
-        .replace(/[<>:"|?*]/g, '_')
-        .replace(/^[\s.]+|[\s.]+$/g, '');
-    // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
-    while (Buffer.byteLength(name) > 200)
-        name = name.slice(0, -1);
+    const chars = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[<>:"|?*]/g, '_'));
+    while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES)
+        chars.pop();
+    let name = chars.join('').replace(/^[\s.]+|[\s.]+$/g, '');
+    if (WINDOWS_DEVICE.test(name))
+        name = `_${name}`;
     return name === '' ? fallback : name;
 }
 function resultFileName(contentDisposition, url) {

@@ -51,18 +51,24 @@ export interface RunOptions {
   workspace?: string
   /** Called with all stdout so far on every chunk, for tests that act on what was printed. */
   onStdout?: (text: string, child: ChildProcess) => void
+  /** Variables of the runner's environment to set or change (PATH without a tool, a proxy). */
+  env?: Record<string, string>
 }
 
-/** The runner's heredoc format: `name<<DELIM`, value lines, `DELIM`. */
-export function parseOutputFile(text: string): Record<string, string> {
+/**
+ * The runner's heredoc format: `name<<DELIM`, value lines, `DELIM`. @actions/core ends lines with
+ * the system's EOL; on Windows the runner reads CR LF as one line end (and keeps a value's own).
+ */
+export function parseOutputFile(text: string, platform: NodeJS.Platform = process.platform): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
+  const bare = (line: string): string => (platform === 'win32' ? line.replace(/\r$/, '') : line)
   for (let i = 0; i < lines.length; i++) {
-    const head = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    const head = /^([^<=]+)<<(.+)$/.exec(bare(lines[i]))
     if (!head) continue
     const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== head[2]; i++) value.push(lines[i])
-    outputs[head[1]] = value.join('\n')
+    for (i++; i < lines.length && bare(lines[i]) !== head[2]; i++) value.push(lines[i])
+    outputs[head[1]] = bare(value.join('\n'))
   }
   return outputs
 }
@@ -93,6 +99,7 @@ export async function runAction(
     if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = String(spec.default)
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  Object.assign(env, options.env)
   for (const path of [runnerTemp, workspace]) mkdirSync(path, { recursive: true })
 
   const main = resolve(dirname(ACTION_YML[action]), meta.runs.main)

@@ -1,6 +1,7 @@
 // A faithful simulator of the Prediction One retrain API, for the tests and the demo.
-// Two real HTTP servers on loopback: the API (127.0.0.1) and a storage host (127.0.0.2) that
-// serves signed upload and download URLs, as cloud storage would. Jobs follow scripted timelines;
+// Two real HTTP servers on 127.0.0.1, on two ports, so two origins: the API and a storage host that
+// serves signed upload and download URLs, as cloud storage would. Only 127.0.0.1: macOS has no
+// other loopback address. Jobs follow scripted timelines;
 // faults are queued per route and consumed one per request.
 import { randomBytes } from 'node:crypto'
 import {
@@ -124,11 +125,11 @@ export class Simulator {
 
   async start(): Promise<this> {
     this.api = await this.listen(this.options.apiHost ?? '127.0.0.1', (req, res, body) => this.onApi(req, res, body))
-    this.storage = await this.listen(this.options.storageHost ?? '127.0.0.2', (req, res, body) =>
+    this.storage = await this.listen(this.options.storageHost ?? '127.0.0.1', (req, res, body) =>
       this.onStorage(req, res, body)
     )
     this.apiUrl = `http://${this.options.apiHost ?? '127.0.0.1'}:${port(this.api)}`
-    this.storageUrl = `http://${this.options.storageHost ?? '127.0.0.2'}:${port(this.storage)}`
+    this.storageUrl = `http://${this.options.storageHost ?? '127.0.0.1'}:${port(this.storage)}`
     return this
   }
 

@@ -10,12 +10,18 @@ import { addSecret } from './secrets.js'
 export type Finish = (outcome: Outcome, reason?: string) => Promise<void> | void
 
 export interface RunContext {
-  /** Aborted on SIGINT or SIGTERM (a cancelled run): sleeps, requests and child processes stop at once. */
+  /** Aborted when the run is cancelled: sleeps, requests and child processes stop at once. */
   signal: AbortSignal
   onFinish(finish: Finish): void
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+/**
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+export function cancelSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
+  return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM']
+}
 
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
@@ -23,12 +29,16 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const
  * even if its work happened to complete. Node is left to exit by itself (an explicit
  * process.exit() right after a large download has hung Node 24 at shutdown).
  */
-export async function runAction(action: string, body: (context: RunContext) => Promise<void>): Promise<void> {
+export async function runAction(
+  action: string,
+  body: (context: RunContext) => Promise<void>,
+  platform: NodeJS.Platform = process.platform
+): Promise<void> {
   addSecret(core.getInput(Inputs.ApiKey))
 
   const controller = new AbortController()
   let received: string | undefined
-  const handlers = SIGNALS.map((name) => {
+  const handlers = cancelSignals(platform).map((name) => {
     const handler = (): void => {
       if (received) return
       received = name

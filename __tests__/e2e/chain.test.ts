@@ -9,6 +9,7 @@ import { startSimulator, type Simulator } from '../../sim/simulator.js'
 import { makeZip } from '../../sim/zip.js'
 import { failure, runAction } from '../../sim/runner.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
+import { signalTest } from '../helpers/signals.js'
 
 const KEY = 'p1-chain-key-5a1e09bb'
 let sim: Simulator
@@ -107,7 +108,7 @@ describe('the retrain chain', () => {
     }
   })
 
-  test.concurrent(
+  signalTest(
     'SIGINT while the upload waits for the storage host: prompt exit; no retrain_job_id, since the retrain never starts',
     async () => {
       const other = (await startSimulator()).addKey(KEY)

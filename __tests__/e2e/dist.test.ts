@@ -25,7 +25,9 @@ test('the committed dist/ is what npm run bundle builds from src/', () => {
     .sort()
   expect(committed).toEqual(built)
   for (const name of built) {
-    const same = readFileSync(join(out, name)).equals(readFileSync(join(ROOT, 'dist', name)))
+    // A checkout that turned LF into CR LF (core.autocrlf without .gitattributes) is still current.
+    const text = (path: string): string => readFileSync(path, 'utf8').replace(/\r\n/g, '\n')
+    const same = text(join(out, name)) === text(join(ROOT, 'dist', name))
     assert.ok(same, `dist/${name} is stale: run npm run bundle and commit dist/`)
   }
 }, 180_000)

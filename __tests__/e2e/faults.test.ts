@@ -11,7 +11,7 @@ import { failure, runAction, visibleText, type ActionRun } from '../../sim/runne
 import { startRecorder } from '../helpers/recorder.js'
 import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
-import { signalAfterOutput } from '../helpers/signals.js'
+import { signalAfterOutput, signalTest } from '../helpers/signals.js'
 
 const KEY = 'p1-fault-key-81d0c5e2'
 const fixture = simulatorFixture(KEY)
@@ -247,8 +247,8 @@ describe('the download', () => {
     assertNoSecrets(run, KEY, fixture.sim, '/results/j-file/')
   })
 
-  test.concurrent('a download redirected to another host is followed without the key', async () => {
-    const elsewhere = await startRecorder('127.0.0.4', result)
+  test.concurrent('a download redirected to another origin is followed without the key', async () => {
+    const elsewhere = await startRecorder('127.0.0.1', result)
     const other = (await startSimulator()).addKey(KEY)
     other.addJob('j-redirect', { statuses: ['job_finished'], result })
     other.fault('download', { kind: 'redirect', location: `${elsewhere.url}/cdn/result.zip` })
@@ -268,7 +268,7 @@ describe('the download', () => {
 
 describe('secrets and origins', () => {
   test.concurrent('an API redirect to another origin is refused: the other origin never sees the key', async () => {
-    const elsewhere = await startRecorder('127.0.0.3')
+    const elsewhere = await startRecorder()
     const other = (await startSimulator()).addKey(KEY)
     other.addJob('j', { statuses: ['job_finished'] })
     other.fault('status', { kind: 'redirect', location: `${elsewhere.url}/v1/external/retrain_jobs/j`, status: 307 })
@@ -277,7 +277,7 @@ describe('secrets and origins', () => {
       assert.equal(run.code, 1)
       assert.match(
         failure(run),
-        /redirected to 127\.0\.0\.3:\d+, another origin: the API key is sent to the api-url origin only/
+        /redirected to 127\.0\.0\.1:\d+, another origin: the API key is sent to the api-url origin only/
       )
       assert.equal(elsewhere.calls.length, 0, 'the other origin was never called')
       assertNoSecrets(run, KEY, other)
@@ -332,7 +332,7 @@ function signalWhenDownloading(sim: Simulator, signal: NodeJS.Signals, delayMs: 
 }
 
 describe('cancellation', () => {
-  test.concurrent(
+  signalTest(
     'SIGINT during a slow download: prompt exit, no partial file, outputs and a cancelled summary',
     async () => {
       const big = randomBytes(4 * 1024 * 1024)
@@ -376,7 +376,7 @@ describe('cancellation', () => {
     })
   })
 
-  test.concurrent('SIGTERM during polling: prompt exit with the last status', async () => {
+  signalTest('SIGTERM during polling: prompt exit with the last status', async () => {
     fixture.sim.addJob('j-term', { statuses: ['running'] })
     const signal = signalAfterOutput('is "running"', 'SIGTERM', 200)
     const run = await runAction('wait', inputs('j-term', { 'poll-interval': '30s' }), signal)

@@ -22,7 +22,7 @@ import { failure, runAction, visibleText, type ActionRun } from '../../sim/runne
 import { assertOnlyOwnCommands } from '../helpers/commands.js'
 import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoPart, assertNoSecrets } from '../helpers/secrets.js'
-import { signalAfterOutput } from '../helpers/signals.js'
+import { signalAfterOutput, signalTest } from '../helpers/signals.js'
 
 const KEY = 'p1-hostile-key-6c0d93fa51e2'
 const fixture = simulatorFixture(KEY)
@@ -380,8 +380,25 @@ describe('the result folder holds this result, and only it', () => {
   }
 })
 
+// Windows unpacks with PowerShell, always there; Linux and macOS need unzip on PATH.
+const unixOnly = process.platform === 'win32' ? test.skip : test
+
+unixOnly('extract on a runner without unzip: a message that says what to install', async () => {
+  fixture.sim.addJob('j-nounzip', { statuses: ['job_finished'], result: makeZip({ 'a.txt': 'a' }) })
+  const emptyPath = mkdtempSync(join(tmpdir(), 'p1-nopath-'))
+  const run = await runAction('wait', inputs('j-nounzip', { extract: 'true' }), { env: { PATH: emptyPath } })
+  assert.equal(run.code, 1)
+  assert.match(
+    failure(run),
+    /extract needs unzip on this runner, and it is not installed: install it \(on Debian or Ubuntu: sudo apt-get install -y unzip\)/
+  )
+  assert.equal(run.outputs.result_dir, undefined)
+  assert.ok(run.outputs.result_file, 'the downloaded file is kept and named')
+  assertNoSecrets(run, KEY, fixture.sim, '/results/j-nounzip/')
+})
+
 describe('cancelled means cancelled', () => {
-  test.concurrent(
+  signalTest(
     'SIGINT while unzip runs: the unpack is killed, nothing half done is left, the step is cancelled',
     async () => {
       const big = Buffer.alloc(40 * 1024 * 1024)

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { expect, test } from '@jest/globals'
 import { metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+// CR LF in a Windows checkout must not change what the tables say.
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\r\n/g, '\n')
 const SECTIONS: Record<ActionName, string> = {
   wait: '## The wait action',
   upload: '## The upload action',

@@ -8,7 +8,7 @@ export interface Recorder {
 }
 
 export async function startRecorder(
-  host = '127.0.0.3',
+  host = '127.0.0.1',
   body: Buffer = Buffer.from('{"status":"job_finished"}')
 ): Promise<Recorder> {
   const calls: Recorder['calls'] = []

@@ -1,3 +1,4 @@
+import { test } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 
 /** Sends `signal` to the action `delayMs` after its stdout first shows `text`; `sentAt()` says when. */
@@ -12,3 +13,10 @@ export function signalAfterOutput(text: string, signal: NodeJS.Signals, delayMs:
     sentAt: () => sentAt
   }
 }
+
+/**
+ * For tests that send SIGINT or SIGTERM to a bundle. Windows cannot deliver them to a child
+ * (`kill()` ends it outright, and Ctrl+C needs a console), so there they are skipped: the Windows
+ * signals (SIGINT, SIGBREAK) are tested at unit level in runner.test.ts.
+ */
+export const signalTest = process.platform === 'win32' ? test.skip : test.concurrent

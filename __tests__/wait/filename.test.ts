@@ -37,6 +37,31 @@ test('hostile names never leave the directory', () => {
   assert.ok(Buffer.byteLength(sanitizeFileName('x'.repeat(1000))) <= 200)
 })
 
+test('names valid on Windows too: device names, refused characters, trailing dots and spaces', () => {
+  const cases: [string, string][] = [
+    ['CON', '_CON'],
+    ['nul.zip', '_nul.zip'],
+    ['Com1.txt', '_Com1.txt'],
+    ['lpt9', '_lpt9'],
+    ['aux.tar.gz', '_aux.tar.gz'],
+    ['console.zip', 'console.zip'],
+    ['a<b>c:d"e|f?g*h.zip', 'a_b_c_d_e_f_g_h.zip'],
+    ['result.zip. . ', 'result.zip'],
+    ['result.zip...', 'result.zip']
+  ]
+  for (const [raw, expected] of cases) assert.equal(sanitizeFileName(raw), expected, raw)
+})
+
+test('a cut to the maximum length never splits a character', () => {
+  // 4-byte emoji (a surrogate pair in JavaScript) and 2-byte letters across the 200-byte limit.
+  for (const raw of ['😀'.repeat(80), `x${'é'.repeat(150)}`, `ab${'😀'.repeat(60)}.zip`]) {
+    const name = sanitizeFileName(raw)
+    assert.ok(Buffer.byteLength(name) <= 200, raw)
+    assert.ok(name.isWellFormed(), `${raw} was cut inside a character`)
+    assert.ok(raw.startsWith(name), 'a prefix of the name, cut between characters')
+  }
+})
+
 test('the header first, then the URL path, then a fixed name', () => {
   const url = new URL('https://s.test/results/job/metrics%20v1.zip?sig=abc')
   assert.equal(resultFileName('attachment; filename="../../evil.zip"', url), 'evil.zip')

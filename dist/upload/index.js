@@ -32240,18 +32240,24 @@ function describeFile(name, bytes) {
 
 
 
-const SIGNALS = ['SIGINT', 'SIGTERM'];
+/**
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
 /**
  * Runs an action's body. The API key is masked before anything else can be printed; any error
  * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
  * even if its work happened to complete. Node is left to exit by itself (an explicit
  * process.exit() right after a large download has hung Node 24 at shutdown).
  */
-async function runAction(action, body) {
+async function runAction(action, body, platform = process.platform) {
     addSecret(getInput(constants_Inputs.ApiKey));
     const controller = new AbortController();
     let received;
-    const handlers = SIGNALS.map((name) => {
+    const handlers = cancelSignals(platform).map((name) => {
         const handler = () => {
             if (received)
                 return;

@@ -21,16 +21,23 @@ export function dispositionName(header: string | undefined): string | undefined 
   return token ? token[1] : undefined
 }
 
-/** A bare file name: no directory part, no control characters, nothing a filesystem refuses. */
+// Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
+const MAX_NAME_BYTES = 200
+
+/**
+ * A bare file name, valid on Linux, macOS and Windows alike: no directory part, no control
+ * characters, none of the characters Windows refuses, no device name, no trailing dot or space, and
+ * cut (between characters, never inside one) to a length every filesystem takes.
+ */
 export function sanitizeFileName(raw: string | undefined, fallback = FALLBACK_RESULT_NAME): string {
   if (!raw) return fallback
   const base = raw.split(/[/\\]/).pop() ?? ''
-  let name = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .replace(/[<>:"|?*]/g, '_')
-    .replace(/^[\s.]+|[\s.]+$/g, '')
-  // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
-  while (Buffer.byteLength(name) > 200) name = name.slice(0, -1)
+  const chars = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[<>:"|?*]/g, '_'))
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop()
+  let name = chars.join('').replace(/^[\s.]+|[\s.]+$/g, '')
+  if (WINDOWS_DEVICE.test(name)) name = `_${name}`
   return name === '' ? fallback : name
 }
 
