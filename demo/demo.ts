@@ -1,50 +1,152 @@
-// The whole retrain chain on this machine: upload -> wait (download, extract) -> switch, each
-// action's committed bundle run as a runner would, against the simulator on 127.0.0.1.
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+// npm run demo [-- --scenario NAME]: the actions' committed bundles run as a runner would, against
+// the simulator on 127.0.0.1, showing what a user sees in the Actions UI: the log (annotations as
+// the UI shows them), the outputs and the job summary. Temporary folders are removed at the end.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSimulator } from '../sim/simulator.js'
+import { runAction, type ActionName, type ActionRun, type RunOptions } from '../sim/runner.js'
 import { SCENARIOS } from '../sim/scenarios.js'
-import { runAction, type ActionName, type ActionRun } from '../sim/runner.js'
+import { startSimulator, type Simulator } from '../sim/simulator.js'
 
 const KEY = 'demo-retrain-key-0000'
 
-function show(step: string, run: ActionRun): void {
-  console.log(`\n=== ${step}: exit ${run.code} in ${(run.durationMs / 1000).toFixed(1)} s`)
-  for (const line of run.stdout.split('\n')) {
-    if (line === '' || line.startsWith('::add-mask::') || line.startsWith('::debug::')) continue
-    console.log(`  | ${line}`)
-  }
-  console.log(`  outputs: ${JSON.stringify(run.outputs)}`)
+const DEMOS: Record<string, { about: string; run: (sim: Simulator) => Promise<void> }> = {
+  chain: { about: 'upload, wait (download, extract), switch: the whole retrain (the default)', run: chain },
+  failed: { about: 'the retrain job fails: the wait step fails with the API message', run: failed },
+  'wrong-key': { about: 'a documented API error: the key does not exist', run: wrongKey },
+  timeout: { about: 'the job outlasts the timeout: the step fails, naming the last status', run: timedOut },
+  cancelled: { about: 'the run is cancelled while waiting (SIGINT, as the runner sends it)', run: cancelled }
 }
 
-async function step(name: ActionName, inputs: Record<string, string>): Promise<ActionRun> {
-  const run = await runAction(name, { 'api-key': KEY, 'api-url': sim.apiUrl, ...inputs })
+const cleanup: string[] = []
+
+/** Workflow commands shown the way the Actions UI shows them; masks, debug and resume tokens hidden. */
+function logLine(line: string): string | undefined {
+  if (/^::(add-mask|debug|stop-commands)::|^::[0-9a-f-]{36}::$/.test(line)) return undefined
+  const annotation = /^::(warning|error|notice)[^:]*::(.*)$/.exec(line)
+  if (!annotation) return line
+  const text = annotation[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+  return `${annotation[1][0].toUpperCase()}${annotation[1].slice(1)}: ${text}`
+}
+
+/** The job summary's HTML as plain text: headings, then one `item: value` line a table row. */
+function summaryText(html: string): string[] {
+  const decode = (text: string): string =>
+    text
+      .replace(/<br>/g, ' / ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+  const lines: string[] = []
+  for (const [, tag, body] of html.matchAll(/<(h\d|tr|p)>([\s\S]*?)<\/\1>/g)) {
+    if (tag === 'tr') {
+      const cells = [...body.matchAll(/<t[dh]>([\s\S]*?)<\/t[dh]>/g)].map((m) => decode(m[1]))
+      lines.push(`    ${cells.join(' | ')}`)
+    } else lines.push(`  ${decode(body)}`)
+  }
+  return lines
+}
+
+function show(step: string, run: ActionRun): void {
+  console.log(`\n=== ${step}: ${run.code === 0 ? 'succeeded' : 'failed'} in ${(run.durationMs / 1000).toFixed(1)} s`)
+  console.log('  log:')
+  for (const line of run.stdout.split('\n')) {
+    const shown = line === '' ? undefined : logLine(line)
+    if (shown !== undefined) console.log(`  | ${shown}`)
+  }
+  console.log(`  outputs: ${JSON.stringify(run.outputs)}`)
+  console.log('  job summary:')
+  for (const line of summaryText(run.summary)) console.log(line)
+  cleanup.push(run.dir)
+}
+
+async function step(
+  sim: Simulator,
+  name: ActionName,
+  inputs: Record<string, string>,
+  options?: RunOptions
+): Promise<ActionRun> {
+  const run = await runAction(name, { 'api-key': KEY, 'api-url': sim.apiUrl, ...inputs }, options)
   show(name, run)
-  if (run.code !== 0) throw new Error(`${name} failed`)
   return run
+}
+
+function dataFile(): string {
+  const data = mkdtempSync(join(tmpdir(), 'p1-demo-'))
+  cleanup.push(data)
+  const csv = join(data, 'train.csv')
+  writeFileSync(csv, 'x1,x2,target\n' + Array.from({ length: 1000 }, (_, i) => `${i},${i % 7},${i % 2}`).join('\n'))
+  return csv
+}
+
+async function chain(sim: Simulator): Promise<void> {
+  const upload = await step(sim, 'upload', { file: dataFile() })
+  const jobId = upload.outputs.retrain_job_id
+  const wait = await step(sim, 'wait', {
+    'retrain-job-id': jobId,
+    'poll-interval': '1s',
+    timeout: '2m',
+    extract: 'true'
+  })
+  console.log(`  result_dir holds: ${readdirSync(wait.outputs.result_dir).join(', ')}`)
+  await step(sim, 'switch', { 'retrain-job-id': jobId })
+  const storageKeys = sim.seen('storage').filter((r) => r.headers['x-api-key'] !== undefined).length
+  console.log(`\nSimulator saw ${sim.requests.length} requests; model switched: ${sim.jobs.get(jobId)?.switched};`)
+  console.log(`  requests to the storage host carrying the key: ${storageKeys}`)
+}
+
+async function failed(sim: Simulator): Promise<void> {
+  sim.addJob('rj-failing', SCENARIOS.failed.script)
+  await step(sim, 'wait', { 'retrain-job-id': 'rj-failing', 'poll-interval': '1s' })
+}
+
+async function wrongKey(sim: Simulator): Promise<void> {
+  sim.addJob('rj-1', SCENARIOS.finished.script)
+  await step(sim, 'wait', { 'retrain-job-id': 'rj-1', 'api-key': 'a-key-that-does-not-exist' })
+}
+
+async function timedOut(sim: Simulator): Promise<void> {
+  sim.addJob('rj-slow', { statuses: ['queued', 'running'] })
+  await step(sim, 'wait', { 'retrain-job-id': 'rj-slow', 'poll-interval': '1s', timeout: '3s' })
+}
+
+async function cancelled(sim: Simulator): Promise<void> {
+  sim.addJob('rj-long', { statuses: ['running'] })
+  await step(
+    sim,
+    'wait',
+    { 'retrain-job-id': 'rj-long', 'poll-interval': '1s' },
+    {
+      onStdout: (text, child) => {
+        if (text.includes('is "running"') && !child.killed) setTimeout(() => child.kill('SIGINT'), 1500)
+      }
+    }
+  )
+}
+
+const args = process.argv.slice(2)
+if (args.includes('--help') || args.includes('-h')) {
+  console.log('npm run demo [-- --scenario NAME]\n\nScenarios:')
+  for (const [name, { about }] of Object.entries(DEMOS)) console.log(`  ${name.padEnd(10)} ${about}`)
+  process.exit(0)
+}
+const at = args.indexOf('--scenario')
+const name = at >= 0 ? (args[at + 1] ?? '') : 'chain'
+const demo = DEMOS[name]
+if (!demo) {
+  console.error(`unknown scenario "${name}": one of ${Object.keys(DEMOS).join(', ')} (npm run demo -- --help)`)
+  process.exit(2)
 }
 
 const sim = (await startSimulator()).addKey(KEY)
 sim.uploadScript = SCENARIOS.finished.script
 try {
-  console.log(`Simulated Prediction One API at ${sim.apiUrl}, storage at ${sim.storageUrl}`)
-  const data = mkdtempSync(join(tmpdir(), 'p1-demo-'))
-  const csv = join(data, 'train.csv')
-  writeFileSync(csv, 'x1,x2,target\n' + Array.from({ length: 1000 }, (_, i) => `${i},${i % 7},${i % 2}`).join('\n'))
-
-  const upload = await step('upload', { file: csv })
-  const jobId = upload.outputs.retrain_job_id
-  const wait = await step('wait', { 'retrain-job-id': jobId, 'poll-interval': '1s', timeout: '2m', extract: 'true' })
-  console.log(`  result_dir holds: ${readdirSync(wait.outputs.result_dir).join(', ')}`)
-  await step('switch', { 'retrain-job-id': jobId })
-
-  const uploaded = sim.jobs.get(jobId)?.uploaded?.length
-  const storageKeys = sim.seen('storage').filter((r) => r.headers['x-api-key'] !== undefined).length
-  console.log(`\nSimulator saw: ${sim.requests.length} requests; ${uploaded} bytes uploaded;`)
-  console.log(
-    `  model switched: ${sim.jobs.get(jobId)?.switched}; requests to storage carrying the key: ${storageKeys}`
-  )
+  console.log(`Scenario ${name}: ${demo.about}`)
+  console.log(`Simulated Prediction One API at ${sim.apiUrl}, storage host at ${sim.storageUrl}`)
+  await demo.run(sim)
 } finally {
   await sim.close()
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true })
 }

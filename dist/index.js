@@ -29589,6 +29589,7 @@ function statusLine(jobId, job, elapsedMs) {
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000;
 const MAX_REASON = 4000;
+const MAX_TABLE_ROWS = 100;
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text, max = MAX_CELL) {
     return (0,log/* clip */.$Q)((0,secrets/* redact */.E$)(text), max)
@@ -29597,7 +29598,7 @@ function cell(text, max = MAX_CELL) {
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
 /** The job summary; a runner without a summary file (a local run) is not an error. */
-async function writeSummary({ title, outcome, reason, rows }) {
+async function writeSummary({ title, outcome, reason, rows, tables = [] }) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
@@ -29608,15 +29609,24 @@ async function writeSummary({ title, outcome, reason, rows }) {
         core/* summary */.z.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
         if (reason)
             core/* summary */.z.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        await core/* summary */.z
-            .addTable([
+        core/* summary */.z.addTable([
             [
                 { data: 'item', header: true },
                 { data: 'value', header: true }
             ],
             ...table
-        ])
-            .write();
+        ]);
+        for (const extra of tables.filter((t) => t.rows.length > 0)) {
+            core/* summary */.z.addHeading(cell(extra.heading), 4);
+            core/* summary */.z.addTable([
+                extra.header.map((name) => ({ data: cell(name), header: true })),
+                // A job that flips between statuses for days must not make the summary too large for GitHub.
+                ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
+            ]);
+            if (extra.rows.length > MAX_TABLE_ROWS)
+                core/* summary */.z.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`);
+        }
+        await core/* summary */.z.write();
     }
     catch (err) {
         (0,log/* debug */.Yz)(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
@@ -29895,6 +29905,19 @@ function readWaitInputs(get, env = process.env) {
 // Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
 const FINISHED_STATUS = 'job_finished';
 const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** Where the retrain's time went: each status, when it began and how long it lasted. */
+function timelineRows(state) {
+    const entries = state.timeline ?? [];
+    return entries.map((entry, i) => {
+        const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs;
+        const ongoing = i === entries.length - 1;
+        return [
+            entry.status,
+            `+${formatDuration(entry.firstSeenMs)}`,
+            `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
+        ];
+    });
+}
 function isFinished(status) {
     return status === FINISHED_STATUS;
 }
@@ -29918,6 +29941,11 @@ async function waitForJob(options, state) {
         const elapsed = clock.now() - state.startedAt;
         const changed = state.last?.status !== job.status;
         state.last = job;
+        state.timeline ??= [];
+        if (changed)
+            state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed });
+        else
+            state.timeline[state.timeline.length - 1].lastSeenMs = elapsed;
         options.onCheck?.(job, state.checks, elapsed, changed);
         if (changed)
             options.onStatusChange?.(job, elapsed);
@@ -30081,6 +30109,9 @@ async function summarize(inputs, known, outcome, reason) {
             ['result file', file ? describeFile(file.name, file.bytes) : undefined],
             ['result sha256', file?.sha256],
             ['result folder', known.resultDir ? 'extracted' : undefined]
+        ],
+        tables: [
+            { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
         ]
     });
 }

@@ -68,6 +68,7 @@ export function statusLine(jobId: string, job: JobStatus, elapsedMs: number): st
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000
 const MAX_REASON = 4000
+const MAX_TABLE_ROWS = 100
 
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text: string, max = MAX_CELL): string {
@@ -82,10 +83,12 @@ export interface SummaryRows {
   outcome: Outcome
   reason?: string
   rows: [string, string | undefined][]
+  /** More tables after the main one, each under a heading of its own. */
+  tables?: { heading: string; header: string[]; rows: string[][] }[]
 }
 
 /** The job summary; a runner without a summary file (a local run) is not an error. */
-export async function writeSummary({ title, outcome, reason, rows }: SummaryRows): Promise<void> {
+export async function writeSummary({ title, outcome, reason, rows, tables = [] }: SummaryRows): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌'
   const table = rows
@@ -94,15 +97,24 @@ export async function writeSummary({ title, outcome, reason, rows }: SummaryRows
   try {
     core.summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3)
     if (reason) core.summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true)
-    await core.summary
-      .addTable([
-        [
-          { data: 'item', header: true },
-          { data: 'value', header: true }
-        ],
-        ...table
+    core.summary.addTable([
+      [
+        { data: 'item', header: true },
+        { data: 'value', header: true }
+      ],
+      ...table
+    ])
+    for (const extra of tables.filter((t) => t.rows.length > 0)) {
+      core.summary.addHeading(cell(extra.heading), 4)
+      core.summary.addTable([
+        extra.header.map((name) => ({ data: cell(name), header: true })),
+        // A job that flips between statuses for days must not make the summary too large for GitHub.
+        ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
       ])
-      .write()
+      if (extra.rows.length > MAX_TABLE_ROWS)
+        core.summary.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`)
+    }
+    await core.summary.write()
   } catch (err) {
     debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`)
   }

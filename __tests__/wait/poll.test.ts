@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { expect, test } from '@jest/globals'
 import type { JobStatus } from '../../src/api/client.js'
 import { CancelledError, DeadlineError, JobFailedError, TransientError } from '../../src/errors.js'
-import { waitForJob, type PollOptions, type PollState } from '../../src/wait/poll.js'
+import { timelineRows, waitForJob, type PollOptions, type PollState } from '../../src/wait/poll.js'
 import { FakeClock } from '../helpers/clock.js'
 
 /** A status endpoint that answers from a function of the time since start. */
@@ -132,5 +132,17 @@ test('onCheck says whether the status changed, before onStatusChange', async () 
     'check 2 running false',
     'check 3 job_finished true',
     'change job_finished'
+  ])
+})
+
+test('the timeline: each status, when it began and how long it lasted', async () => {
+  const clock = new FakeClock()
+  const api = endpoint(clock, (t) => ({ status: t < 120_000 ? 'queued' : t < 300_000 ? 'running' : 'job_finished' }))
+  const s = state(clock)
+  await waitForJob(options(clock, api, { intervalMs: 60_000, timeoutMs: 3_600_000 }), s)
+  expect(timelineRows(s)).toEqual([
+    ['queued', '+0ms', '2m'],
+    ['running', '+2m', '3m'],
+    ['job_finished', '+5m', 'at least 0ms']
   ])
 })

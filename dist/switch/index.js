@@ -32196,6 +32196,7 @@ function statusLine(jobId, job, elapsedMs) {
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000;
 const MAX_REASON = 4000;
+const MAX_TABLE_ROWS = 100;
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text, max = MAX_CELL) {
     return clip(redact(text), max)
@@ -32204,7 +32205,7 @@ function cell(text, max = MAX_CELL) {
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
 /** The job summary; a runner without a summary file (a local run) is not an error. */
-async function writeSummary({ title, outcome, reason, rows }) {
+async function writeSummary({ title, outcome, reason, rows, tables = [] }) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
@@ -32215,15 +32216,24 @@ async function writeSummary({ title, outcome, reason, rows }) {
         summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
         if (reason)
             summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        await summary
-            .addTable([
+        summary.addTable([
             [
                 { data: 'item', header: true },
                 { data: 'value', header: true }
             ],
             ...table
-        ])
-            .write();
+        ]);
+        for (const extra of tables.filter((t) => t.rows.length > 0)) {
+            summary.addHeading(cell(extra.heading), 4);
+            summary.addTable([
+                extra.header.map((name) => ({ data: cell(name), header: true })),
+                // A job that flips between statuses for days must not make the summary too large for GitHub.
+                ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
+            ]);
+            if (extra.rows.length > MAX_TABLE_ROWS)
+                summary.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`);
+        }
+        await summary.write();
     }
     catch (err) {
         log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);

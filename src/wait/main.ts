@@ -20,7 +20,7 @@ import { describeOrigin } from '../url.js'
 import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
 import { extractBeside, isZip } from './extract.js'
 import { readWaitInputs, type WaitInputs } from './inputs.js'
-import { waitForJob, type PollOptions, type PollState } from './poll.js'
+import { timelineRows, waitForJob, type PollOptions, type PollState } from './poll.js'
 
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000
@@ -168,6 +168,9 @@ async function summarize(inputs: WaitInputs, known: Known, outcome: Outcome, rea
       ['result file', file ? describeFile(file.name, file.bytes) : undefined],
       ['result sha256', file?.sha256],
       ['result folder', known.resultDir ? 'extracted' : undefined]
+    ],
+    tables: [
+      { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
     ]
   })
 }

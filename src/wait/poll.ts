@@ -27,6 +27,28 @@ export interface PollState {
   startedAt: number
   checks: number
   last?: JobStatus
+  /** Each status seen, in order: when it was first and last seen (ms since the start). */
+  timeline?: TimelineEntry[]
+}
+
+export interface TimelineEntry {
+  status: string
+  firstSeenMs: number
+  lastSeenMs: number
+}
+
+/** Where the retrain's time went: each status, when it began and how long it lasted. */
+export function timelineRows(state: PollState): [status: string, began: string, lasted: string][] {
+  const entries = state.timeline ?? []
+  return entries.map((entry, i) => {
+    const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs
+    const ongoing = i === entries.length - 1
+    return [
+      entry.status,
+      `+${formatDuration(entry.firstSeenMs)}`,
+      `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
+    ]
+  })
 }
 
 export type PollOutcome = 'finished' | 'pending'
@@ -54,6 +76,9 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
     const elapsed = clock.now() - state.startedAt
     const changed = state.last?.status !== job.status
     state.last = job
+    state.timeline ??= []
+    if (changed) state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed })
+    else state.timeline[state.timeline.length - 1].lastSeenMs = elapsed
     options.onCheck?.(job, state.checks, elapsed, changed)
     if (changed) options.onStatusChange?.(job, elapsed)
 
