@@ -1,10 +1,10 @@
 // action.yml files, the code's names and defaults, and the runtime agree.
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { expect, test } from '@jest/globals'
 import { ActionInterface, Defaults, Inputs } from '../../src/constants.js'
-import { ACTION_YML, metadata, type ActionName } from '../../sim/runner.js'
+import { ACTION_YML, metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
 const ACTIONS = Object.keys(ACTION_YML) as ActionName[]
 
@@ -18,6 +18,15 @@ test('the tests run on the Node major that action.yml declares', () => {
       `running on Node ${process.versions.node}`
     )
   }
+})
+
+test('.node-version and the Node that npm test installs agree with action.yml', () => {
+  const major = metadata('wait').runs.using.replace('node', '')
+  assert.equal(readFileSync(join(ROOT, '.node-version'), 'utf8').trim(), major)
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    devDependencies: Record<string, string>
+  }
+  assert.equal(pkg.devDependencies.node.split('.')[0], major)
 })
 
 test('each action.yml: branding, a main that exists, a description on every input and output', () => {
