@@ -29927,6 +29927,9 @@ function isFailure(status) {
 async function waitForJob(options, state) {
     const { client, jobId, clock, signal } = options;
     const deadline = state.startedAt + options.timeoutMs;
+    // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
+    // the round trip of each answer does not push the next check later and later.
+    const anchor = clock.now();
     for (;;) {
         let job;
         try {
@@ -29957,11 +29960,13 @@ async function waitForJob(options, state) {
         }
         if (!options.wait)
             return 'pending';
-        const left = deadline - clock.now();
-        if (left <= 0)
+        const now = clock.now();
+        if (deadline - now <= 0)
             throw new errors/* DeadlineError */.j3(timeoutMessage(options, state));
-        // The last sleep is cut to the deadline, so that one last check is made right at it.
-        await clock.sleep(Math.min(options.intervalMs, left), signal);
+        // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
+        // cut to the deadline, so that one last check is made right at it.
+        const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs;
+        await clock.sleep(Math.min(next, deadline) - now, signal);
     }
 }
 function timeoutMessage(options, state, cause) {

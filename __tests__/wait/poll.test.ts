@@ -146,3 +146,34 @@ test('the timeline: each status, when it began and how long it lasted', async ()
     ['job_finished', '+5m', 'at least 0ms']
   ])
 })
+
+test('a fixed-rate schedule: the round trip of each answer does not delay the next check', async () => {
+  const clock = new FakeClock()
+  const start = clock.time
+  const calls: number[] = []
+  const slowApi = {
+    getStatus: async (): Promise<JobStatus> => {
+      calls.push(clock.time - start)
+      clock.time += 300 // each answer takes 300 ms to arrive
+      return { status: clock.time - start >= 30_000 ? 'job_finished' : 'running' }
+    }
+  }
+  assert.equal(await waitForJob(options(clock, slowApi, { intervalMs: 10_000 }), state(clock)), 'finished')
+  expect(calls).toEqual([0, 10_000, 20_000, 30_000])
+  expect(clock.sleeps).toEqual([9_700, 9_700, 9_700])
+})
+
+test('a check slowed past its slot by retries skips to the next slot, not a burst of checks', async () => {
+  const clock = new FakeClock()
+  const start = clock.time
+  const calls: number[] = []
+  const api = {
+    getStatus: async (): Promise<JobStatus> => {
+      calls.push(clock.time - start)
+      if (calls.length === 2) clock.time += 25_000 // an outage ridden out by retries
+      return { status: calls.length >= 4 ? 'job_finished' : 'running' }
+    }
+  }
+  await waitForJob(options(clock, api, { intervalMs: 10_000, timeoutMs: 120_000 }), state(clock))
+  expect(calls).toEqual([0, 10_000, 40_000, 50_000])
+})

@@ -64,6 +64,9 @@ function isFailure(status: string): boolean {
 export async function waitForJob(options: PollOptions, state: PollState): Promise<PollOutcome> {
   const { client, jobId, clock, signal } = options
   const deadline = state.startedAt + options.timeoutMs
+  // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
+  // the round trip of each answer does not push the next check later and later.
+  const anchor = clock.now()
   for (;;) {
     let job: JobStatus
     try {
@@ -90,10 +93,12 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
       )
     }
     if (!options.wait) return 'pending'
-    const left = deadline - clock.now()
-    if (left <= 0) throw new DeadlineError(timeoutMessage(options, state))
-    // The last sleep is cut to the deadline, so that one last check is made right at it.
-    await clock.sleep(Math.min(options.intervalMs, left), signal)
+    const now = clock.now()
+    if (deadline - now <= 0) throw new DeadlineError(timeoutMessage(options, state))
+    // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
+    // cut to the deadline, so that one last check is made right at it.
+    const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs
+    await clock.sleep(Math.min(next, deadline) - now, signal)
   }
 }
 
