@@ -63,8 +63,8 @@ describe('wait action, end to end', () => {
       assert.match(run.summary, /status checks<\/td><td>4</)
       // Where the time went: queued for about 1 s, running for about 2 s, then finished.
       assert.match(run.summary, /Timeline of the retrain job/)
-      assert.match(run.summary, /<td>queued<\/td><td>\+\d+ms<\/td><td>\d+s<\/td>/)
-      assert.match(run.summary, /<td>running<\/td><td>\+\d+s<\/td><td>\d+s<\/td>/)
+      assert.match(run.summary, /<td>queued<\/td><td>\+\d+ms<\/td><td>\d+m?s<\/td>/)
+      assert.match(run.summary, /<td>running<\/td><td>\+\d+m?s<\/td><td>\d+m?s<\/td>/)
       assert.match(run.summary, /<td>job_finished<\/td><td>\+\d+s<\/td><td>at least 0ms<\/td>/)
       assertNoSecrets(run, KEY, fixture.sim, '/results/job-ok/')
     }
