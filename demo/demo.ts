@@ -2,6 +2,7 @@
 // the simulator on 127.0.0.1, showing what a user sees in the Actions UI: the log (annotations as
 // the UI shows them), the outputs and the job summary. Temporary folders are removed at the end.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chooseScenario } from '../sim/args.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction, type ActionName, type ActionRun, type RunOptions } from '../sim/runner.js'
@@ -86,19 +87,7 @@ async function cancelled(sim: Simulator): Promise<void> {
   )
 }
 
-const args = process.argv.slice(2)
-if (args.includes('--help') || args.includes('-h')) {
-  console.log('npm run demo [-- --scenario NAME]\n\nScenarios:')
-  for (const [name, { about }] of Object.entries(DEMOS)) console.log(`  ${name.padEnd(10)} ${about}`)
-  process.exit(0)
-}
-const at = args.indexOf('--scenario')
-const name = at >= 0 ? (args[at + 1] ?? '') : 'chain'
-const demo = DEMOS[name]
-if (!demo) {
-  console.error(`unknown scenario "${name}": one of ${Object.keys(DEMOS).join(', ')} (npm run demo -- --help)`)
-  process.exit(2)
-}
+const [name, demo] = chooseScenario('npm run demo [-- --scenario NAME]', DEMOS, 'chain')
 
 const sim = (await startSimulator()).addKey(KEY)
 sim.uploadScript = SCENARIOS.finished.script

@@ -3,21 +3,10 @@
 // API URL, a key it accepts, what the scripted job will report), then serves until SIGINT/SIGTERM.
 import { createHash, randomBytes } from 'node:crypto'
 import { SCENARIOS } from './scenarios.js'
+import { chooseScenario } from './args.js'
 import { startSimulator } from './simulator.js'
 
-const args = process.argv.slice(2)
-if (args.includes('--help') || args.includes('-h')) {
-  console.log('npm run sim -- [--scenario NAME]\n\nScenarios (what a job started by an upload goes through):')
-  for (const [name, { about }] of Object.entries(SCENARIOS)) console.log(`  ${name.padEnd(10)} ${about}`)
-  process.exit(0)
-}
-const at = args.indexOf('--scenario')
-const name = at >= 0 ? args[at + 1] : 'finished'
-const scenario = SCENARIOS[name ?? '']
-if (!scenario) {
-  console.error(`unknown scenario "${name}": one of ${Object.keys(SCENARIOS).join(', ')}`)
-  process.exit(2)
-}
+const [name, scenario] = chooseScenario('npm run sim -- [--scenario NAME]', SCENARIOS, 'finished')
 
 const key = `p1-sim-${randomBytes(12).toString('hex')}`
 const sim = (await startSimulator()).addKey(key)
