@@ -21,6 +21,10 @@ const DEMOS: Record<string, { about: string; run: (sim: Simulator) => Promise<vo
 }
 
 const cleanup: string[] = []
+// Piped into `head`, the demo still removes its temporary folders: a closed pipe is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+})
 
 async function step(
   sim: Simulator,
