@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { test } from '@jest/globals'
 import { InputError } from '../src/errors.js'
 import { parseBoolean, parseDuration } from '../src/inputs.js'
@@ -21,16 +21,16 @@ test('wait inputs: defaults', () => {
   assert.equal(inputs.wait, true)
   assert.equal(inputs.download, true)
   assert.equal(inputs.extract, false)
-  assert.equal(inputs.downloadDir, '/rt/prediction-one/job 1')
+  assert.equal(inputs.downloadDir, join('/rt', 'prediction-one', 'job 1'))
 })
 
 test('wait inputs: a relative download-dir is under the workspace; a hostile job id cannot climb out', () => {
   assert.equal(
     readWaitInputs(getter({ ...base, 'download-dir': 'out' }), { GITHUB_WORKSPACE: '/ws' }).downloadDir,
-    '/ws/out'
+    resolve('/ws', 'out')
   )
   const climbing = readWaitInputs(getter({ ...base, 'retrain-job-id': '../../etc' }), { RUNNER_TEMP: '/rt' })
-  assert.equal(climbing.downloadDir, '/rt/prediction-one/etc')
+  assert.equal(climbing.downloadDir, join('/rt', 'prediction-one', 'etc'))
 })
 
 test('each input error names its input, before any request', () => {

@@ -28794,8 +28794,9 @@ function explainFailure(output) {
     if (/Unable to locate executable file: unzip/i.test(output)) {
         return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false';
     }
-    // unzip strips absolute and ../ paths but ends with a warning status: the zip is refused.
-    if (/stripped absolute path|"\.\.\/" path component/.test(output)) {
+    // unzip strips absolute and ../ paths but ends with a warning status; .NET (Windows) throws: the
+    // zip is refused either way.
+    if (/stripped absolute path|"\.\.\/" path component|outside the specified destination directory/.test(output)) {
         return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused';
     }
     const last = output.trim().split(/\r?\n/).pop() ?? '';
@@ -30195,6 +30196,13 @@ async function removeOrphans(dir) {
  * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
  * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
  */
+/** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
+async function explainTaken(from, to, err) {
+    const [source, target] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(from).catch(() => undefined), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(to).catch(() => undefined)]);
+    if (source?.isFile() && target?.isDirectory())
+        return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
+    return err;
+}
 async function moveIntoPlace(from, to, what) {
     for (let attempt = 1;; attempt++) {
         try {
@@ -30204,7 +30212,7 @@ async function moveIntoPlace(from, to, what) {
             const code = err.code;
             const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
             if (!busy || attempt >= 10)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .LocalError */ .il(`cannot move ${what} to`, to, err);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .LocalError */ .il(`cannot move ${what} to`, to, await explainTaken(from, to, err));
             await new Promise((resolve) => setTimeout(resolve, 100));
         }
     }

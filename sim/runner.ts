@@ -73,6 +73,16 @@ export function parseOutputFile(text: string, platform: NodeJS.Platform = proces
   return outputs
 }
 
+// What any process of the system needs, and a runner passes on: Windows' networking and PowerShell
+// fail without SystemRoot and PATHEXT.
+const SYSTEM_VARIABLES = ['PATH', 'HOME', 'SystemRoot', 'windir', 'ComSpec', 'PATHEXT', 'TEMP', 'TMP', 'USERPROFILE']
+
+function systemEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    SYSTEM_VARIABLES.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])
+  )
+}
+
 export async function runAction(
   action: ActionName,
   inputs: Record<string, string>,
@@ -87,8 +97,7 @@ export async function runAction(
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    ...systemEnv(),
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,

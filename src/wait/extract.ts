@@ -125,8 +125,9 @@ function explainFailure(output: string): string {
   if (/Unable to locate executable file: unzip/i.test(output)) {
     return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false'
   }
-  // unzip strips absolute and ../ paths but ends with a warning status: the zip is refused.
-  if (/stripped absolute path|"\.\.\/" path component/.test(output)) {
+  // unzip strips absolute and ../ paths but ends with a warning status; .NET (Windows) throws: the
+  // zip is refused either way.
+  if (/stripped absolute path|"\.\.\/" path component|outside the specified destination directory/.test(output)) {
     return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused'
   }
   const last = output.trim().split(/\r?\n/).pop() ?? ''

@@ -53,6 +53,14 @@ export async function removeOrphans(dir: string): Promise<void> {
  * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
  * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
  */
+/** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
+async function explainTaken(from: string, to: string, err: unknown): Promise<unknown> {
+  const [source, target] = await Promise.all([stat(from).catch(() => undefined), stat(to).catch(() => undefined)])
+  if (source?.isFile() && target?.isDirectory())
+    return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' })
+  return err
+}
+
 export async function moveIntoPlace(from: string, to: string, what: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -60,7 +68,7 @@ export async function moveIntoPlace(from: string, to: string, what: string): Pro
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')
-      if (!busy || attempt >= 10) throw new LocalError(`cannot move ${what} to`, to, err)
+      if (!busy || attempt >= 10) throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err))
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
