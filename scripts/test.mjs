@@ -2,7 +2,8 @@
 // cannot run): the type check, then Jest on this Node in ESM mode. Extra arguments go to Jest
 // (`npm test -- __tests__/retry.test.ts`). Jest's own result is kept in .tmp/jest-results.json.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -17,9 +18,16 @@ if (major !== wanted) {
   process.exit(1)
 }
 
+// Every temporary folder of the run (the bundles' runner folders, workspaces, downloads) goes under
+// one folder, removed at the end whatever the result.
+const scratch = mkdtempSync(join(tmpdir(), 'p1-test-'))
+
 function run(args, env = process.env) {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env })
-  if (result.status !== 0) process.exit(result.status ?? 1)
+  if (result.status !== 0) {
+    rmSync(scratch, { recursive: true, force: true })
+    process.exit(result.status ?? 1)
+  }
 }
 
 run([join(root, 'node_modules/typescript/bin/tsc'), '--noEmit'])
@@ -34,5 +42,13 @@ run(
     ...process.argv.slice(2)
   ],
   // Jest's workers are processes of their own: they get the flags through NODE_OPTIONS.
-  { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags}`.trim() }
+  {
+    ...process.env,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags}`.trim(),
+    // os.tmpdir() reads TMPDIR on Linux and macOS, TEMP and TMP on Windows.
+    TMPDIR: scratch,
+    TEMP: scratch,
+    TMP: scratch
+  }
 )
+rmSync(scratch, { recursive: true, force: true })

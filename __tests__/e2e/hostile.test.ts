@@ -11,12 +11,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from '@jest/globals'
+import { afterAll, describe, expect, test } from '@jest/globals'
 import { makeZip } from '../../sim/zip.js'
 import { failure, runAction, visibleText, type ActionRun } from '../../sim/runner.js'
 import { assertOnlyOwnCommands } from '../helpers/commands.js'
@@ -470,10 +471,19 @@ const otherFs = ((): string | undefined => {
 const crossFsTest = otherFs ? test.concurrent : test.skip
 
 describe('partial files when download-dir is on another filesystem', () => {
+  // /dev/shm is outside the test run's temporary folder: what the tests make there goes with them.
+  const made: string[] = []
+  const sharedDir = (prefix: string): string => {
+    const dir = mkdtempSync(join(otherFs ?? tmpdir(), prefix))
+    made.push(dir)
+    return dir
+  }
+  afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
   crossFsTest(
     "two wait steps sharing download-dir never touch each other's temporary files (needs a second filesystem: Linux /dev/shm)",
     async () => {
-      const shared = mkdtempSync(join(otherFs ?? tmpdir(), 'p1-shared-'))
+      const shared = sharedDir('p1-shared-')
       const slow = randomBytes(2 * 1024 * 1024)
       await withSimulator(KEY, async (sim) => {
         sim.addJob('j-slow', { statuses: ['job_finished'], result: slow, resultName: 'slow.zip' })
@@ -509,7 +519,7 @@ describe('partial files when download-dir is on another filesystem', () => {
   crossFsTest(
     'SIGKILL mid-download: the one case a hidden partial file is left, removed by the next step (needs a second filesystem)',
     async () => {
-      const shared = mkdtempSync(join(otherFs ?? tmpdir(), 'p1-killed-'))
+      const shared = sharedDir('p1-killed-')
       await withSimulator(KEY, async (sim) => {
         sim.addJob('j-kill', { statuses: ['job_finished'], result: randomBytes(2 * 1024 * 1024) })
         sim.addJob('j-next', { statuses: ['job_finished'], result: Buffer.from('next'), resultName: 'next.zip' })
