@@ -622,7 +622,7 @@ async function extractBeside(file, options) {
     const { name, ext } = (0,external_node_path_.parse)(file);
     const parent = (0,external_node_path_.dirname)(file);
     const dir = (0,external_node_path_.join)(parent, ext ? name : `${name}-extracted`);
-    await (0,wait_staging/* removeOrphans */.C_)(parent);
+    // What a killed unpack left beside the file, the download that came first has already removed.
     const staging = (0,external_node_path_.join)(await (0,wait_staging/* stagingFor */.Bk)(parent, options.stagingDir), (0,wait_staging/* tempName */.u8)());
     await (0,promises_.mkdir)(staging).catch((err) => {
         throw new errors/* LocalError */.il('cannot create a folder to unpack into:', staging, err);
@@ -916,7 +916,7 @@ async function sendOnce(request, url) {
     let idleTimer;
     // A request made right at the deadline (the poll's last check) still gets a moment to answer.
     const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), Math.max(0, budget)) : undefined;
+    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined;
     const arm = () => {
         if (idleTimer)
             idleTimer.refresh();

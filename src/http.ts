@@ -95,7 +95,7 @@ async function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
   let idleTimer: NodeJS.Timeout | undefined
   // A request made right at the deadline (the poll's last check) still gets a moment to answer.
   const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS)
-  const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), Math.max(0, budget)) : undefined
+  const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined
   const arm = (): void => {
     if (idleTimer) idleTimer.refresh()
     else idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs)

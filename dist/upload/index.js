@@ -3480,7 +3480,7 @@ async function sendOnce(request, url) {
     let idleTimer;
     // A request made right at the deadline (the poll's last check) still gets a moment to answer.
     const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), Math.max(0, budget)) : undefined;
+    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined;
     const arm = () => {
         if (idleTimer)
             idleTimer.refresh();

@@ -39,8 +39,6 @@ export interface ApiClientOptions {
   onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
 }
 
-type Record_ = JsonObject
-
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response: HttpResponse, json: unknown): string {
   const fields = decodeErrorFields(json)
@@ -91,8 +89,8 @@ export class ApiClient {
     method: 'GET' | 'PUT',
     path: string,
     deadline: number,
-    isAnswer: (json: Record_) => boolean
-  ): Promise<Record_> {
+    isAnswer: (json: JsonObject) => boolean
+  ): Promise<JsonObject> {
     const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options
     const url = apiUrl.href.replace(/\/+$/, '') + path
     return retry(
@@ -113,7 +111,7 @@ export class ApiClient {
   }
 }
 
-function interpret(response: HttpResponse, isAnswer: (json: Record_) => boolean, now: number): Record_ {
+function interpret(response: HttpResponse, isAnswer: (json: JsonObject) => boolean, now: number): JsonObject {
   const json = parseJson(response.text)
   const ok = response.status >= 200 && response.status < 300
   const documented = documentedError(json)

@@ -6,7 +6,7 @@ import { lstat, mkdir, open, readdir, rm, unlink } from 'node:fs/promises'
 import { dirname, join, parse, relative } from 'node:path'
 import { ActionError, CancelledError, DeadlineError, LocalError } from '../errors.js'
 import { oneLine } from '../log.js'
-import { moveIntoPlace, removeOrphans, stagingFor, tempName } from './staging.js'
+import { moveIntoPlace, stagingFor, tempName } from './staging.js'
 
 /** The argument that makes the wait bundle run as the unpacking child process. */
 export const EXTRACT_HELPER = '--prediction-one-extract'
@@ -45,7 +45,7 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
   const { name, ext } = parse(file)
   const parent = dirname(file)
   const dir = join(parent, ext ? name : `${name}-extracted`)
-  await removeOrphans(parent)
+  // What a killed unpack left beside the file, the download that came first has already removed.
   const staging = join(await stagingFor(parent, options.stagingDir), tempName())
   await mkdir(staging).catch((err) => {
     throw new LocalError('cannot create a folder to unpack into:', staging, err)
