@@ -20,7 +20,12 @@ afterEach(() => {
   nock.abortPendingRequests()
   nock.cleanAll()
 })
-afterAll(() => nock.enableNetConnect())
+// nock patches Node's http for the whole worker process, which outlives this file: a later file in
+// the same worker (the proxy test) would otherwise go through nock's interceptor.
+afterAll(() => {
+  nock.enableNetConnect()
+  nock.restore()
+})
 
 function client(clock = new FakeClock(), signal?: AbortSignal): ApiClient {
   return new ApiClient({ apiUrl: new URL(API), apiKey: KEY, requestTimeoutMs: 5000, clock, signal })
