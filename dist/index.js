@@ -740,7 +740,7 @@ async function dropLinks(root, dir = root) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _extract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9528);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8261);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9983);
 
 
 // The same bundle runs the unpack in a child process that a cancel can kill (see extract.ts).
@@ -754,7 +754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8261:
+/***/ 9983:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1615,14 +1615,110 @@ async function runAction(action, body, platform = process.platform) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/garbage.ts
+// Node's http hands a body over as fresh 64 KiB buffers, garbage as soon as they are written. V8
+// frees them only when its external-memory limit is reached, tens of MiB later: a download peaked
+// at about 145 MiB of RSS however little was in flight. A young-generation collection every few MiB
+// frees them while they are young: about 90 MiB at any size, for no more GC time than V8 spent on
+// its own collections (docs/benchmarks.md).
+
+
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+let collect;
+/** V8's gc(), as Jest gets it: --expose-gc applies to contexts made after it is set. */
+function exposedGc() {
+    if (collect !== undefined)
+        return collect;
+    collect = null;
+    try {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('typeof gc === "function" ? gc : undefined');
+        if (typeof gc === 'function')
+            collect = gc;
+    }
+    catch {
+        // A Node without it: V8's own schedule, more memory.
+    }
+    finally {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-expose-gc');
+    }
+    return collect;
+}
+/** A counter of bytes passed through: every COLLECT_EVERY_BYTES, a young-generation collection. */
+function youngCollector(everyBytes = COLLECT_EVERY_BYTES) {
+    const gc = exposedGc();
+    if (!gc)
+        return () => undefined;
+    let since = 0;
+    return (bytes) => {
+        since += bytes;
+        if (since < everyBytes)
+            return;
+        since = 0;
+        gc({ type: 'minor' });
+    };
+}
+
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: ./src/wait/batched-file.ts
+
+const BATCH_BYTES = 1024 * 1024;
+class BatchedFile extends external_node_stream_namespaceObject.Writable {
+    handle;
+    pending = [];
+    size = 0;
+    handleClosed = false;
+    constructor(handle) {
+        // Room for the next batch while one is being written: the socket is not paused meanwhile.
+        super({ highWaterMark: BATCH_BYTES });
+        this.handle = handle;
+    }
+    _write(chunk, _encoding, callback) {
+        this.pending.push(chunk);
+        this.size += chunk.length;
+        if (this.size < BATCH_BYTES)
+            return callback();
+        this.flush().then(() => callback(), callback);
+    }
+    _final(callback) {
+        // Closed before 'finish': the file is renamed next, which Windows refuses while it is open.
+        this.flush()
+            .then(() => this.close())
+            .then(() => callback(), callback);
+    }
+    _destroy(err, callback) {
+        this.close().then(() => callback(err), (closeErr) => callback(err ?? closeErr));
+    }
+    async flush() {
+        let buffers = this.pending;
+        let left = this.size;
+        this.pending = [];
+        this.size = 0;
+        while (left > 0) {
+            // A short write (rare on a file, but allowed) continues where it stopped.
+            const { bytesWritten } = await this.handle.writev(buffers);
+            left -= bytesWritten;
+            if (left > 0)
+                buffers = [Buffer.concat(buffers).subarray(bytesWritten)];
+        }
+    }
+    async close() {
+        if (this.handleClosed)
+            return;
+        this.handleClosed = true;
+        await this.handle.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/wait/filename.ts
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
 const FALLBACK_RESULT_NAME = 'retrain-result';
@@ -1740,26 +1836,31 @@ async function downloadOnce(url, options, staging) {
     const name = resultFileName(response.headers['content-disposition'], response.url);
     const temp = (0,external_node_path_.join)(staging, (0,wait_staging/* tempName */.u8)());
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    let bytes = 0;
-    const meter = new external_node_stream_namespaceObject.Transform({
-        transform(chunk, _encoding, callback) {
-            response.touch();
-            bytes += chunk.length;
-            hash.update(chunk);
-            callback(null, chunk);
-        }
-    });
     // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
     // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
     const networkErrors = new WeakSet();
     response.message.on('error', (err) => networkErrors.add(err));
     let diskError;
-    const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }).on('error', (err) => {
+    const handle = await (0,promises_.open)(temp, 'wx').catch((err) => {
+        response.done();
+        response.message.destroy();
+        throw new errors/* LocalError */.il('cannot write the result file in', staging, err);
+    });
+    const file = new BatchedFile(handle).on('error', (err) => {
         if (!networkErrors.has(err))
             diskError ??= err;
     });
+    // Attached just before the pipeline: a listener for 'data' starts the flow of the body.
+    let bytes = 0;
+    const collect = youngCollector();
+    response.message.on('data', (chunk) => {
+        response.touch();
+        bytes += chunk.length;
+        hash.update(chunk);
+        collect(chunk.length);
+    });
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, meter, file, { signal: options.signal });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, file, { signal: options.signal });
         response.done();
         const expected = Number(response.headers['content-length']);
         if (response.headers['content-length'] !== undefined && bytes !== expected) {

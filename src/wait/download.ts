@@ -1,15 +1,15 @@
 // The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Clock } from '../clock.js'
 import { ActionError, CancelledError, HttpError, LocalError, TransientError } from '../errors.js'
+import { youngCollector } from '../garbage.js'
 import { send, statusError } from '../http.js'
 import { retry } from '../retry.js'
 import { checkUrl, describeOrigin } from '../url.js'
+import { BatchedFile } from './batched-file.js'
 import { resultFileName } from './filename.js'
 import { moveIntoPlace, removeOrphans, stagingFor, tempName } from './staging.js'
 
@@ -84,25 +84,30 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
   const name = resultFileName(response.headers['content-disposition'], response.url)
   const temp = join(staging, tempName())
   const hash = createHash('sha256')
-  let bytes = 0
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      response.touch()
-      bytes += chunk.length
-      hash.update(chunk)
-      callback(null, chunk)
-    }
-  })
   // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
   // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
   const networkErrors = new WeakSet<Error>()
   response.message.on('error', (err) => networkErrors.add(err))
   let diskError: Error | undefined
-  const file = createWriteStream(temp, { flags: 'wx' }).on('error', (err) => {
+  const handle = await open(temp, 'wx').catch((err: Error) => {
+    response.done()
+    response.message.destroy()
+    throw new LocalError('cannot write the result file in', staging, err)
+  })
+  const file = new BatchedFile(handle).on('error', (err) => {
     if (!networkErrors.has(err)) diskError ??= err
   })
+  // Attached just before the pipeline: a listener for 'data' starts the flow of the body.
+  let bytes = 0
+  const collect = youngCollector()
+  response.message.on('data', (chunk: Buffer) => {
+    response.touch()
+    bytes += chunk.length
+    hash.update(chunk)
+    collect(chunk.length)
+  })
   try {
-    await pipeline(response.message, meter, file, { signal: options.signal })
+    await pipeline(response.message, file, { signal: options.signal })
     response.done()
     const expected = Number(response.headers['content-length'])
     if (response.headers['content-length'] !== undefined && bytes !== expected) {
