@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs'
 import type { Clock } from '../clock.js'
 import type { TransientError } from '../errors.js'
+import { youngCollector } from '../garbage.js'
 import { send, statusError } from '../http.js'
 import { retry } from '../retry.js'
 import { checkUrl, describeOrigin } from '../url.js'
@@ -17,12 +18,17 @@ export interface PutFileOptions {
   onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
 }
 
+const READ_BYTES = 1024 * 1024
+
 export async function putFile(options: PutFileOptions): Promise<void> {
   const url = checkUrl(options.url, 'the upload_url the API gave', 'used')
   await retry(
     async () => {
-      // Each try sends the file again from its first byte.
-      const body = createReadStream(options.file)
+      // Each try sends the file again from its first byte. Read 1 MiB at a time: with the default
+      // 64 KiB, each piece costs a file read and a socket write, and 256 MiB went out at half speed.
+      const body = createReadStream(options.file, { highWaterMark: READ_BYTES })
+      const collect = youngCollector()
+      body.on('data', (chunk) => collect(chunk.length))
       try {
         // No Content-Type: a signed URL may have been signed without one (the manual sends none).
         const response = await send({
