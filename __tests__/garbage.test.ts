@@ -22,7 +22,8 @@ async function growth(onChunk: (bytes: number) => void): Promise<number> {
 test('a young-generation collection every 8 MiB keeps dead buffers to a few MiB', async () => {
   const withCollector = await growth(youngCollector())
   const without = await growth(() => undefined)
-  // Without it, V8 waits for its external-memory limit: the buffers pile up.
+  // Without it, V8 waits for its external-memory limit and the buffers pile up (35-47 MiB here,
+  // against 15 with it): how much depends on V8, so only the direction is asserted.
   expect(withCollector).toBeLessThan(3 * COLLECT_EVERY_BYTES)
-  expect(without).toBeGreaterThan(2 * withCollector)
+  expect(without).toBeGreaterThan(withCollector)
 })
