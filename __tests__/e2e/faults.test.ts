@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process'
 import { startSimulator, type Simulator } from '../../sim/simulator.js'
 import { failure, runAction, visibleText, type ActionRun } from '../../sim/runner.js'
 import { startRecorder } from '../helpers/recorder.js'
-import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
+import { jsonAnswer, simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
 import { signalAfterOutput, signalTest } from '../helpers/signals.js'
 
@@ -72,13 +72,7 @@ describe('transient faults are retried within the timeout', () => {
   test.concurrent('429 with Retry-After: the next request waits for it', async () => {
     await withSimulator(KEY, async (other) => {
       other.addJob('j-429', { statuses: ['job_finished'], result: Buffer.from('ok') })
-      other.fault('status', {
-        kind: 'http',
-        status: 429,
-        body: '{"message":"Too Many Requests"}',
-        contentType: 'application/json',
-        headers: { 'retry-after': '2' }
-      })
+      other.fault('status', jsonAnswer(429, { message: 'Too Many Requests' }, { 'retry-after': '2' }))
       const run = await runAction('wait', { ...inputs('j-429'), 'api-url': other.apiUrl })
       assert.equal(run.code, 0, failure(run))
       const checks = other.statusChecks('j-429')
@@ -156,12 +150,7 @@ describe('transient faults are retried within the timeout', () => {
   test.concurrent('repeated faults until the timeout: fails with the last status and the cause', async () => {
     await withSimulator(KEY, async (other) => {
       other.addJob('j', { statuses: ['running'] })
-      other.fault('status', {
-        kind: 'http',
-        status: 200,
-        body: '{"status":"running"}',
-        contentType: 'application/json'
-      })
+      other.fault('status', jsonAnswer(200, { status: 'running' }))
       other.fault('status', ...Array.from({ length: 50 }, () => ({ kind: 'http' as const, status: 503 })))
       const run = await runAction('wait', { ...inputs('j'), 'api-url': other.apiUrl, timeout: '3s' })
       assert.equal(run.code, 1)

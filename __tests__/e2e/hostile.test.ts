@@ -21,7 +21,7 @@ import { afterAll, describe, expect, test } from '@jest/globals'
 import { makeZip } from '../../sim/zip.js'
 import { failure, runAction, visibleText, type ActionRun } from '../../sim/runner.js'
 import { assertOnlyOwnCommands } from '../helpers/commands.js'
-import { simulatorFixture, withSimulator } from '../helpers/fixture.js'
+import { jsonAnswer, simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { assertNoPart, assertNoSecrets } from '../helpers/secrets.js'
 import { signalAfterOutput, signalTest } from '../helpers/signals.js'
 
@@ -42,13 +42,6 @@ const COMMANDS = [
 ]
 const HOSTILE = `ok\n${COMMANDS[0]}\r\n${COMMANDS[1]}\r${COMMANDS[2]}\u2028${COMMANDS[3]}\n${COMMANDS[4]}\n${COMMANDS[5]}`
 
-const statusBody = (body: Record<string, unknown>) => ({
-  kind: 'http' as const,
-  status: 200,
-  contentType: 'application/json',
-  body: JSON.stringify(body)
-})
-
 function allPaths(dir: string): string[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir).flatMap((name) => {
@@ -65,8 +58,8 @@ describe('API text is data, never a command or a secret', () => {
     async () => {
       await withSimulator(KEY, async (sim) => {
         sim.addJob('j', { statuses: ['running'] })
-        sim.fault('status', statusBody({ status: `running\n::notice::${MARK}`, metadata: {} }))
-        sim.fault('status', statusBody({ status: 'failed', model_id: 7, message: HOSTILE, metadata: {} }))
+        sim.fault('status', jsonAnswer(200, { status: `running\n::notice::${MARK}`, metadata: {} }))
+        sim.fault('status', jsonAnswer(200, { status: 'failed', model_id: 7, message: HOSTILE, metadata: {} }))
         const run = await runAction('wait', { ...inputs('j'), 'api-url': sim.apiUrl })
         assert.equal(run.code, 1)
         assertOnlyOwnCommands(run.stdout, MARK)
@@ -109,7 +102,7 @@ describe('API text is data, never a command or a secret', () => {
       await withSimulator(KEY, async (sim) => {
         sim.fault(
           'upload_url',
-          statusBody({
+          jsonAnswer(200, {
             retrain_job_id: id,
             upload_url: `${sim.storageUrl}/uploads/x/d.csv?X-Signature=0123456789abcdef`
           })
@@ -133,12 +126,7 @@ describe('API text is data, never a command or a secret', () => {
     await withSimulator(KEY, async (sim) => {
       sim.addJob('j', { statuses: ['running'] })
       const echo = `${'x'.repeat(190)}${KEY} is not allowed here ${'y'.repeat(100)}`
-      sim.fault('status', {
-        kind: 'http',
-        status: 401,
-        contentType: 'application/json',
-        body: JSON.stringify({ message: echo })
-      })
+      sim.fault('status', jsonAnswer(401, { message: echo }))
       const run = await runAction('wait', { ...inputs('j'), 'api-url': sim.apiUrl })
       assert.equal(run.code, 1)
       assert.match(failure(run), /HTTP 401 .*"x{190}\*\*\*/)
@@ -155,7 +143,7 @@ describe('API text is data, never a command or a secret', () => {
         sim.addJob('j', { statuses: ['running'] })
         sim.fault(
           'status',
-          statusBody({
+          jsonAnswer(200, {
             status: 'failed',
             model_id: 3,
             download_url: url,
@@ -184,12 +172,14 @@ describe('API text is data, never a command or a secret', () => {
       await withSimulator(KEY, async (sim) => {
         sim.addJob('j', { statuses: ['job_finished'] })
         const message = 'line 1\r\nline 2\tété 😀\n'
-        sim.fault('status', {
-          kind: 'http',
-          status: 200,
-          contentType: 'application/json',
-          body: `{"status":"job_finished","model_id":12345678901234567890,"message":${JSON.stringify(message)},"metadata":{}}`
-        })
+        // Written out: JSON.stringify cannot send a number past 2^53 as it is.
+        sim.fault(
+          'status',
+          jsonAnswer(
+            200,
+            `{"status":"job_finished","model_id":12345678901234567890,"message":${JSON.stringify(message)},"metadata":{}}`
+          )
+        )
         const run = await runAction('wait', { ...inputs('j'), 'api-url': sim.apiUrl })
         assert.equal(run.code, 0, failure(run))
         assert.equal(run.outputs.model_id, '12345678901234567890')
@@ -204,12 +194,10 @@ describe('API text is data, never a command or a secret', () => {
     async () => {
       await withSimulator(KEY, async (sim) => {
         sim.addJob('j', { statuses: ['job_finished'] })
-        sim.fault('status', {
-          kind: 'http',
-          status: 200,
-          contentType: 'application/json',
-          body: '{"status":"job_finished","model_id":true,"message":"half \\ud83d pair","metadata":{}}'
-        })
+        sim.fault(
+          'status',
+          jsonAnswer(200, '{"status":"job_finished","model_id":true,"message":"half \\ud83d pair","metadata":{}}')
+        )
         const run = await runAction('wait', { ...inputs('j'), 'api-url': sim.apiUrl })
         assert.equal(run.code, 0, failure(run))
         assert.equal(run.outputs.model_id, undefined)
@@ -224,7 +212,7 @@ describe('API text is data, never a command or a secret', () => {
     await withSimulator(KEY, async (sim) => {
       sim.addJob('j', { statuses: ['running'] })
       const huge = `<b>${'m'.repeat(1_000_100)}</b>`
-      sim.fault('status', statusBody({ status: 'failed', message: huge, metadata: {} }))
+      sim.fault('status', jsonAnswer(200, { status: 'failed', message: huge, metadata: {} }))
       const run = await runAction('wait', { ...inputs('j'), 'api-url': sim.apiUrl })
       assert.equal(run.code, 1)
       assert.equal(run.outputs.message, undefined)

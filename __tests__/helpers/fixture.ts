@@ -25,3 +25,14 @@ export async function withSimulator(key: string, body: (sim: Simulator) => Promi
     await sim.close()
   }
 }
+
+/** A fault answering JSON: an object is serialised; a string is sent as written (exact wire text). */
+export function jsonAnswer(status: number, body: object | string, headers?: Record<string, string>) {
+  return {
+    kind: 'http' as const,
+    status,
+    contentType: 'application/json',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(headers ? { headers } : {})
+  }
+}
