@@ -23,21 +23,33 @@ export function dispositionName(header: string | undefined): string | undefined 
 
 // Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// C0 and C1 controls and DEL; and the bidirectional embeddings, overrides and isolates, which make
+// a name display as something it is not (`a\u202Eexe.zip` shows as `apiz.exe`).
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
 const MAX_NAME_BYTES = 200
 
 /**
- * A bare file name, valid on Linux, macOS and Windows alike: no directory part, no control
- * characters, none of the characters Windows refuses, no device name, no trailing dot or space, and
- * cut (between characters, never inside one) to a length every filesystem takes.
+ * One segment of a path (a file or folder name, no separator in it), made valid on Linux, macOS
+ * and Windows alike: no control or bidirectional-override characters, none of the characters
+ * Windows refuses, no device name, no trailing dot or space, and cut (between characters, never
+ * inside one) to a length every filesystem takes. '' when nothing is left.
+ */
+export function safeSegment(raw: string): string {
+  const chars = Array.from(raw.replace(UNSAFE_CHARS, '').replace(/[<>:"|?*/\\]/g, '_'))
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop()
+  let name = chars.join('').replace(/^\s+|[\s.]+$/g, '')
+  if (WINDOWS_DEVICE.test(name)) name = `_${name}`
+  return name
+}
+
+/**
+ * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
+ * and no leading dot either (never a hidden file, never one of the step's temporary names).
  */
 export function sanitizeFileName(raw: string | undefined, fallback = FALLBACK_RESULT_NAME): string {
-  if (!raw) return fallback
-  const base = raw.split(/[/\\]/).pop() ?? ''
-  const chars = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[<>:"|?*]/g, '_'))
-  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop()
-  let name = chars.join('').replace(/^[\s.]+|[\s.]+$/g, '')
-  if (WINDOWS_DEVICE.test(name)) name = `_${name}`
+  const base = raw?.split(/[/\\]/).pop() ?? ''
+  const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''))
   return name === '' ? fallback : name
 }
 

@@ -5,7 +5,7 @@ import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
 import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../log.js'
-import { formatDuration } from '../format.js'
+import { formatBytes, formatDuration } from '../format.js'
 import {
   describeFile,
   reminder,
@@ -128,14 +128,14 @@ async function extract(
     warning(`extract: ${file.name} is not a zip file; it is left as it is`)
     return undefined
   }
-  const { dir, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
+  const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
   if (dropped.length > 0) {
     warning(
       `extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a link or a special file' : 'ies were links or special files'}, ` +
         `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`
     )
   }
-  info(`Extracted into ${dir}`)
+  info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`)
   return dir
 }
 
