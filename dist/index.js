@@ -1697,7 +1697,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(485);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1706,7 +1706,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 485:
+/***/ 580:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4817,17 +4817,33 @@ function isAllowedUrl(url) {
         return true;
     return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new ActionError(`${what} is not a URL`);
+        return 'not a URL';
     }
     if (!isAllowedUrl(url))
-        throw new ActionError(`${what} uses ${url.protocol}; only https is ${use}`);
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
     return url;
 }
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
@@ -4973,9 +4989,26 @@ function statusError(response, message, now) {
     return new HttpError(status, message);
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+// What "control characters" means everywhere text from outside is checked or cleaned: one
+// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+
 ;// CONCATENATED MODULE: ./src/jobid.ts
 // A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
 const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
 /** What is wrong with a retrain job id, or undefined when it is fine. */
 function jobIdProblem(id) {
     if (id === '')
@@ -4984,7 +5017,7 @@ function jobIdProblem(id) {
         return `"${id}" is not a job id`;
     if (id.length > MAX_JOB_ID_LENGTH)
         return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(id))
+    if (UNSAFE.test(id))
         return 'holds control characters or line breaks';
     if (!id.isWellFormed())
         return 'is not well-formed Unicode text';
@@ -5135,11 +5168,12 @@ function clearSecrets() {
 
 
 
+
 /** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
 const MAX_LINE = 2000;
-// C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
-// and the Unicode line and paragraph separators. Tab stays.
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Controls (a lone CR starts a new line for the runner; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
 // `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
 const COMMAND_LIKE = /::|##\[/;
 function escapeChar(c) {
@@ -5226,7 +5260,7 @@ function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nestedDocumented = () => {
+    const nestedFields = () => {
         if (!isObject(top))
             return undefined;
         for (const value of Object.values(top)) {
@@ -5237,9 +5271,9 @@ function decodeErrorFields(body) {
         return undefined;
     };
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedDocumented()))
+    if (direct && (isDocumented(direct) || !nestedFields()))
         return direct;
-    return nestedDocumented() ?? direct;
+    return nestedFields() ?? direct;
 }
 function isDocumented(fields) {
     return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
@@ -5349,23 +5383,23 @@ function interpret(response, isAnswer, now) {
     throw statusError(response, `${where}: ${said}`, now);
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/clock.ts
+
 
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new CancelledError());
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new CancelledError();
+            throw err;
+        }
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/constants.ts
@@ -5435,9 +5469,35 @@ const ActionInterface = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
+
 
 
 
@@ -5488,9 +5548,9 @@ function optional(get, name, fallback) {
 function duration(get, name, fallback, min, max) {
     const ms = parseDuration(name, optional(get, name, fallback));
     if (ms < min)
-        throw new InputError(name, `must be at least ${min} ms`);
+        throw new InputError(name, `must be at least ${formatDuration(min)}`);
     if (ms > max)
-        throw new InputError(name, `must be at most ${max / 3_600_000} h`);
+        throw new InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
 function bool(get, name, fallback) {
@@ -5509,23 +5569,18 @@ function readApiKey(get) {
         throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
     return key;
 }
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
 function readApiUrl(get) {
     const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(Inputs.ApiUrl, `"${raw}" is not a URL`);
-    }
-    if (!isAllowedUrl(url)) {
-        throw new InputError(Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
-    }
-    if (url.username || url.password)
-        throw new InputError(Inputs.ApiUrl, 'must not hold credentials');
-    if (url.search || url.hash)
-        throw new InputError(Inputs.ApiUrl, 'must not hold a query or a fragment');
-    return url;
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
 }
 function readJobId(get) {
     const id = required(get, Inputs.RetrainJobId);
@@ -5542,33 +5597,9 @@ function readCommon(get) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/format.ts
-/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 // What a step tells later steps (outputs) and people (log lines, the job summary).
+
 
 
 
@@ -5613,32 +5644,16 @@ function retryReporter() {
         log_warning(line);
     };
 }
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-function reminder(everyMs) {
-    let last = 0;
-    return {
-        due: (elapsedMs) => elapsedMs - last >= everyMs,
-        printed: (elapsedMs) => {
-            last = elapsedMs;
-        }
-    };
-}
-function statusLine(jobId, job, elapsedMs) {
-    const model = job.modelId ? `, model ${job.modelId}` : '';
-    const message = job.message ? `: ${job.message}` : '';
-    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
-}
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000;
 const MAX_REASON = 4000;
 const MAX_TABLE_ROWS = 100;
+// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
+const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n');
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text, max = MAX_CELL) {
     return clip(redact(text), max)
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+        .replace(DROPPED, '')
         .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
@@ -5747,7 +5762,7 @@ async function runAction(action, body, platform = process.platform) {
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: external "node:v8"
@@ -5852,6 +5867,7 @@ class BatchedFile extends external_node_stream_namespaceObject.Writable {
 
 ;// CONCATENATED MODULE: ./src/wait/filename.ts
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
+
 const FALLBACK_RESULT_NAME = 'retrain-result';
 function decode(text) {
     try {
@@ -5876,9 +5892,7 @@ function dispositionName(header) {
 }
 // Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-// C0 and C1 controls and DEL; and the bidirectional embeddings, overrides and isolates, which make
-// a name display as something it is not (`a\u202Eexe.zip` shows as `apiz.exe`).
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g');
 // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
 const MAX_NAME_BYTES = 200;
 /**
@@ -5935,8 +5949,8 @@ function tempName() {
  */
 async function stagingFor(target, preferred) {
     try {
-        await (0,promises_namespaceObject.mkdir)(preferred, { recursive: true });
-        const [a, b] = await Promise.all([(0,promises_namespaceObject.stat)(preferred), (0,promises_namespaceObject.stat)(target)]);
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(preferred, { recursive: true });
+        const [a, b] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(preferred), (0,external_node_fs_promises_namespaceObject.stat)(target)]);
         if (a.dev === b.dev)
             return preferred;
     }
@@ -5956,11 +5970,11 @@ function isAlive(pid) {
 }
 /** Removes from `dir` what a killed step of this machine left: only names whose process is gone. */
 async function removeOrphans(dir) {
-    for (const entry of await (0,promises_namespaceObject.readdir)(dir).catch(() => [])) {
+    for (const entry of await (0,external_node_fs_promises_namespaceObject.readdir)(dir).catch(() => [])) {
         const match = NAME.exec(entry);
         if (!match || match[1] !== HOST || isAlive(Number(match[2])))
             continue;
-        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true }).catch(() => undefined);
     }
 }
 /**
@@ -5969,7 +5983,7 @@ async function removeOrphans(dir) {
  */
 /** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
 async function explainTaken(from, to, err) {
-    const [source, target] = await Promise.all([(0,promises_namespaceObject.stat)(from).catch(() => undefined), (0,promises_namespaceObject.stat)(to).catch(() => undefined)]);
+    const [source, target] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(from).catch(() => undefined), (0,external_node_fs_promises_namespaceObject.stat)(to).catch(() => undefined)]);
     if (source?.isFile() && target?.isDirectory())
         return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
     return err;
@@ -5977,7 +5991,7 @@ async function explainTaken(from, to, err) {
 async function moveIntoPlace(from, to, what) {
     for (let attempt = 1;; attempt++) {
         try {
-            return await (0,promises_namespaceObject.rename)(from, to);
+            return await (0,external_node_fs_promises_namespaceObject.rename)(from, to);
         }
         catch (err) {
             const code = err.code;
@@ -6007,7 +6021,7 @@ const EXPIRED = [403, 404, 410];
 const MAX_REFRESHES = 2;
 const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
 async function downloadResult(options) {
-    await (0,promises_namespaceObject.mkdir)(options.dir, { recursive: true }).catch((err) => {
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(options.dir, { recursive: true }).catch((err) => {
         throw new LocalError('cannot create the download folder', options.dir, err);
     });
     await removeOrphans(options.dir);
@@ -6056,7 +6070,7 @@ async function downloadOnce(url, options, staging) {
     const networkErrors = new WeakSet();
     response.message.on('error', (err) => networkErrors.add(err));
     let diskError;
-    const handle = await (0,promises_namespaceObject.open)(temp, 'wx').catch((err) => {
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(temp, 'wx').catch((err) => {
         response.done();
         response.message.destroy();
         throw new LocalError('cannot write the result file in', staging, err);
@@ -6088,7 +6102,7 @@ async function downloadOnce(url, options, staging) {
     catch (err) {
         response.done();
         response.message.destroy();
-        await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
         if (options.signal?.aborted)
             throw new CancelledError();
         if (diskError)
@@ -6242,7 +6256,7 @@ class WindowReader extends yauzl.RandomAccessReader {
  * sizes checked while inflating. The file stays open until `close()`.
  */
 async function openZip(file) {
-    const handle = await (0,promises_namespaceObject.open)(file, 'r');
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
     try {
         const { size } = await handle.stat();
         return await yauzl.fromRandomAccessReaderPromise(new WindowReader(handle), size, {
@@ -6275,7 +6289,7 @@ async function openZip(file) {
 
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
 async function isZip(file) {
-    const handle = await (0,promises_namespaceObject.open)(file, 'r');
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
     try {
         const head = Buffer.alloc(4);
         const { bytesRead } = await handle.read(head, 0, 4, 0);
@@ -6291,19 +6305,19 @@ async function extractBeside(file, options) {
     const parent = (0,external_node_path_namespaceObject.dirname)(file);
     const dir = (0,external_node_path_namespaceObject.join)(parent, ext ? name : `${name}-extracted`);
     const staging = (0,external_node_path_namespaceObject.join)(await stagingFor(parent, options.stagingDir), tempName());
-    await (0,promises_namespaceObject.mkdir)(staging).catch((err) => {
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(staging).catch((err) => {
         throw new LocalError('cannot create a folder to unpack into:', staging, err);
     });
     try {
         const written = await unpack(file, staging, options);
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
             throw new LocalError('cannot remove the previous result folder', dir, err);
         });
         await moveIntoPlace(staging, dir, 'the unpacked result');
         return { dir, ...written };
     }
     catch (err) {
-        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
         throw err;
     }
 }
@@ -6425,7 +6439,7 @@ async function openEntry(zip, item) {
 async function setModified(path, entry) {
     const modified = entry.getLastModDate();
     if (!Number.isNaN(modified.getTime()))
-        await (0,promises_namespaceObject.utimes)(path, modified, modified).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.utimes)(path, modified, modified).catch(() => undefined);
 }
 /** Writes running at once; the first failure is thrown by the next `within`. */
 class Writes {
@@ -6461,7 +6475,7 @@ async function unpack(file, root, options) {
         const folder = async (path) => {
             if (made.has(path))
                 return;
-            await (0,promises_namespaceObject.mkdir)(path, { recursive: true });
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true });
             made.add(path);
         };
         for (const segments of plan.folders)
@@ -6475,7 +6489,7 @@ async function unpack(file, root, options) {
             if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
                 const data = Buffer.concat(await (await openEntry(zip, item)).toArray());
                 writes.start(async () => {
-                    await (0,promises_namespaceObject.writeFile)(path, data, { flag: 'wx' });
+                    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, data, { flag: 'wx' });
                     await setModified(path, item.entry);
                 });
                 await writes.within(WRITES_IN_FLIGHT - 1);
@@ -6532,6 +6546,27 @@ function readWaitInputs(get, env = process.env) {
         downloadDir,
         extract: bool(get, Inputs.Extract, false)
     };
+}
+
+;// CONCATENATED MODULE: ./src/wait/progress.ts
+
+/**
+ * A long wait with no change of status would leave the log silent for an hour: one reminder line
+ * at most every `everyMs`, counted from the last line printed.
+ */
+function reminder(everyMs) {
+    let last = 0;
+    return {
+        due: (elapsedMs) => elapsedMs - last >= everyMs,
+        printed: (elapsedMs) => {
+            last = elapsedMs;
+        }
+    };
+}
+function statusLine(jobId, job, elapsedMs) {
+    const model = job.modelId ? `, model ${job.modelId}` : '';
+    const message = job.message ? `: ${job.message}` : '';
+    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
 }
 
 ;// CONCATENATED MODULE: ./src/wait/poll.ts
@@ -6612,6 +6647,7 @@ function timeoutMessage(options, state, cause) {
 }
 
 ;// CONCATENATED MODULE: ./src/wait/main.ts
+
 
 
 

@@ -69,3 +69,9 @@ test('the header first, then the URL path, then a fixed name', () => {
   assert.equal(resultFileName('attachment; filename=".."', url), 'metrics v1.zip')
   assert.equal(resultFileName(undefined, new URL('https://s.test/')), 'retrain-result')
 })
+
+test('bidirectional overrides and isolates are removed: a name shows what it is', () => {
+  assert.equal(sanitizeFileName('a\u202Eexe.zip'), 'aexe.zip')
+  assert.equal(sanitizeFileName('\u2066report\u2069.csv'), 'report.csv')
+  assert.equal(sanitizeFileName('\u202Enul'), '_nul')
+})

@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(759);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(796);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 759:
+/***/ 796:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3403,17 +3403,33 @@ function isAllowedUrl(url) {
         return true;
     return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new ActionError(`${what} is not a URL`);
+        return 'not a URL';
     }
     if (!isAllowedUrl(url))
-        throw new ActionError(`${what} uses ${url.protocol}; only https is ${use}`);
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
     return url;
 }
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
@@ -3559,9 +3575,26 @@ function statusError(response, message, now) {
     return new HttpError(status, message);
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+// What "control characters" means everywhere text from outside is checked or cleaned: one
+// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+
 ;// CONCATENATED MODULE: ./src/jobid.ts
 // A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
 const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
 /** What is wrong with a retrain job id, or undefined when it is fine. */
 function jobIdProblem(id) {
     if (id === '')
@@ -3570,7 +3603,7 @@ function jobIdProblem(id) {
         return `"${id}" is not a job id`;
     if (id.length > MAX_JOB_ID_LENGTH)
         return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(id))
+    if (UNSAFE.test(id))
         return 'holds control characters or line breaks';
     if (!id.isWellFormed())
         return 'is not well-formed Unicode text';
@@ -3721,11 +3754,12 @@ function clearSecrets() {
 
 
 
+
 /** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
 const MAX_LINE = 2000;
-// C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
-// and the Unicode line and paragraph separators. Tab stays.
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Controls (a lone CR starts a new line for the runner; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
 // `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
 const COMMAND_LIKE = /::|##\[/;
 function escapeChar(c) {
@@ -3812,7 +3846,7 @@ function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nestedDocumented = () => {
+    const nestedFields = () => {
         if (!isObject(top))
             return undefined;
         for (const value of Object.values(top)) {
@@ -3823,9 +3857,9 @@ function decodeErrorFields(body) {
         return undefined;
     };
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedDocumented()))
+    if (direct && (isDocumented(direct) || !nestedFields()))
         return direct;
-    return nestedDocumented() ?? direct;
+    return nestedFields() ?? direct;
 }
 function isDocumented(fields) {
     return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
@@ -3935,23 +3969,23 @@ function interpret(response, isAnswer, now) {
     throw statusError(response, `${where}: ${said}`, now);
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/clock.ts
+
 
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new CancelledError());
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new CancelledError();
+            throw err;
+        }
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/constants.ts
@@ -4023,7 +4057,7 @@ const ActionInterface = {
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function format_formatDuration(ms) {
+function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     let seconds = Math.round(ms / 1000);
@@ -4048,6 +4082,7 @@ function format_formatBytes(bytes) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // What a step tells later steps (outputs) and people (log lines, the job summary).
+
 
 
 
@@ -4085,39 +4120,23 @@ function writeOutputs(values) {
 function retryReporter() {
     const seen = new Set();
     return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${format_formatDuration(delayMs)} (try ${attempt + 1})`;
+        const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
         if (seen.has(err.message))
             return log_debug(line);
         seen.add(err.message);
         log_warning(line);
     };
 }
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-function reminder(everyMs) {
-    let last = 0;
-    return {
-        due: (elapsedMs) => elapsedMs - last >= everyMs,
-        printed: (elapsedMs) => {
-            last = elapsedMs;
-        }
-    };
-}
-function statusLine(jobId, job, elapsedMs) {
-    const model = job.modelId ? `, model ${job.modelId}` : '';
-    const message = job.message ? `: ${job.message}` : '';
-    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
-}
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000;
 const MAX_REASON = 4000;
 const MAX_TABLE_ROWS = 100;
+// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
+const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n');
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text, max = MAX_CELL) {
     return clip(redact(text), max)
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+        .replace(DROPPED, '')
         .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
@@ -4233,6 +4252,7 @@ async function runAction(action, body, platform = process.platform) {
 
 
 
+
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
 const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (72 * 3_600_000));
@@ -4278,9 +4298,9 @@ function optional(get, name, fallback) {
 function duration(get, name, fallback, min, max) {
     const ms = parseDuration(name, optional(get, name, fallback));
     if (ms < min)
-        throw new errors_InputError(name, `must be at least ${min} ms`);
+        throw new errors_InputError(name, `must be at least ${formatDuration(min)}`);
     if (ms > max)
-        throw new errors_InputError(name, `must be at most ${max / 3_600_000} h`);
+        throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
 function bool(get, name, fallback) {
@@ -4299,23 +4319,18 @@ function readApiKey(get) {
         throw new errors_InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
     return key;
 }
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
 function readApiUrl(get) {
     const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_InputError(Inputs.ApiUrl, `"${raw}" is not a URL`);
-    }
-    if (!isAllowedUrl(url)) {
-        throw new errors_InputError(Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
-    }
-    if (url.username || url.password)
-        throw new errors_InputError(Inputs.ApiUrl, 'must not hold credentials');
-    if (url.search || url.hash)
-        throw new errors_InputError(Inputs.ApiUrl, 'must not hold a query or a fragment');
-    return url;
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new errors_InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
 }
 function readJobId(get) {
     const id = required(get, Inputs.RetrainJobId);

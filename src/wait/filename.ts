@@ -1,4 +1,5 @@
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
+import { BIDI_CONTROLS, charClass, CONTROLS } from '../text.js'
 
 const FALLBACK_RESULT_NAME = 'retrain-result'
 
@@ -23,9 +24,7 @@ export function dispositionName(header: string | undefined): string | undefined 
 
 // Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
-// C0 and C1 controls and DEL; and the bidirectional embeddings, overrides and isolates, which make
-// a name display as something it is not (`a\u202Eexe.zip` shows as `apiz.exe`).
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g')
 // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
 const MAX_NAME_BYTES = 200
 

@@ -6,20 +6,13 @@ import { Outputs } from '../constants.js'
 import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../log.js'
 import { formatBytes, formatDuration } from '../format.js'
-import {
-  describeFile,
-  reminder,
-  retryReporter,
-  statusLine,
-  writeOutputs,
-  writeSummary,
-  type Outcome
-} from '../report.js'
+import { describeFile, retryReporter, writeOutputs, writeSummary, type Outcome } from '../report.js'
 import { runAction } from '../runner.js'
 import { describeOrigin } from '../url.js'
 import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
 import { extractBeside, isZip } from './extract.js'
 import { readWaitInputs, type WaitInputs } from './inputs.js'
+import { reminder, statusLine } from './progress.js'
 import { timelineRows, waitForJob, type PollOptions, type PollState } from './poll.js'
 
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
