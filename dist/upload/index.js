@@ -300,180 +300,90 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+// UNUSED EXPORTS: uploadAction
 
+;// CONCATENATED MODULE: ./src/errors.ts
+// The error types: each class tells the runner and the retry policy what kind of failure it is.
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+class errors_InputError extends ActionError {
+    input;
+    constructor(input, detail) {
+        super(`input "${input}": ${detail}`);
+        this.input = input;
+    }
+}
+/** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
+class TransientError extends ActionError {
+    retryAfterMs;
+    retryable = true;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
+class HttpError extends ActionError {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/** One of the errors the manual documents; never retried. */
+class ApiError extends ActionError {
+    code;
+    apiMessage;
+    hint;
+    constructor(code, apiMessage, hint) {
+        super(`Prediction One answered${code ? ` ${code}` : ''} "${apiMessage}": ${hint}`);
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.hint = hint;
+    }
+}
+/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
+class LocalError extends ActionError {
+    constructor(what, path, err) {
+        const code = err?.code;
+        super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
+    }
+}
+const LOCAL_CAUSES = {
+    EISDIR: 'a folder of that name is in the way',
+    ENOTDIR: 'a file stands where a folder is needed',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the filesystem is read-only',
+    EEXIST: 'something of that name is in the way'
+};
+class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
+}
+class DeadlineError extends ActionError {
+}
+class CancelledError extends ActionError {
+    constructor(message = 'cancelled') {
+        super(message);
+    }
+}
+function isRetryable(err) {
+    return err instanceof TransientError;
+}
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    return String(err);
+}
 
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -1278,6 +1188,493 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/retry.ts
+
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
+function backoffDelay(attempt, policy, random) {
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
+}
+/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new CancelledError();
+            if (!isRetryable(err) || attempt >= policy.maxAttempts)
+                throw err;
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
+            const left = options.deadline - options.clock.now();
+            if (wanted > left) {
+                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
+            }
+            options.onRetry?.(err, attempt, wanted);
+            await options.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
+
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return 'not a URL';
+    }
+    if (!isAllowedUrl(url))
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
+    return url;
+}
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+function describeOrigin(url) {
+    try {
+        return new URL(String(url)).host;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+function clientFor(signal) {
+    const withSignal = {
+        prepareRequest: (options) => {
+            options.signal = signal;
+        },
+        canHandleAuthentication: () => false,
+        handleAuthentication: () => Promise.reject(new Error('unused'))
+    };
+    return new lib_HttpClient(USER_AGENT, [withSignal], { allowRedirects: false, allowRetries: false, keepAlive: false });
+}
+async function send(request) {
+    let url = new URL(request.url);
+    for (let hop = 0;; hop++) {
+        const response = await sendOnce(request, url);
+        const location = response.headers.location;
+        if (!REDIRECT_STATUSES.includes(response.status) || !location)
+            return response;
+        response.done();
+        response.message.resume();
+        const next = new URL(location, url);
+        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        if (request.redirects === 'none' || request.body) {
+            throw new HttpError(response.status, `${where}; this request is not sent on`);
+        }
+        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
+        }
+        if (!isAllowedUrl(next)) {
+            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS)
+            throw new HttpError(response.status, `${where}: too many redirects`);
+        url = next;
+    }
+}
+async function sendOnce(request, url) {
+    const idle = new AbortController();
+    const late = new AbortController();
+    const signals = [idle.signal, late.signal, ...(request.signal ? [request.signal] : [])];
+    const signal = AbortSignal.any(signals);
+    let idleTimer;
+    // A request made right at the deadline (the poll's last check) still gets a moment to answer.
+    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
+    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined;
+    const arm = () => {
+        if (idleTimer)
+            idleTimer.refresh();
+        else
+            idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
+    };
+    const done = () => {
+        clearTimeout(idleTimer);
+        clearTimeout(lateTimer);
+    };
+    const translate = (err) => {
+        done();
+        if (err instanceof CancelledError || err instanceof TransientError || err instanceof HttpError)
+            return err;
+        if (request.signal?.aborted)
+            return new CancelledError();
+        if (late.signal.aborted) {
+            return new DeadlineError(`the time left ran out during a request to ${describeOrigin(url)}`);
+        }
+        if (idle.signal.aborted) {
+            return new TransientError(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`);
+        }
+        const code = err?.code;
+        return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`);
+    };
+    arm();
+    // A large upload may take longer than request-timeout: what counts is that bytes keep moving.
+    request.body?.on('data', arm);
+    try {
+        const headers = { ...request.headers };
+        const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers);
+        const message = answer.message;
+        message.on('error', () => undefined); // surfaced by whoever reads the body
+        const response = {
+            status: message.statusCode ?? 0,
+            headers: message.headers,
+            url,
+            message,
+            touch: arm,
+            done,
+            explain: translate
+        };
+        if (request.stream)
+            return response;
+        response.text = await readText(message, describeOrigin(url));
+        done();
+        return response;
+    }
+    catch (err) {
+        throw translate(err);
+    }
+}
+/**
+ * The body as text. Unlike HttpClientResponse.readBody, which never settles when the connection
+ * breaks mid-body, this rejects, so the fault is retried instead of hanging the step.
+ */
+async function readText(message, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of message) {
+        size += chunk.length;
+        if (size > MAX_TEXT_BYTES) {
+            message.destroy();
+            throw new TransientError(`an answer of over ${MAX_TEXT_BYTES} bytes from ${origin}; not read`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+    }
+    return new HttpError(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// What "control characters" means everywhere text from outside is checked or cleaned: one
+// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+
+;// CONCATENATED MODULE: ./src/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
+const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobid_jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..')
+        return `"${id}" is not a job id`;
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (UNSAFE.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -3256,401 +3653,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/errors.ts
-// The error types: each class tells the runner and the retry policy what kind of failure it is.
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = new.target.name;
-    }
-}
-class errors_InputError extends ActionError {
-    input;
-    constructor(input, detail) {
-        super(`input "${input}": ${detail}`);
-        this.input = input;
-    }
-}
-/** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
-class TransientError extends ActionError {
-    retryAfterMs;
-    retryable = true;
-    constructor(message, retryAfterMs) {
-        super(message);
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
-class HttpError extends ActionError {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-    }
-}
-/** One of the errors the manual documents; never retried. */
-class ApiError extends ActionError {
-    code;
-    apiMessage;
-    hint;
-    constructor(code, apiMessage, hint) {
-        super(`Prediction One answered${code ? ` ${code}` : ''} "${apiMessage}": ${hint}`);
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.hint = hint;
-    }
-}
-/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
-class LocalError extends ActionError {
-    constructor(what, path, err) {
-        const code = err?.code;
-        super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
-    }
-}
-const LOCAL_CAUSES = {
-    EISDIR: 'a folder of that name is in the way',
-    ENOTDIR: 'a file stands where a folder is needed',
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is used up',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'the filesystem is read-only',
-    EEXIST: 'something of that name is in the way'
-};
-class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
-}
-class DeadlineError extends ActionError {
-}
-class CancelledError extends ActionError {
-    constructor(message = 'cancelled') {
-        super(message);
-    }
-}
-function isRetryable(err) {
-    return err instanceof TransientError;
-}
-function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
-/**
- * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
- * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
- */
-function backoffDelay(attempt, policy, random) {
-    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(step / 2 + random() * (step / 2));
-}
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
-async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError();
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (options.signal?.aborted)
-                throw new CancelledError();
-            if (!isRetryable(err) || attempt >= policy.maxAttempts)
-                throw err;
-            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
-            // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
-            }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
-        }
-    }
-}
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
-
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
-/**
- * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
- * requests are built on, such as api-url) also holds no credentials, query or fragment.
- */
-function parseUrl(raw, bare = false) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return 'not a URL';
-    }
-    if (!isAllowedUrl(url))
-        return 'scheme';
-    if (bare && (url.username || url.password))
-        return 'credentials';
-    if (bare && (url.search || url.hash))
-        return 'query';
-    return url;
-}
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
-    const url = parseUrl(raw);
-    if (url === 'not a URL')
-        throw new ActionError(`${what} is not a URL`);
-    if (!(url instanceof URL))
-        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
-    return url;
-}
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
-function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-const USER_AGENT = 'prediction-one-retrain-action';
-const MAX_REDIRECTS = 5;
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-function clientFor(signal) {
-    const withSignal = {
-        prepareRequest: (options) => {
-            options.signal = signal;
-        },
-        canHandleAuthentication: () => false,
-        handleAuthentication: () => Promise.reject(new Error('unused'))
-    };
-    return new lib_HttpClient(USER_AGENT, [withSignal], { allowRedirects: false, allowRetries: false, keepAlive: false });
-}
-async function send(request) {
-    let url = new URL(request.url);
-    for (let hop = 0;; hop++) {
-        const response = await sendOnce(request, url);
-        const location = response.headers.location;
-        if (!REDIRECT_STATUSES.includes(response.status) || !location)
-            return response;
-        response.done();
-        response.message.resume();
-        const next = new URL(location, url);
-        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        if (request.redirects === 'none' || request.body) {
-            throw new HttpError(response.status, `${where}; this request is not sent on`);
-        }
-        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
-            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
-        }
-        if (!isAllowedUrl(next)) {
-            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
-        }
-        if (hop + 1 >= MAX_REDIRECTS)
-            throw new HttpError(response.status, `${where}: too many redirects`);
-        url = next;
-    }
-}
-async function sendOnce(request, url) {
-    const idle = new AbortController();
-    const late = new AbortController();
-    const signals = [idle.signal, late.signal, ...(request.signal ? [request.signal] : [])];
-    const signal = AbortSignal.any(signals);
-    let idleTimer;
-    // A request made right at the deadline (the poll's last check) still gets a moment to answer.
-    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined;
-    const arm = () => {
-        if (idleTimer)
-            idleTimer.refresh();
-        else
-            idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
-    };
-    const done = () => {
-        clearTimeout(idleTimer);
-        clearTimeout(lateTimer);
-    };
-    const translate = (err) => {
-        done();
-        if (err instanceof CancelledError || err instanceof TransientError || err instanceof HttpError)
-            return err;
-        if (request.signal?.aborted)
-            return new CancelledError();
-        if (late.signal.aborted) {
-            return new DeadlineError(`the time left ran out during a request to ${describeOrigin(url)}`);
-        }
-        if (idle.signal.aborted) {
-            return new TransientError(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`);
-        }
-        const code = err?.code;
-        return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`);
-    };
-    arm();
-    // A large upload may take longer than request-timeout: what counts is that bytes keep moving.
-    request.body?.on('data', arm);
-    try {
-        const headers = { ...request.headers };
-        const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers);
-        const message = answer.message;
-        message.on('error', () => undefined); // surfaced by whoever reads the body
-        const response = {
-            status: message.statusCode ?? 0,
-            headers: message.headers,
-            url,
-            message,
-            touch: arm,
-            done,
-            explain: translate
-        };
-        if (request.stream)
-            return response;
-        response.text = await readText(message, describeOrigin(url));
-        done();
-        return response;
-    }
-    catch (err) {
-        throw translate(err);
-    }
-}
-/**
- * The body as text. Unlike HttpClientResponse.readBody, which never settles when the connection
- * breaks mid-body, this rejects, so the fault is retried instead of hanging the step.
- */
-async function readText(message, origin) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of message) {
-        size += chunk.length;
-        if (size > MAX_TEXT_BYTES) {
-            message.destroy();
-            throw new TransientError(`an answer of over ${MAX_TEXT_BYTES} bytes from ${origin}; not read`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
-    }
-    return new HttpError(status, message);
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-// What "control characters" means everywhere text from outside is checked or cleaned: one
-// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
-/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
-const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
-/** The Unicode line and paragraph separators, which some viewers break lines at. */
-const SEPARATORS = '\\u2028\\u2029';
-/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
-const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
-/** A character class of the given ranges, without the characters listed in `except`. */
-function charClass(ranges, flags = '', except = '') {
-    const excluded = except ? `(?![${except}])` : '';
-    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
-}
-
-;// CONCATENATED MODULE: ./src/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
-
-const MAX_JOB_ID_LENGTH = 256;
-const UNSAFE = charClass([CONTROLS, SEPARATORS]);
-/** What is wrong with a retrain job id, or undefined when it is fine. */
-function jobid_jobIdProblem(id) {
-    if (id === '')
-        return 'is empty';
-    if (id === '.' || id === '..')
-        return `"${id}" is not a job id`;
-    if (id.length > MAX_JOB_ID_LENGTH)
-        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (UNSAFE.test(id))
-        return 'holds control characters or line breaks';
-    if (!id.isWellFormed())
-        return 'is not well-formed Unicode text';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/secrets.ts
 // Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
@@ -4186,6 +4188,7 @@ function describeFile(name, bytes) {
 
 
 
+
 /**
  * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
  * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
@@ -4242,6 +4245,18 @@ async function runAction(action, body, platform = process.platform) {
     const [final, why] = settle();
     if (final !== 'succeeded')
         fail(`${action} failed: ${why}`);
+}
+/** Runs an action of that shape: inputs read inside the run (an input error fails the step), outputs and summary on every outcome. */
+async function run(spec) {
+    await runAction(spec.name, async ({ signal, onFinish }) => {
+        const inputs = spec.readInputs(getInput);
+        const known = spec.start(inputs);
+        onFinish(async (outcome, reason) => {
+            writeOutputs(spec.outputs(inputs, known));
+            await writeSummary({ ...spec.summary(inputs, known), outcome, reason });
+        });
+        await spec.work(inputs, known, signal);
+    });
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -4490,41 +4505,27 @@ async function putFile(options) {
 
 
 
-
-const ACTION = 'prediction-one upload';
-async function run() {
-    await runAction(ACTION, async ({ signal, onFinish }) => {
-        const inputs = readUploadInputs(getInput);
-        const known = { startedAt: systemClock.now(), uploaded: false };
-        onFinish(async (outcome, reason) => {
-            publish(known);
-            await summarize(inputs, known, outcome, reason);
-        });
-        await work(inputs, known, signal);
-    });
-}
-async function work(inputs, known, signal) {
-    const clock = systemClock;
-    const deadline = known.startedAt + inputs.timeoutMs;
-    const onRetry = retryReporter();
-    const client = new ApiClient({ ...inputs, clock, signal, onRetry });
-    const target = await client.getUploadUrl(inputs.filename, deadline);
-    known.jobId = target.retrainJobId;
-    log_info(`Retrain job ${known.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
-    await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
-    known.uploaded = true;
-    log_info(`Uploaded in ${formatDuration(clock.now() - known.startedAt)}; the retrain starts by itself`);
-}
-// retrain_job_id names a retrain that started: the id of a job whose data never arrived would send a
-// later wait step after a job that never runs. The summary still names it.
-function publish(known) {
-    writeOutputs({ [Outputs.RetrainJobId]: known.uploaded ? known.jobId : undefined });
-}
-async function summarize(inputs, known, outcome, reason) {
-    await writeSummary({
+const uploadAction = {
+    name: 'prediction-one upload',
+    readInputs: (get) => readUploadInputs(get),
+    start: () => ({ startedAt: systemClock.now(), uploaded: false }),
+    async work(inputs, known, signal) {
+        const clock = systemClock;
+        const deadline = known.startedAt + inputs.timeoutMs;
+        const onRetry = retryReporter();
+        const client = new ApiClient({ ...inputs, clock, signal, onRetry });
+        const target = await client.getUploadUrl(inputs.filename, deadline);
+        known.jobId = target.retrainJobId;
+        log_info(`Retrain job ${known.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
+        await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
+        known.uploaded = true;
+        log_info(`Uploaded in ${formatDuration(clock.now() - known.startedAt)}; the retrain starts by itself`);
+    },
+    // retrain_job_id names a retrain that started: the id of a job whose data never arrived would send
+    // a later wait step after a job that never runs. The summary still names it.
+    outputs: (_inputs, known) => ({ [Outputs.RetrainJobId]: known.uploaded ? known.jobId : undefined }),
+    summary: (inputs, known) => ({
         title: `Prediction One upload of ${inputs.filename}`,
-        outcome,
-        reason,
         rows: [
             ['retrain job id', known.jobId],
             [
@@ -4534,8 +4535,9 @@ async function summarize(inputs, known, outcome, reason) {
             ['file', describeFile(inputs.filename, inputs.size)],
             ['elapsed', formatDuration(systemClock.now() - known.startedAt)]
         ]
-    });
-}
+    })
+};
+const main_run = () => run(uploadAction);
 
 
 /***/ }),

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { join } from 'node:path'
 import { ApiClient } from '../api/client.js'
 import { systemClock } from '../clock.js'
@@ -6,8 +5,8 @@ import { Outputs } from '../constants.js'
 import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../log.js'
 import { formatBytes, formatDuration } from '../format.js'
-import { describeFile, retryReporter, writeOutputs, writeSummary, type Outcome } from '../report.js'
-import { runAction } from '../runner.js'
+import { describeFile, retryReporter } from '../report.js'
+import { run as runSpec, type ActionSpec } from '../runner.js'
 import { describeOrigin } from '../url.js'
 import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
 import { extractBeside, isZip } from './extract.js'
@@ -18,25 +17,46 @@ import { timelineRows, waitForJob, type PollOptions, type PollState } from './po
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000
 
-const ACTION = 'prediction-one wait'
-
 interface Known {
   state: PollState
   file?: DownloadedFile
   resultDir?: string
 }
 
-export async function run(): Promise<void> {
-  await runAction(ACTION, async ({ signal, onFinish }) => {
-    const inputs = readWaitInputs(core.getInput)
-    const known: Known = { state: { startedAt: systemClock.now(), checks: 0 } }
-    onFinish(async (outcome, reason) => {
-      publish(inputs, known)
-      await summarize(inputs, known, outcome, reason)
-    })
-    await work(inputs, known, signal)
+export const waitAction: ActionSpec<WaitInputs, Known> = {
+  name: 'prediction-one wait',
+  readInputs: (get) => readWaitInputs(get),
+  start: () => ({ state: { startedAt: systemClock.now(), checks: 0 } }),
+  work,
+  outputs: (inputs, { state, file, resultDir }) => ({
+    [Outputs.RetrainJobId]: inputs.jobId,
+    [Outputs.Status]: state.last?.status,
+    [Outputs.ModelId]: state.last?.modelId,
+    [Outputs.Message]: state.last?.message,
+    [Outputs.ResultFile]: file?.path,
+    [Outputs.ResultSha256]: file?.sha256,
+    [Outputs.ResultDir]: resultDir
+  }),
+  summary: (inputs, { state, file, resultDir }) => ({
+    title: `Prediction One retrain job ${inputs.jobId}`,
+    rows: [
+      ['retrain job id', inputs.jobId],
+      ['status', state.last?.status],
+      ['model id', state.last?.modelId],
+      ['message', state.last?.message],
+      ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
+      ['status checks', String(state.checks)],
+      ['result file', file ? describeFile(file.name, file.bytes) : undefined],
+      ['result sha256', file?.sha256],
+      ['result folder', resultDir ? 'extracted' : undefined]
+    ],
+    tables: [
+      { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
+    ]
   })
 }
+
+export const run = (): Promise<void> => runSpec(waitAction)
 
 async function work(inputs: WaitInputs, known: Known, signal: AbortSignal): Promise<void> {
   const onRetry = retryReporter()
@@ -130,40 +150,4 @@ async function extract(
   }
   info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`)
   return dir
-}
-
-function publish(inputs: WaitInputs, known: Known): void {
-  const job = known.state.last
-  writeOutputs({
-    [Outputs.RetrainJobId]: inputs.jobId,
-    [Outputs.Status]: job?.status,
-    [Outputs.ModelId]: job?.modelId,
-    [Outputs.Message]: job?.message,
-    [Outputs.ResultFile]: known.file?.path,
-    [Outputs.ResultSha256]: known.file?.sha256,
-    [Outputs.ResultDir]: known.resultDir
-  })
-}
-
-async function summarize(inputs: WaitInputs, known: Known, outcome: Outcome, reason?: string): Promise<void> {
-  const { state, file } = known
-  await writeSummary({
-    title: `Prediction One retrain job ${inputs.jobId}`,
-    outcome,
-    reason,
-    rows: [
-      ['retrain job id', inputs.jobId],
-      ['status', state.last?.status],
-      ['model id', state.last?.modelId],
-      ['message', state.last?.message],
-      ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
-      ['status checks', String(state.checks)],
-      ['result file', file ? describeFile(file.name, file.bytes) : undefined],
-      ['result sha256', file?.sha256],
-      ['result folder', known.resultDir ? 'extracted' : undefined]
-    ],
-    tables: [
-      { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
-    ]
-  })
 }
