@@ -96,6 +96,7 @@ export function isOk(status: number): boolean {
  */
 export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
 export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
+export async function send(request: HttpRequest): Promise<HttpResponse>
 export async function send(request: HttpRequest): Promise<HttpResponse> {
   let url = new URL(request.url)
   for (let hop = 0; ; hop++) {
@@ -160,8 +161,9 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         ...(request.file ? { 'content-length': String(request.file.size) } : {})
       },
       signal: request.signal,
-      // No proxy: Node's global agent. A proxy: http-client's CONNECT tunnel.
-      agent: proxy ? proxyAgent(url) : undefined
+      // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+      // agent), or through a proxy, http-client's CONNECT tunnel.
+      agent: proxy ? proxyAgent(url) : false
     }
     const req: ClientRequest = (url.protocol === 'https:' ? https : http).request(url, options)
     req.on('error', (err) => {
@@ -282,20 +284,20 @@ function isDecodeError(err: unknown): boolean {
 }
 
 /** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
-function proxyError(err: unknown, proxy: URL, origin: string): Error {
+function proxyError(err: unknown, proxy: { url: URL; variable: string }, origin: string): Error {
   const message = err instanceof Error ? err.message : ''
   if (!message.startsWith('tunneling socket could not be established')) return networkError(err, origin)
   const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0)
-  const where = `the proxy ${proxy.host} answered HTTP ${status} to the tunnel to ${origin}`
+  const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`
   if (status === 407) {
     return new HttpError(
       407,
-      `${where} (Proxy Authentication Required): check the user name and password in https_proxy (percent-encoded)`
+      `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`
     )
   }
   if (status >= 400 && status < 500) return new HttpError(status, `${where}: the proxy refuses it`)
   if (status > 0) return new TransientError(where)
-  return new TransientError(`network error with the proxy ${proxy.host} on the way to ${origin}`)
+  return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`)
 }
 
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */

@@ -36,7 +36,7 @@ function wildcardBypass(url: URL): boolean {
  * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
  * or password is not valid percent-encoding (http-client would silently go direct).
  */
-export function proxyFor(url: URL): URL | undefined {
+export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   if (checkBypass(url) || wildcardBypass(url)) return undefined
   const variable = proxyVariable(url)
   if (!variable) return undefined
@@ -54,7 +54,7 @@ export function proxyFor(url: URL): URL | undefined {
       `the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`
     )
   }
-  return proxy
+  return { url: proxy, variable: variable.name }
 }
 
 /**
