@@ -841,7 +841,7 @@ function proxyFor(url) {
     catch {
         throw new errors/* ActionError */.lZ(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
     }
-    return proxy;
+    return { url: proxy, variable: variable.name };
 }
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
@@ -1034,8 +1034,9 @@ function sendOnce(request, url) {
                 ...(request.file ? { 'content-length': String(request.file.size) } : {})
             },
             signal: request.signal,
-            // No proxy: Node's global agent. A proxy: http-client's CONNECT tunnel.
-            agent: proxy ? proxyAgent(url) : undefined
+            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+            // agent), or through a proxy, http-client's CONNECT tunnel.
+            agent: proxy ? proxyAgent(url) : false
         };
         const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
         req.on('error', (err) => {
@@ -1157,15 +1158,15 @@ function proxyError(err, proxy, origin) {
     if (!message.startsWith('tunneling socket could not be established'))
         return networkError(err, origin);
     const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
-    const where = `the proxy ${proxy.host} answered HTTP ${status} to the tunnel to ${origin}`;
+    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
     if (status === 407) {
-        return new errors/* HttpError */.j$(407, `${where} (Proxy Authentication Required): check the user name and password in https_proxy (percent-encoded)`);
+        return new errors/* HttpError */.j$(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
     }
     if (status >= 400 && status < 500)
         return new errors/* HttpError */.j$(status, `${where}: the proxy refuses it`);
     if (status > 0)
         return new errors/* TransientError */.N_(where);
-    return new errors/* TransientError */.N_(`network error with the proxy ${proxy.host} on the way to ${origin}`);
+    return new errors/* TransientError */.N_(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
 }
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
 function statusError(response, message, now) {
