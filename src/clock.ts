@@ -5,7 +5,7 @@ import { CancelledError } from './errors.js'
 export interface Clock {
   /** Epoch ms. */
   now(): number
-  /** Resolves after `ms`; rejects with CancelledError at once when `signal` aborts. */
+  /** Resolves after `ms`; rejects with CancelledError as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 

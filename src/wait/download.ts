@@ -1,15 +1,16 @@
-// The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
+// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
 import { createHash } from 'node:crypto'
-import { mkdir, open, rm } from 'node:fs/promises'
+import { WriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Clock } from '../clock.js'
-import { ActionError, CancelledError, HttpError, LocalError, TransientError } from '../errors.js'
-import { youngCollector } from '../garbage.js'
+import { ActionError, HttpError, LocalError, TransientError } from '../errors.js'
 import { send, statusError } from '../http.js'
 import { retry } from '../retry.js'
+import { storageSays } from '../storage.js'
 import { checkUrl, describeOrigin } from '../url.js'
-import { BatchedFile } from './batched-file.js'
 import { resultFileName } from './filename.js'
 import { moveIntoPlace, removeOrphans, stagingFor, tempName } from './staging.js'
 
@@ -35,6 +36,7 @@ export interface DownloadedFile {
 }
 
 const EXPIRED = [403, 404, 410]
+const WRITE_BYTES = 1024 * 1024
 const MAX_REFRESHES = 2
 
 const checkDownloadUrl = (raw: string): URL => checkUrl(raw, 'the download_url the API gave', 'downloaded')
@@ -75,55 +77,57 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
     redirects: 'any',
     stream: true
   })
-  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
-  if (response.status < 200 || response.status >= 300) {
-    response.done()
-    response.message.resume()
-    throw statusError(response, `download: ${where}`, options.clock.now())
+  if (!response.ok) {
+    const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`
+    throw statusError(response, where + storageSays(response.text), options.clock.now())
   }
   const name = resultFileName(response.headers['content-disposition'], response.url)
   const temp = join(staging, tempName())
   const hash = createHash('sha256')
-  // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
-  // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
-  const networkErrors = new WeakSet<Error>()
-  response.message.on('error', (err) => networkErrors.add(err))
-  let diskError: Error | undefined
-  const handle = await open(temp, 'wx').catch((err: Error) => {
-    response.done()
-    response.message.destroy()
-    throw new LocalError('cannot write the result file in', staging, err)
-  })
-  const file = new BatchedFile(handle).on('error', (err) => {
-    if (!networkErrors.has(err)) diskError ??= err
-  })
-  // Attached just before the pipeline: a listener for 'data' starts the flow of the body.
   let bytes = 0
-  const collect = youngCollector()
-  response.message.on('data', (chunk: Buffer) => {
-    response.touch()
-    bytes += chunk.length
-    hash.update(chunk)
-    collect(chunk.length)
+  const hashed = new Transform({
+    transform: (chunk: Buffer, _encoding, callback) => {
+      bytes += chunk.length
+      hash.update(chunk)
+      callback(null, chunk)
+    }
   })
   try {
-    await pipeline(response.message, file, { signal: options.signal })
-    response.done()
-    const expected = Number(response.headers['content-length'])
-    if (response.headers['content-length'] !== undefined && bytes !== expected) {
-      throw new TransientError(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`)
-    }
+    // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
+    // the file is closed (Windows refuses to rename an open file).
+    await pipeline(response.body, hashed, new ResultFile(temp, staging))
     const path = join(options.dir, name)
     await moveIntoPlace(temp, path, 'the result file')
     return { path, name, bytes, sha256: hash.digest('hex') }
   } catch (err) {
-    response.done()
-    response.message.destroy()
     await rm(temp, { force: true }).catch(() => undefined)
-    if (options.signal?.aborted) throw new CancelledError()
-    if (diskError) throw new LocalError('cannot write the result file in', staging, diskError)
-    if (err instanceof ActionError) throw err
-    // An aborted or reset body: a message that names the host, never the signed URL.
-    throw response.explain(err)
+    throw err
+  }
+}
+
+/**
+ * The temporary file: writes of 1 MiB or more (queued pieces go out in one writev), and a fault of
+ * the disk raised as LocalError, never retried, where the body's own errors (already send()'s) pass as they are.
+ */
+class ResultFile extends (WriteStream as unknown as new (
+  path: string,
+  options: { flags: string; highWaterMark: number }
+) => WriteStream) {
+  constructor(
+    path: string,
+    private readonly folder: string
+  ) {
+    super(path, { flags: 'wx', highWaterMark: WRITE_BYTES })
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    super._destroy(err, (closeErr?: Error | null) => {
+      const fault = err ?? closeErr
+      callback(
+        fault && !(fault instanceof ActionError)
+          ? new LocalError('cannot write the result file in', this.folder, fault)
+          : fault
+      )
+    })
   }
 }

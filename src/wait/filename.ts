@@ -1,4 +1,5 @@
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
+import { parse } from 'content-disposition'
 import { BIDI_CONTROLS, charClass, CONTROLS } from '../text.js'
 
 const FALLBACK_RESULT_NAME = 'retrain-result'
@@ -11,15 +12,18 @@ function decode(text: string): string {
   }
 }
 
-/** The file name a `Content-Disposition` header gives, `filename*` (RFC 6266) first. */
+/**
+ * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
+ * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed.
+ */
 export function dispositionName(header: string | undefined): string | undefined {
   if (!header) return undefined
-  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header)
-  if (extended) return decode(extended[2].trim().replace(/^"|"$/g, ''))
-  const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header)
-  if (quoted) return quoted[1].replace(/\\(.)/g, '$1')
-  const token = /filename\s*=\s*([^;\s]+)/i.exec(header)
-  return token ? token[1] : undefined
+  try {
+    // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
+    return parse(header).parameters.filename
+  } catch {
+    return undefined
+  }
 }
 
 // Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
