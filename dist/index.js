@@ -6550,23 +6550,24 @@ function resultFileName(contentDisposition, url) {
 
 ;// CONCATENATED MODULE: ./src/wait/staging.ts
 // Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
-// is renamed into place. Names carry this machine and process, so that steps sharing a folder never
-// touch each other's work, and what a killed step left can be told from a running step's.
+// is renamed into place, so that a target never holds half a result. It is staged in the runner's
+// temp folder, which the runner empties after each job. Where a rename from there cannot reach the
+// target (another filesystem), it is staged beside the target under a random hidden name, removed
+// by the step whatever happens to it; only a step killed outright (SIGKILL, a lost runner) leaves
+// one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
+// from a running one's (ids are reused; containers share host names and volumes).
 
 
 
 
 
-const PREFIX = '.prediction-one-';
-const SUFFIX = '.partial';
-const HOST = (0,external_node_crypto_namespaceObject.createHash)('sha256').update((0,external_node_os_namespaceObject.hostname)()).digest('hex').slice(0, 8);
-const NAME = /^\.prediction-one-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.partial$/;
+/** A fresh name for work in progress: hidden, random, and saying what it is. */
 function tempName() {
-    return `${PREFIX}${HOST}-${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}${SUFFIX}`;
+    return `.prediction-one-${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}.partial`;
 }
 /**
- * Where to stage work for `target`: `preferred` (the runner's temp folder, emptied after each job)
- * when a rename from there into `target` works (same filesystem), else `target` itself.
+ * Where to stage work for `target`: `preferred` (the runner's temp folder) when a rename from there
+ * into `target` works (same filesystem), else `target` itself.
  */
 async function stagingFor(target, preferred) {
     try {
@@ -6580,28 +6581,6 @@ async function stagingFor(target, preferred) {
     }
     return target;
 }
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-/** Removes from `dir` what a killed step of this machine left: only names whose process is gone. */
-async function removeOrphans(dir) {
-    for (const entry of await (0,external_node_fs_promises_namespaceObject.readdir)(dir).catch(() => [])) {
-        const match = NAME.exec(entry);
-        if (!match || match[1] !== HOST || isAlive(Number(match[2])))
-            continue;
-        await (0,external_node_fs_promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, entry), { recursive: true, force: true }).catch(() => undefined);
-    }
-}
-/**
- * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
- * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
- */
 /** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
 async function explainTaken(from, to, err) {
     const [source, target] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(from).catch(() => undefined), (0,external_node_fs_promises_namespaceObject.stat)(to).catch(() => undefined)]);
@@ -6609,6 +6588,11 @@ async function explainTaken(from, to, err) {
         return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
     return err;
 }
+/**
+ * Moves finished work into place (`what` names it in the error). On Windows a virus scanner may
+ * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second.
+ * Throws LocalError.
+ */
 async function moveIntoPlace(from, to, what) {
     for (let attempt = 1;; attempt++) {
         try {
@@ -6619,8 +6603,32 @@ async function moveIntoPlace(from, to, what) {
             const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
             if (!busy || attempt >= 10)
                 throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err));
-            await new Promise((resolve) => setTimeout(resolve, 100));
+            await (0,promises_namespaceObject.setTimeout)(100);
         }
+    }
+}
+// Queued pieces go out in one writev of up to this much.
+const WRITE_BYTES = 1024 * 1024;
+/**
+ * A new file (`wx`: never one that exists) written in batches of up to 1 MiB, whose own faults
+ * (a full disk, no permission) fail it as LocalError, naming `folder`; an ActionError that reaches
+ * it from upstream (the body's, a zip's) passes as it is.
+ */
+class DiskFile extends external_node_fs_namespaceObject.WriteStream {
+    what;
+    folder;
+    constructor(path, what, folder) {
+        super(path, { flags: 'wx', highWaterMark: WRITE_BYTES });
+        this.what = what;
+        this.folder = folder;
+    }
+    _destroy(err, callback) {
+        super._destroy(err, (closeErr) => {
+            const fault = err ?? closeErr;
+            callback(fault && !(fault instanceof ActionError)
+                ? new LocalError(`cannot write ${this.what} in`, this.folder, fault)
+                : fault);
+        });
     }
 }
 
@@ -6638,16 +6646,13 @@ async function moveIntoPlace(from, to, what) {
 
 
 
-
 const EXPIRED = [403, 404, 410];
-const WRITE_BYTES = 1024 * 1024;
 const MAX_REFRESHES = 2;
 const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
 async function downloadResult(options) {
     await (0,external_node_fs_promises_namespaceObject.mkdir)(options.dir, { recursive: true }).catch((err) => {
         throw new LocalError('cannot create the download folder', options.dir, err);
     });
-    await removeOrphans(options.dir);
     const staging = await stagingFor(options.dir, options.stagingDir);
     let url = checkDownloadUrl(options.url);
     let refreshes = 0;
@@ -6697,7 +6702,7 @@ async function downloadOnce(url, options, staging) {
     try {
         // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
         // the file is closed (Windows refuses to rename an open file).
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, hashed, new ResultFile(temp, staging));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, hashed, new DiskFile(temp, 'the result file', staging));
         const path = (0,external_node_path_namespaceObject.join)(options.dir, name);
         await moveIntoPlace(temp, path, 'the result file');
         return { path, name, bytes, sha256: hash.digest('hex') };
@@ -6705,25 +6710,6 @@ async function downloadOnce(url, options, staging) {
     catch (err) {
         await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
         throw err;
-    }
-}
-/**
- * The temporary file: writes of 1 MiB or more (queued pieces go out in one writev), and a fault of
- * the disk raised as LocalError, never retried, where the body's own errors (already send()'s) pass as they are.
- */
-class ResultFile extends external_node_fs_namespaceObject.WriteStream {
-    folder;
-    constructor(path, folder) {
-        super(path, { flags: 'wx', highWaterMark: WRITE_BYTES });
-        this.folder = folder;
-    }
-    _destroy(err, callback) {
-        super._destroy(err, (closeErr) => {
-            const fault = err ?? closeErr;
-            callback(fault && !(fault instanceof ActionError)
-                ? new LocalError('cannot write the result file in', this.folder, fault)
-                : fault);
-        });
     }
 }
 
@@ -6895,7 +6881,6 @@ async function openZip(file) {
 
 
 
-
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
 async function isZip(file) {
     const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
@@ -7031,8 +7016,6 @@ function inside(root, segments) {
         throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`);
     return path;
 }
-// Errors of the filesystem carry the system call that failed; yauzl's and zlib's do not.
-const isSystemError = (err) => typeof err?.syscall === 'string';
 // Entries up to this size are read whole and written in one call, several at a time: most of a
 // result zip's entries are small, and each file costs more in trips through libuv's thread pool
 // (open, write, close, set the time) than in bytes.
@@ -7084,7 +7067,9 @@ async function unpack(file, root, options) {
         const folder = async (path) => {
             if (made.has(path))
                 return;
-            await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true });
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true }).catch((err) => {
+                throw new LocalError('cannot write the unpacked result in', root, err);
+            });
             made.add(path);
         };
         for (const segments of plan.folders)
@@ -7098,15 +7083,16 @@ async function unpack(file, root, options) {
             if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
                 const data = Buffer.concat(await (await openEntry(zip, item)).toArray());
                 writes.start(async () => {
-                    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, data, { flag: 'wx' });
+                    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, data, { flag: 'wx' }).catch((err) => {
+                        throw new LocalError('cannot write the unpacked result in', root, err);
+                    });
                     await setModified(path, item.entry);
                 });
                 await writes.within(WRITES_IN_FLIGHT - 1);
             }
             else {
                 await writes.within(0);
-                const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx', highWaterMark: SMALL_ENTRY_BYTES });
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntry(zip, item), file, { signal });
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntry(zip, item), new DiskFile(path, 'the unpacked result', root), { signal });
                 await setModified(path, item.entry);
             }
             bytes += item.entry.uncompressedSize;
@@ -7121,8 +7107,6 @@ async function unpack(file, root, options) {
             throw new DeadlineError('timed out while unpacking the result file (timeout)');
         if (err instanceof ActionError)
             throw err;
-        if (isSystemError(err))
-            throw new LocalError('cannot unpack the result file into', root, err);
         throw damaged(err instanceof Error ? err.message : String(err), current);
     }
     finally {

@@ -506,7 +506,7 @@ describe('partial files when download-dir is on another filesystem', () => {
   )
 
   crossFsTest(
-    'SIGKILL mid-download: the one case a hidden partial file is left, removed by the next step (needs a second filesystem)',
+    'SIGKILL mid-download: the one case a hidden partial file is left; a later step does not touch it (needs a second filesystem)',
     async () => {
       const shared = sharedDir('p1-killed-')
       await withSimulator(KEY, async (sim) => {
@@ -529,10 +529,11 @@ describe('partial files when download-dir is on another filesystem', () => {
         assert.equal(killed.signal, 'SIGKILL')
         const left = readdirSync(shared)
         assert.equal(left.length, 1)
-        assert.match(left[0], /^\.prediction-one-[0-9a-f]{8}-\d+-[0-9a-f]+\.partial$/)
+        assert.match(left[0], /^\.prediction-one-[0-9a-f]{16}\.partial$/)
         const next = await runAction('wait', { ...inputs('j-next'), 'api-url': sim.apiUrl, 'download-dir': shared })
         assert.equal(next.code, 0, failure(next))
-        expect(readdirSync(shared)).toEqual(['next.zip'])
+        // It could be a running step's, on another machine or in another container sharing the folder.
+        expect(readdirSync(shared).sort()).toEqual([left[0], 'next.zip'].sort())
       })
     }
   )

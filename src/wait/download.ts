@@ -1,18 +1,17 @@
 // The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
 import { createHash } from 'node:crypto'
-import { WriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Clock } from '../clock.js'
-import { ActionError, HttpError, LocalError, TransientError } from '../errors.js'
+import { HttpError, LocalError, TransientError } from '../errors.js'
 import { send, statusError } from '../http.js'
 import { retry } from '../retry.js'
 import { storageSays } from '../storage.js'
 import { checkUrl, describeOrigin } from '../url.js'
 import { resultFileName } from './filename.js'
-import { moveIntoPlace, removeOrphans, stagingFor, tempName } from './staging.js'
+import { DiskFile, moveIntoPlace, stagingFor, tempName } from './staging.js'
 
 export interface DownloadOptions {
   url: string
@@ -36,7 +35,6 @@ export interface DownloadedFile {
 }
 
 const EXPIRED = [403, 404, 410]
-const WRITE_BYTES = 1024 * 1024
 const MAX_REFRESHES = 2
 
 const checkDownloadUrl = (raw: string): URL => checkUrl(raw, 'the download_url the API gave', 'downloaded')
@@ -45,7 +43,6 @@ export async function downloadResult(options: DownloadOptions): Promise<Download
   await mkdir(options.dir, { recursive: true }).catch((err) => {
     throw new LocalError('cannot create the download folder', options.dir, err)
   })
-  await removeOrphans(options.dir)
   const staging = await stagingFor(options.dir, options.stagingDir)
   let url = checkDownloadUrl(options.url)
   let refreshes = 0
@@ -95,39 +92,12 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
   try {
     // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
     // the file is closed (Windows refuses to rename an open file).
-    await pipeline(response.body, hashed, new ResultFile(temp, staging))
+    await pipeline(response.body, hashed, new DiskFile(temp, 'the result file', staging))
     const path = join(options.dir, name)
     await moveIntoPlace(temp, path, 'the result file')
     return { path, name, bytes, sha256: hash.digest('hex') }
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined)
     throw err
-  }
-}
-
-/**
- * The temporary file: writes of 1 MiB or more (queued pieces go out in one writev), and a fault of
- * the disk raised as LocalError, never retried, where the body's own errors (already send()'s) pass as they are.
- */
-class ResultFile extends (WriteStream as unknown as new (
-  path: string,
-  options: { flags: string; highWaterMark: number }
-) => WriteStream) {
-  constructor(
-    path: string,
-    private readonly folder: string
-  ) {
-    super(path, { flags: 'wx', highWaterMark: WRITE_BYTES })
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    super._destroy(err, (closeErr?: Error | null) => {
-      const fault = err ?? closeErr
-      callback(
-        fault && !(fault instanceof ActionError)
-          ? new LocalError('cannot write the result file in', this.folder, fault)
-          : fault
-      )
-    })
   }
 }

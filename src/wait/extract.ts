@@ -1,7 +1,6 @@
 // Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
 // decides every rule, the same on every system, before anything is written; the entries go into a
 // fresh folder that replaces the old one only once the unpack succeeded.
-import { createWriteStream } from 'node:fs'
 import { mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join, parse, sep } from 'node:path'
 import { pipeline as chain, Transform, type TransformCallback } from 'node:stream'
@@ -12,7 +11,7 @@ import { ActionError, CancelledError, DeadlineError, LocalError } from '../error
 import { oneLine } from '../log.js'
 import { decodeName, entryPath } from './entry-name.js'
 import { openZip } from './zip-reader.js'
-import { moveIntoPlace, stagingFor, tempName } from './staging.js'
+import { DiskFile, moveIntoPlace, stagingFor, tempName } from './staging.js'
 
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')]
 
@@ -183,10 +182,6 @@ function inside(root: string, segments: string[]): string {
   return path
 }
 
-// Errors of the filesystem carry the system call that failed; yauzl's and zlib's do not.
-const isSystemError = (err: unknown): err is NodeJS.ErrnoException =>
-  typeof (err as NodeJS.ErrnoException)?.syscall === 'string'
-
 // Entries up to this size are read whole and written in one call, several at a time: most of a
 // result zip's entries are small, and each file costs more in trips through libuv's thread pool
 // (open, write, close, set the time) than in bytes.
@@ -245,7 +240,9 @@ async function unpack(
     const made = new Set<string>()
     const folder = async (path: string): Promise<void> => {
       if (made.has(path)) return
-      await mkdir(path, { recursive: true })
+      await mkdir(path, { recursive: true }).catch((err: unknown) => {
+        throw new LocalError('cannot write the unpacked result in', root, err)
+      })
       made.add(path)
     }
     for (const segments of plan.folders) await folder(inside(root, segments))
@@ -258,14 +255,15 @@ async function unpack(
       if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
         const data = Buffer.concat(await (await openEntry(zip, item)).toArray())
         writes.start(async () => {
-          await writeFile(path, data, { flag: 'wx' })
+          await writeFile(path, data, { flag: 'wx' }).catch((err: unknown) => {
+            throw new LocalError('cannot write the unpacked result in', root, err)
+          })
           await setModified(path, item.entry)
         })
         await writes.within(WRITES_IN_FLIGHT - 1)
       } else {
         await writes.within(0)
-        const file = createWriteStream(path, { flags: 'wx', highWaterMark: SMALL_ENTRY_BYTES })
-        await pipeline(await openEntry(zip, item), file, { signal })
+        await pipeline(await openEntry(zip, item), new DiskFile(path, 'the unpacked result', root), { signal })
         await setModified(path, item.entry)
       }
       bytes += item.entry.uncompressedSize
@@ -276,7 +274,6 @@ async function unpack(
     if (options.signal?.aborted) throw new CancelledError()
     if (deadline.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
     if (err instanceof ActionError) throw err
-    if (isSystemError(err)) throw new LocalError('cannot unpack the result file into', root, err)
     throw damaged(err instanceof Error ? err.message : String(err), current)
   } finally {
     // Nothing may still write into the folder once the caller removes it.
