@@ -13,7 +13,7 @@ export type Finish = (outcome: Outcome, reason?: string) => Promise<void> | void
 export interface RunContext {
   /** Aborted when the run is cancelled: sleeps, requests and child processes stop at once. */
   signal: AbortSignal
-  onFinish(finish: Finish): void
+  onFinish: (finish: Finish) => void
 }
 
 /**
