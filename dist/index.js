@@ -5223,7 +5223,7 @@ function sendOnce(request, url) {
                 if (ok) {
                     stop();
                     message.destroy();
-                    return reject(err);
+                    return reject(err instanceof Error ? err : new Error(String(err)));
                 }
                 decoders = [];
             }

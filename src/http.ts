@@ -182,7 +182,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         if (ok) {
           stop()
           message.destroy()
-          return reject(err as Error) // decodersFor throws ActionError only
+          return reject(err instanceof Error ? err : new Error(String(err)))
         }
         decoders = []
       }
