@@ -4087,6 +4087,9 @@ class ApiClient {
     constructor(options) {
         this.options = options;
     }
+    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
+    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
+    // TransientError for other answers the retry gave up on).
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
         // Registered before anything can print it: the signed URL is a credential.

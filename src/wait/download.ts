@@ -18,6 +18,7 @@ export interface DownloadOptions {
   dir: string
   requestTimeoutMs: number
   clock: Clock
+  /** Epoch ms (clock.now()): no retry starts after it, and no request runs past it. */
   deadline: number
   signal?: AbortSignal
   /** Where the temporary file is written when it can be renamed from there (off `dir`). */

@@ -135,7 +135,7 @@ async function fetchResult(
 
 async function extract(
   file: DownloadedFile,
-  { signal, deadline }: { signal: AbortSignal; deadline: number }
+  { signal, deadline }: { signal: AbortSignal; /** Epoch ms (systemClock). */ deadline: number }
 ): Promise<string | undefined> {
   if (!(await isZip(file.path))) {
     warning(`extract: ${file.name} is not a zip file; it is left as it is`)
