@@ -3,6 +3,8 @@
 // `tsc --noEmit` type-checks before Jest runs.
 export default {
   testEnvironment: 'node',
+  // The bundles of the current src/, built once per run for the end-to-end tests.
+  globalSetup: '<rootDir>/scripts/jest-bundles.mjs',
   roots: ['<rootDir>/__tests__'],
   // Helpers under __tests__/helpers are modules, not suites.
   testMatch: ['**/__tests__/**/*.test.ts'],

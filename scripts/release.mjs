@@ -3,10 +3,11 @@
 // sets package.json's version, commits, tags vX.Y.Z and moves the major tag (v1) to it. Pushing is
 // left to you: the commands are printed at the end.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
+import { staleFiles } from '../sim/dist.ts'
 
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim()
 const fail = (message) => {
@@ -16,22 +17,9 @@ const fail = (message) => {
 
 if (git('status', '--porcelain') !== '') fail('the working tree has uncommitted changes: commit or stash them first')
 
-const files = (dir) =>
-  readdirSync(dir).flatMap((name) =>
-    statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]
-  )
 const built = join(mkdtempSync(join(tmpdir(), 'p1-release-')), 'dist')
 execFileSync(process.execPath, ['scripts/bundle.mjs', built], { stdio: 'inherit' })
-const stale = files(built).filter((file) => {
-  const committed = join('dist', relative(built, file))
-  try {
-    return !readFileSync(file).equals(readFileSync(committed))
-  } catch {
-    return true
-  }
-})
-if (stale.length > 0 || files('dist').length !== files(built).length)
-  fail('dist/ is not what src/ builds: npm run bundle, commit, then release')
+if (staleFiles(built, 'dist').length > 0) fail('dist/ is not what src/ builds: npm run bundle, commit, then release')
 
 const semver = /^(\d+)\.(\d+)\.(\d+)$/
 const latest = git('tag', '--list', 'v*.*.*', '--sort=-v:refname').split('\n')[0] || 'v0.0.0'

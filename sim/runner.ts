@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
@@ -28,6 +28,16 @@ export interface ActionMetadata {
 
 export function metadata(action: ActionName): ActionMetadata {
   return parse(readFileSync(ACTION_YML[action], 'utf8')) as ActionMetadata
+}
+
+/**
+ * The bundle a runner starts for `action`: as action.yml names it (the committed dist/), or, when
+ * P1_BUNDLES names a folder (npm test builds the current src/ into one), its counterpart there.
+ */
+export function bundleFor(action: ActionName, meta: ActionMetadata = metadata(action)): string {
+  const committed = resolve(dirname(ACTION_YML[action]), meta.runs.main)
+  const fresh = process.env.P1_BUNDLES
+  return fresh ? join(resolve(ROOT, fresh), relative(join(ROOT, 'dist'), committed)) : committed
 }
 
 export interface ActionRun {
@@ -111,7 +121,7 @@ export async function runAction(
   Object.assign(env, options.env)
   for (const path of [runnerTemp, workspace]) mkdirSync(path, { recursive: true })
 
-  const main = resolve(dirname(ACTION_YML[action]), meta.runs.main)
+  const main = bundleFor(action, meta)
   const started = Date.now()
   const child = spawn(process.execPath, [main], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
