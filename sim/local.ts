@@ -4,24 +4,28 @@
 // Actions UI shows it, the outputs and the job summary; keeps the result files and says where.
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parseArgs, parseEnv } from 'node:util'
 import { runAction, type ActionName } from './runner.js'
 import { showRun } from './show.js'
 
 const ACTIONS: ActionName[] = ['wait', 'upload', 'switch']
-const args = process.argv.slice(2)
-const action = args[0] as ActionName
-if (!ACTIONS.includes(action) || args.includes('--help')) {
+const { values, positionals } = parseArgs({
+  options: { 'env-file': { type: 'string', default: '.env' }, help: { type: 'boolean' } },
+  allowPositionals: true,
+  strict: false
+})
+const action = positionals[0] as ActionName
+if (!ACTIONS.includes(action) || values.help) {
   console.log(`npm run local -- ${ACTIONS.join('|')} [--env-file FILE]   (FILE defaults to .env)
 
 FILE holds one NAME=value a line: INPUT_<INPUT NAME>=value for the inputs (INPUT_API-KEY=...,
 INPUT_RETRAIN-JOB-ID=...), anything else is set in the action's environment (RUNNER_DEBUG=1 for
 debug lines, https_proxy, NODE_EXTRA_CA_CERTS). Relative paths are from the folder you run it in.`)
-  process.exit(args.includes('--help') ? 0 : 2)
+  process.exit(values.help ? 0 : 2)
 }
 // npm runs scripts in the package's folder; INIT_CWD is where the user typed the command.
 const here = process.env.INIT_CWD ?? process.cwd()
-const at = args.indexOf('--env-file')
-const file = resolve(here, at >= 0 ? args[at + 1] : '.env')
+const file = resolve(here, String(values['env-file']))
 if (!existsSync(file)) {
   console.error(`no ${file}: write the inputs there (npm run local -- --help)`)
   process.exit(2)
@@ -40,12 +44,9 @@ for (const name of [
 ]) {
   if (process.env[name]) env[name] = process.env[name]
 }
-for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-  const match = /^\s*([^#=\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line)
-  if (!match) continue
-  const value = match[2].replace(/^(["'])(.*)\1$/, '$2')
-  if (match[1].startsWith('INPUT_')) inputs[match[1].slice('INPUT_'.length).toLowerCase()] = value
-  else env[match[1]] = value
+for (const [name, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) {
+  if (name.startsWith('INPUT_')) inputs[name.slice('INPUT_'.length).toLowerCase()] = value ?? ''
+  else env[name] = value ?? ''
 }
 
 const run = await runAction(action, inputs, { workspace: here, env, killAfterMs: 73 * 3_600_000 })
