@@ -1698,7 +1698,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(623);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(817);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1707,7 +1707,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 623:
+/***/ 817:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6514,8 +6514,9 @@ function dispositionName(header) {
         return undefined;
     }
 }
-// Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// Names Windows keeps for devices, with or without an extension (spaces before it too), in any case:
+// `nul.zip` and `nul .zip` open NUL.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(\..*)?$/i;
 const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g');
 // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
 const MAX_NAME_BYTES = 200;
@@ -6787,6 +6788,137 @@ function entryPath(name) {
     return { segments, folder };
 }
 
+;// CONCATENATED MODULE: ./src/wait/zip-plan.ts
+
+
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+const MADE_BY_UNIX = 3;
+const DOS_DIRECTORY = 0x10;
+// The longest path macOS takes is 1,024 bytes; the rest is left for the folder the result is in.
+const MAX_PATH_BYTES = 800;
+// A local file header is at least this long (APPNOTE.TXT 4.3.7).
+const LOCAL_HEADER_BYTES = 30;
+const METHOD_NAMES = {
+    9: 'Deflate64',
+    12: 'bzip2',
+    14: 'LZMA',
+    93: 'Zstandard',
+    95: 'XZ',
+    98: 'PPMd'
+};
+function refuse(name, why) {
+    return new ActionError(`extract: the zip is refused: entry "${oneLine(name, 300)}" ${why}; nothing was unpacked`);
+}
+function damaged(why, name) {
+    const where = name === undefined ? '' : ` (entry "${oneLine(name, 300)}")`;
+    return new ActionError(`extract: the result file could not be unpacked: a damaged or unsupported zip${where}: ${oneLine(why, 300)}`);
+}
+/**
+ * What an entry is, from its name and the attributes its host system wrote (APPNOTE.TXT 4.4.2,
+ * 4.4.15). Only a link can point elsewhere; an entry marked as a FIFO, device or socket (what
+ * `zip -` records for data read from a pipe) is a file of its bytes, never a special file.
+ */
+function kindOf(entry, folderName) {
+    const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
+    const type = unixMode & S_IFMT;
+    if (type === S_IFLNK)
+        return 'link';
+    if (folderName || type === S_IFDIR || (entry.externalFileAttributes & DOS_DIRECTORY) !== 0)
+        return 'folder';
+    return 'file';
+}
+/** Where one entry goes; throws the refusal when its name breaks a rule. The same on every pass. */
+function decide(entry) {
+    const name = decodeName({
+        bytes: entry.fileNameRaw,
+        flags: entry.generalPurposeBitFlag,
+        extraFields: entry.extraFields
+    });
+    const path = entryPath(name);
+    if ('refused' in path)
+        throw refuse(name, path.refused);
+    const kind = kindOf(entry, path.folder);
+    const shown = path.segments.join('/');
+    if (path.segments.length === 0) {
+        if (kind === 'folder')
+            return undefined;
+        throw refuse(name, 'has no file name');
+    }
+    const bytes = Buffer.byteLength(shown);
+    if (bytes > MAX_PATH_BYTES)
+        throw refuse(name, `leads to a path of ${bytes} bytes, more than ${MAX_PATH_BYTES}`);
+    if (kind === 'file') {
+        if (entry.isEncrypted())
+            throw damaged('the entry is encrypted', name);
+        const method = entry.compressionMethod;
+        if (method !== 0 && method !== 8) {
+            const known = METHOD_NAMES[method] ? ` (${METHOD_NAMES[method]})` : '';
+            throw damaged(`unsupported compression method: ${method}${known}; stored and deflate are read`, name);
+        }
+    }
+    return { kind, name, segments: path.segments, shown };
+}
+/**
+ * The key two paths share when Windows or macOS would take them for the same: Unicode NFC, and case
+ * folded one character at a time (`ς` and `σ`, `ſ` and `s` meet; `ß` stays itself, as there).
+ */
+function collisionKey(path) {
+    return Array.from(path.normalize('NFC'), (c) => {
+        const upper = c.toUpperCase();
+        return Array.from(upper).length === 1 ? upper : c;
+    })
+        .join('')
+        .toLowerCase();
+}
+/**
+ * Pass one: reads the whole central directory and checks every entry and the zip as a whole, before
+ * anything is written: names (see `decide`), names that would be one file on Windows or macOS, and
+ * entries whose data overlap (a zip bomb: one compressed block unpacked many times). Keeps what it
+ * needs per entry (a key, a range), not the entries. Returns the links, which are not written.
+ */
+async function checkZip(zip, signal) {
+    const links = [];
+    const taken = new Map();
+    const ranges = [];
+    for await (const entry of zip.eachEntry()) {
+        signal.throwIfAborted();
+        const decided = decide(entry);
+        ranges.push({
+            start: entry.relativeOffsetOfLocalHeader,
+            end: entry.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES + entry.compressedSize,
+            name: decided?.name ?? ''
+        });
+        if (!decided)
+            continue;
+        if (decided.kind === 'link') {
+            links.push(decided.shown);
+            continue;
+        }
+        const { segments } = decided;
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const folder = decided.kind === 'folder' || depth < segments.length;
+            const path = segments.slice(0, depth).join('/');
+            const key = collisionKey(path);
+            const held = taken.get(key);
+            if (held && !(held.folder && folder)) {
+                throw refuse(decided.name, `would be the same file as entry "${oneLine(held.name, 300)}" (${oneLine(path, 300)})`);
+            }
+            if (!held)
+                taken.set(key, { folder, name: decided.name });
+        }
+    }
+    ranges.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < ranges.length; i++) {
+        if (ranges[i].start < ranges[i - 1].end) {
+            throw refuse(ranges[i].name, `overlaps entry "${oneLine(ranges[i - 1].name, 300)}" in the zip (a zip bomb)`);
+        }
+    }
+    return { links };
+}
+
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/wait/zip-reader.ts
@@ -6906,7 +7038,7 @@ async function extractBeside(file, options) {
         throw new LocalError('cannot create a folder to unpack into:', staging, err);
     });
     try {
-        const written = await unpack(file, staging, options);
+        const written = await unpack(file, staging, dir, options);
         await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
             throw new LocalError('cannot remove the previous result folder', dir, err);
         });
@@ -6917,87 +7049,6 @@ async function extractBeside(file, options) {
         await (0,external_node_fs_promises_namespaceObject.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
         throw err;
     }
-}
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-const MADE_BY_UNIX = 3;
-const DOS_DIRECTORY = 0x10;
-/** What an entry is, from its name and the attributes its host system wrote (APPNOTE.TXT 4.4.2, 4.4.15). */
-function kindOf(entry, folderName) {
-    const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
-    const type = unixMode & S_IFMT;
-    if (type === S_IFLNK)
-        return 'link';
-    if (folderName || type === S_IFDIR || (entry.externalFileAttributes & DOS_DIRECTORY) !== 0)
-        return 'folder';
-    if (type === 0 || type === S_IFREG)
-        return 'file';
-    return 'special';
-}
-function refuse(shown, why) {
-    return new ActionError(`extract: the zip is refused: entry "${oneLine(shown, 300)}" ${why}; nothing was unpacked`);
-}
-function damaged(why, shown) {
-    const where = shown === undefined ? '' : ` (entry "${oneLine(shown, 300)}")`;
-    return new ActionError(`extract: the result file could not be unpacked: a damaged or unsupported zip${where}: ${oneLine(why, 300)}`);
-}
-/**
- * Reads the whole central directory and decides every entry before anything is written: where it
- * goes, or why the zip is refused. Names that would be the same file on a case-insensitive or
- * normalising filesystem (Windows, macOS) collide everywhere, so the folder is the same on all.
- */
-async function planEntries(zip, signal) {
-    const plan = { files: [], folders: [], dropped: [] };
-    // Collision key (NFC, lower case) -> what holds it, and the name it was first given.
-    const taken = new Map();
-    const claim = (segments, folder, shown) => {
-        for (let depth = 1; depth <= segments.length; depth++) {
-            const isFolder = folder || depth < segments.length;
-            const path = segments.slice(0, depth).join('/');
-            const key = path.normalize('NFC').toLowerCase();
-            const held = taken.get(key);
-            if (held && !(held.folder && isFolder)) {
-                throw refuse(shown, `would be the same file as entry "${oneLine(held.shown, 300)}" (${oneLine(path, 300)})`);
-            }
-            if (!held)
-                taken.set(key, { folder: isFolder, shown });
-        }
-    };
-    for await (const entry of zip.eachEntry()) {
-        signal.throwIfAborted();
-        const name = decodeName({
-            bytes: entry.fileNameRaw,
-            flags: entry.generalPurposeBitFlag,
-            extraFields: entry.extraFields
-        });
-        const path = entryPath(name);
-        if ('refused' in path)
-            throw refuse(name, path.refused);
-        const shown = path.segments.join('/');
-        const kind = kindOf(entry, path.folder);
-        if (kind === 'link' || kind === 'special') {
-            plan.dropped.push(shown || name);
-            continue;
-        }
-        if (path.segments.length === 0) {
-            if (kind === 'folder')
-                continue;
-            throw refuse(name, 'has no file name');
-        }
-        if (kind === 'folder') {
-            claim(path.segments, true, name);
-            plan.folders.push(path.segments);
-        }
-        else {
-            if (entry.isEncrypted())
-                throw damaged('the entry is encrypted', shown);
-            claim(path.segments, false, name);
-            plan.files.push({ entry, shown, segments: path.segments });
-        }
-    }
-    return plan;
 }
 /** Fails the stream when the bytes do not match the entry's CRC-32, which yauzl does not check. */
 function crcCheck(expected) {
@@ -7019,17 +7070,36 @@ function inside(root, segments) {
         throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`);
     return path;
 }
-// Entries up to this size are read whole and written in one call, several at a time: most of a
-// result zip's entries are small, and each file costs more in trips through libuv's thread pool
-// (open, write, close, set the time) than in bytes.
+// Entries up to this size are read and inflated whole, and written in one call, several at a time:
+// most of a result zip's entries are small, and for them a stream each, and each trip through
+// libuv's thread pool (open, write, close, set the time), costs more than the bytes.
 const SMALL_ENTRY_BYTES = 1024 * 1024;
 const WRITES_IN_FLIGHT = 8;
-async function openEntry(zip, item) {
-    const source = await zip.openReadStreamPromise(item.entry).catch((err) => {
-        throw damaged(err.message, item.shown);
-    });
+/** A small entry's bytes, inflated at once and checked: size (at most the declared one) and CRC-32. */
+async function readSmall(zip, entry) {
+    const raw = Buffer.concat(await (await zip.openReadStreamPromise(entry, { decodeFileData: false })).toArray());
+    let data = raw;
+    if (entry.compressionMethod === 8) {
+        try {
+            data = (0,external_node_zlib_namespaceObject.inflateRawSync)(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+        }
+        catch (err) {
+            if (err.code !== 'ERR_BUFFER_TOO_LARGE')
+                throw err;
+            throw new Error(`the entry inflates to more than the ${entry.uncompressedSize} bytes it declares`, { cause: err });
+        }
+    }
+    if (data.length !== entry.uncompressedSize) {
+        throw new Error(`the entry holds ${data.length} bytes, not the ${entry.uncompressedSize} it declares`);
+    }
+    if ((0,external_node_zlib_namespaceObject.crc32)(data) !== entry.crc32 >>> 0)
+        throw new Error('CRC-32 mismatch: the entry is corrupt');
+    return data;
+}
+async function openLarge(zip, entry) {
+    const source = await zip.openReadStreamPromise(entry);
     // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
-    return (0,external_node_stream_namespaceObject.pipeline)(source, crcCheck(item.entry.crc32), () => undefined);
+    return (0,external_node_stream_namespaceObject.pipeline)(source, crcCheck(entry.crc32), () => undefined);
 }
 async function setModified(path, entry) {
     const modified = entry.getLastModDate();
@@ -7057,51 +7127,76 @@ class Writes {
         await Promise.allSettled(this.running);
     }
 }
-async function unpack(file, root, options) {
-    const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()));
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    let zip;
-    let current;
+/**
+ * Pass two, once `checkZip` passed: the entries again, in the zip's order, each decided again (the
+ * same way) and written under `root`. `dir` is the result folder, named in errors.
+ */
+async function writeEntries(zip, root, dir, signal, current) {
+    const local = (err) => new LocalError('cannot write the unpacked result in', dir, err);
+    const made = new Set();
+    const folder = async (path) => {
+        if (made.has(path))
+            return;
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true }).catch((err) => {
+            throw local(err);
+        });
+        made.add(path);
+    };
     const writes = new Writes();
+    let files = 0;
+    let bytes = 0;
     try {
-        zip = await openZip(file);
-        const plan = await planEntries(zip, signal);
-        const made = new Set();
-        const folder = async (path) => {
-            if (made.has(path))
-                return;
-            await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true }).catch((err) => {
-                throw new LocalError('cannot write the unpacked result in', root, err);
-            });
-            made.add(path);
-        };
-        for (const segments of plan.folders)
-            await folder(inside(root, segments));
-        let bytes = 0;
-        for (const item of plan.files) {
+        for await (const entry of zip.eachEntry()) {
             signal.throwIfAborted();
-            current = item.shown;
-            const path = inside(root, item.segments);
+            const decided = decide(entry);
+            if (!decided || decided.kind === 'link')
+                continue;
+            current(decided);
+            const path = inside(root, decided.segments);
+            if (decided.kind === 'folder') {
+                await folder(path);
+                continue;
+            }
             await folder((0,external_node_path_namespaceObject.dirname)(path));
-            if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
-                const data = Buffer.concat(await (await openEntry(zip, item)).toArray());
+            if (entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
+                const data = await readSmall(zip, entry);
                 writes.start(async () => {
                     await (0,external_node_fs_promises_namespaceObject.writeFile)(path, data, { flag: 'wx' }).catch((err) => {
-                        throw new LocalError('cannot write the unpacked result in', root, err);
+                        throw local(err);
                     });
-                    await setModified(path, item.entry);
+                    await setModified(path, entry);
                 });
                 await writes.within(WRITES_IN_FLIGHT - 1);
             }
             else {
                 await writes.within(0);
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntry(zip, item), new DiskFile(path, 'the unpacked result', root), { signal });
-                await setModified(path, item.entry);
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLarge(zip, entry), new DiskFile(path, 'the unpacked result', dir), { signal });
+                await setModified(path, entry);
             }
-            bytes += item.entry.uncompressedSize;
+            files++;
+            bytes += entry.uncompressedSize;
         }
         await writes.within(0);
-        return { files: plan.files.length, bytes, dropped: plan.dropped };
+        return { files, bytes };
+    }
+    finally {
+        // Nothing may still write into the folder once the caller removes it.
+        await writes.settled();
+    }
+}
+async function unpack(file, root, dir, options) {
+    const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()));
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    let zip;
+    let current;
+    try {
+        zip = await openZip(file);
+        const { links } = await checkZip(zip, signal);
+        zip.close();
+        // The entries are read a second time rather than kept: memory stays small however many there are.
+        zip = await openZip(file);
+        const written = await writeEntries(zip, root, dir, signal, (entry) => (current = entry.name));
+        return { ...written, dropped: links };
     }
     catch (err) {
         if (options.signal?.aborted)
@@ -7113,8 +7208,6 @@ async function unpack(file, root, options) {
         throw damaged(err instanceof Error ? err.message : String(err), current);
     }
     finally {
-        // Nothing may still write into the folder once the caller removes it.
-        await writes.settled();
         zip?.close();
     }
 }
@@ -7368,7 +7461,7 @@ async function extract(file, { signal, deadline }) {
     }
     const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline });
     if (dropped.length > 0) {
-        log_warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a link or a special file' : 'ies were links or special files'}, ` +
+        log_warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
             `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);
     }
     log_info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`);

@@ -331,7 +331,7 @@ describe('the result folder holds this result, and only it', () => {
         .map((p) => p.slice(dir.length + 1).replaceAll('\\', '/'))
         .sort()
     ).toEqual(['metrics.json', 'sub', 'sub/a.txt'])
-    assert.match(run.stdout, /::warning::extract: 3 entries were links or special files.*dropped: .*passwd/)
+    assert.match(run.stdout, /::warning::extract: 3 entries were symbolic links.*dropped: .*passwd/)
     assert.match(run.stdout, /dropped: .*up/)
     assertNoSecrets(run, KEY, fixture.sim, '/results/j-links/')
   })

@@ -1,6 +1,15 @@
 // The in-process unpack, on zips built byte by byte as real tools write them.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
@@ -163,7 +172,18 @@ describe('refused before anything is written, naming the entry', () => {
       [{ name: 'a/b.csv' }, { name: 'a' }],
       /"a" would be the same file as entry "a\/b\.csv"/
     ],
-    ['the same name twice', [{ name: 'x.csv' }, { name: 'x.csv' }], /would be the same file/]
+    ['the same name twice', [{ name: 'x.csv' }, { name: 'x.csv' }], /would be the same file/],
+    [
+      'final and medial sigma, which Windows and macOS fold alike',
+      [{ name: 'ς.txt' }, { name: 'σ.txt' }],
+      /"σ\.txt" would be the same file as entry "ς\.txt"/
+    ],
+    ['long s and s', [{ name: 'ſ.txt' }, { name: 'S.txt' }], /would be the same file/],
+    [
+      'a path longer than macOS takes',
+      [{ name: `${'d'.repeat(150)}/`.repeat(6) + 'x.csv' }],
+      /leads to a path of 911 bytes, more than 800/
+    ]
   ]
   for (const [what, entries, message] of cases) {
     test(what, async () => {
@@ -177,16 +197,41 @@ describe('refused before anything is written, naming the entry', () => {
   }
 })
 
-describe('links and special files are never created', () => {
-  test('symbolic links and a FIFO are dropped and named; the files are unpacked', async () => {
+test('ß and ss are two names, as on Windows and macOS', async () => {
+  const { dir } = await unpacked([
+    { name: 'ß.txt', data: '1' },
+    { name: 'ss.txt', data: '2' }
+  ])
+  expect(tree(dir)).toEqual(['ss.txt', 'ß.txt'])
+})
+
+test('entries whose data overlap (one compressed block unpacked many times: a zip bomb) are refused', async () => {
+  const zip = buildZip([
+    { name: 'a.bin', data: Buffer.alloc(100_000), deflate: true },
+    { name: 'b.bin', data: 'b' }
+  ])
+  // Point the second central directory entry at the first entry's local header.
+  const second = zip.lastIndexOf(Buffer.from('PK\u0001\u0002'))
+  zip.writeUInt32LE(0, second + 42)
+  const { parent, run } = await unpack(zip)
+  await expect(run).rejects.toThrow(
+    /the zip is refused: entry "(a|b)\.bin" overlaps entry "(a|b)\.bin" in the zip \(a zip bomb\)/
+  )
+  expect(readdirSync(parent)).toEqual(['result.zip'])
+})
+
+describe('links are never created', () => {
+  test('symbolic links are dropped and named; a FIFO entry (zip - reading a pipe) is a file of its bytes', async () => {
     const result = await unpacked([
       { name: 'metrics.json', data: '{}', mode: S_IFREG | 0o644 },
       { name: 'passwd', data: '/etc/passwd', mode: S_IFLNK | 0o777 },
       { name: 'sub/up', data: '../../..', mode: S_IFLNK | 0o777 },
-      { name: 'pipe', mode: S_IFIFO | 0o644 }
+      { name: '-', data: 'from stdin', mode: S_IFIFO | 0o600 }
     ])
-    expect(tree(result.dir)).toEqual(['metrics.json'])
-    expect(result.dropped).toEqual(['passwd', 'sub/up', 'pipe'])
+    expect(tree(result.dir)).toEqual(['-', 'metrics.json'])
+    assert.ok(lstatSync(join(result.dir, '-')).isFile())
+    assert.equal(readFileSync(join(result.dir, '-'), 'utf8'), 'from stdin')
+    expect(result.dropped).toEqual(['passwd', 'sub/up'])
   })
 })
 
@@ -196,7 +241,7 @@ describe('a damaged zip fails with what is wrong, and leaves no half folder', ()
     [
       'an entry that inflates past its declared size',
       buildZip([{ name: 'bomb.bin', data, deflate: true, declaredSize: 10 }]),
-      /"bomb\.bin".*too many bytes/
+      /"bomb\.bin".*inflates to more than the 10 bytes it declares/
     ],
     [
       'an entry whose bytes do not match its CRC-32',

@@ -43,6 +43,7 @@ test('names valid on Windows too: device names, refused characters, trailing dot
     ['nul.zip', '_nul.zip'],
     ['Com1.txt', '_Com1.txt'],
     ['lpt9', '_lpt9'],
+    ['nul .txt', '_nul .txt'],
     ['aux.tar.gz', '_aux.tar.gz'],
     ['console.zip', 'console.zip'],
     ['a<b>c:d"e|f?g*h.zip', 'a_b_c_d_e_f_g_h.zip'],

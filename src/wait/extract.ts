@@ -5,13 +5,13 @@ import { mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join, parse, sep } from 'node:path'
 import { pipeline as chain, Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { crc32 } from 'node:zlib'
+import { crc32, inflateRawSync } from 'node:zlib'
 import type { Entry, ZipFile } from 'yauzl'
 import { ActionError, CancelledError, DeadlineError, LocalError } from '../errors.js'
 import { oneLine } from '../log.js'
-import { decodeName, entryPath } from './entry-name.js'
-import { openZip } from './zip-reader.js'
 import { DiskFile, moveIntoPlace, stagingFor, tempName } from './staging.js'
+import { checkZip, damaged, decide, type Decided } from './zip-plan.js'
+import { openZip } from './zip-reader.js'
 
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')]
 
@@ -32,7 +32,7 @@ export interface Extracted {
   files: number
   /** Bytes written, all files together. */
   bytes: number
-  /** Entries not written because they were links or special files, as paths relative to `dir`. */
+  /** Entries not written because they were symbolic links, as paths relative to `dir`. */
   dropped: string[]
 }
 
@@ -54,7 +54,7 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
     throw new LocalError('cannot create a folder to unpack into:', staging, err)
   })
   try {
-    const written = await unpack(file, staging, options)
+    const written = await unpack(file, staging, dir, options)
     await rm(dir, { recursive: true, force: true }).catch((err) => {
       throw new LocalError('cannot remove the previous result folder', dir, err)
     })
@@ -64,101 +64,6 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
     throw err
   }
-}
-
-interface Planned {
-  entry: Entry
-  /** Relative to the result folder, with `/`: for messages. */
-  shown: string
-  segments: string[]
-}
-
-interface Plan {
-  files: Planned[]
-  folders: string[][]
-  dropped: string[]
-}
-
-const S_IFMT = 0o170000
-const S_IFDIR = 0o040000
-const S_IFREG = 0o100000
-const S_IFLNK = 0o120000
-const MADE_BY_UNIX = 3
-const DOS_DIRECTORY = 0x10
-
-type Kind = 'file' | 'folder' | 'link' | 'special'
-
-/** What an entry is, from its name and the attributes its host system wrote (APPNOTE.TXT 4.4.2, 4.4.15). */
-function kindOf(entry: Entry, folderName: boolean): Kind {
-  const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0
-  const type = unixMode & S_IFMT
-  if (type === S_IFLNK) return 'link'
-  if (folderName || type === S_IFDIR || (entry.externalFileAttributes & DOS_DIRECTORY) !== 0) return 'folder'
-  if (type === 0 || type === S_IFREG) return 'file'
-  return 'special'
-}
-
-function refuse(shown: string, why: string): ActionError {
-  return new ActionError(`extract: the zip is refused: entry "${oneLine(shown, 300)}" ${why}; nothing was unpacked`)
-}
-
-function damaged(why: string, shown?: string): ActionError {
-  const where = shown === undefined ? '' : ` (entry "${oneLine(shown, 300)}")`
-  return new ActionError(
-    `extract: the result file could not be unpacked: a damaged or unsupported zip${where}: ${oneLine(why, 300)}`
-  )
-}
-
-/**
- * Reads the whole central directory and decides every entry before anything is written: where it
- * goes, or why the zip is refused. Names that would be the same file on a case-insensitive or
- * normalising filesystem (Windows, macOS) collide everywhere, so the folder is the same on all.
- */
-async function planEntries(zip: ZipFile, signal: AbortSignal): Promise<Plan> {
-  const plan: Plan = { files: [], folders: [], dropped: [] }
-  // Collision key (NFC, lower case) -> what holds it, and the name it was first given.
-  const taken = new Map<string, { folder: boolean; shown: string }>()
-  const claim = (segments: string[], folder: boolean, shown: string): void => {
-    for (let depth = 1; depth <= segments.length; depth++) {
-      const isFolder = folder || depth < segments.length
-      const path = segments.slice(0, depth).join('/')
-      const key = path.normalize('NFC').toLowerCase()
-      const held = taken.get(key)
-      if (held && !(held.folder && isFolder)) {
-        throw refuse(shown, `would be the same file as entry "${oneLine(held.shown, 300)}" (${oneLine(path, 300)})`)
-      }
-      if (!held) taken.set(key, { folder: isFolder, shown })
-    }
-  }
-  for await (const entry of zip.eachEntry()) {
-    signal.throwIfAborted()
-    const name = decodeName({
-      bytes: entry.fileNameRaw,
-      flags: entry.generalPurposeBitFlag,
-      extraFields: entry.extraFields
-    })
-    const path = entryPath(name)
-    if ('refused' in path) throw refuse(name, path.refused)
-    const shown = path.segments.join('/')
-    const kind = kindOf(entry, path.folder)
-    if (kind === 'link' || kind === 'special') {
-      plan.dropped.push(shown || name)
-      continue
-    }
-    if (path.segments.length === 0) {
-      if (kind === 'folder') continue
-      throw refuse(name, 'has no file name')
-    }
-    if (kind === 'folder') {
-      claim(path.segments, true, name)
-      plan.folders.push(path.segments)
-    } else {
-      if (entry.isEncrypted()) throw damaged('the entry is encrypted', shown)
-      claim(path.segments, false, name)
-      plan.files.push({ entry, shown, segments: path.segments })
-    }
-  }
-  return plan
 }
 
 /** Fails the stream when the bytes do not match the entry's CRC-32, which yauzl does not check. */
@@ -182,18 +87,35 @@ function inside(root: string, segments: string[]): string {
   return path
 }
 
-// Entries up to this size are read whole and written in one call, several at a time: most of a
-// result zip's entries are small, and each file costs more in trips through libuv's thread pool
-// (open, write, close, set the time) than in bytes.
+// Entries up to this size are read and inflated whole, and written in one call, several at a time:
+// most of a result zip's entries are small, and for them a stream each, and each trip through
+// libuv's thread pool (open, write, close, set the time), costs more than the bytes.
 const SMALL_ENTRY_BYTES = 1024 * 1024
 const WRITES_IN_FLIGHT = 8
 
-async function openEntry(zip: ZipFile, item: Planned): Promise<Transform> {
-  const source = await zip.openReadStreamPromise(item.entry).catch((err: Error) => {
-    throw damaged(err.message, item.shown)
-  })
+/** A small entry's bytes, inflated at once and checked: size (at most the declared one) and CRC-32. */
+async function readSmall(zip: ZipFile, entry: Entry): Promise<Buffer> {
+  const raw = Buffer.concat(await (await zip.openReadStreamPromise(entry, { decodeFileData: false })).toArray())
+  let data = raw
+  if (entry.compressionMethod === 8) {
+    try {
+      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw err
+      throw new Error(`the entry inflates to more than the ${entry.uncompressedSize} bytes it declares`, { cause: err })
+    }
+  }
+  if (data.length !== entry.uncompressedSize) {
+    throw new Error(`the entry holds ${data.length} bytes, not the ${entry.uncompressedSize} it declares`)
+  }
+  if (crc32(data) !== entry.crc32 >>> 0) throw new Error('CRC-32 mismatch: the entry is corrupt')
+  return data
+}
+
+async function openLarge(zip: ZipFile, entry: Entry): Promise<Transform> {
+  const source = await zip.openReadStreamPromise(entry)
   // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
-  return chain(source, crcCheck(item.entry.crc32), () => undefined)
+  return chain(source, crcCheck(entry.crc32), () => undefined)
 }
 
 async function setModified(path: string, entry: Entry): Promise<void> {
@@ -224,60 +146,90 @@ class Writes {
   }
 }
 
+/**
+ * Pass two, once `checkZip` passed: the entries again, in the zip's order, each decided again (the
+ * same way) and written under `root`. `dir` is the result folder, named in errors.
+ */
+async function writeEntries(
+  zip: ZipFile,
+  root: string,
+  dir: string,
+  signal: AbortSignal,
+  current: (entry: Decided) => void
+): Promise<{ files: number; bytes: number }> {
+  const local = (err: unknown): LocalError => new LocalError('cannot write the unpacked result in', dir, err)
+  const made = new Set<string>()
+  const folder = async (path: string): Promise<void> => {
+    if (made.has(path)) return
+    await mkdir(path, { recursive: true }).catch((err: unknown) => {
+      throw local(err)
+    })
+    made.add(path)
+  }
+  const writes = new Writes()
+  let files = 0
+  let bytes = 0
+  try {
+    for await (const entry of zip.eachEntry()) {
+      signal.throwIfAborted()
+      const decided = decide(entry)
+      if (!decided || decided.kind === 'link') continue
+      current(decided)
+      const path = inside(root, decided.segments)
+      if (decided.kind === 'folder') {
+        await folder(path)
+        continue
+      }
+      await folder(dirname(path))
+      if (entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
+        const data = await readSmall(zip, entry)
+        writes.start(async () => {
+          await writeFile(path, data, { flag: 'wx' }).catch((err: unknown) => {
+            throw local(err)
+          })
+          await setModified(path, entry)
+        })
+        await writes.within(WRITES_IN_FLIGHT - 1)
+      } else {
+        await writes.within(0)
+        await pipeline(await openLarge(zip, entry), new DiskFile(path, 'the unpacked result', dir), { signal })
+        await setModified(path, entry)
+      }
+      files++
+      bytes += entry.uncompressedSize
+    }
+    await writes.within(0)
+    return { files, bytes }
+  } finally {
+    // Nothing may still write into the folder once the caller removes it.
+    await writes.settled()
+  }
+}
+
 async function unpack(
   file: string,
   root: string,
+  dir: string,
   options: ExtractOptions
 ): Promise<{ files: number; bytes: number; dropped: string[] }> {
   const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()))
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
   let zip: ZipFile | undefined
   let current: string | undefined
-  const writes = new Writes()
   try {
     zip = await openZip(file)
-    const plan = await planEntries(zip, signal)
-    const made = new Set<string>()
-    const folder = async (path: string): Promise<void> => {
-      if (made.has(path)) return
-      await mkdir(path, { recursive: true }).catch((err: unknown) => {
-        throw new LocalError('cannot write the unpacked result in', root, err)
-      })
-      made.add(path)
-    }
-    for (const segments of plan.folders) await folder(inside(root, segments))
-    let bytes = 0
-    for (const item of plan.files) {
-      signal.throwIfAborted()
-      current = item.shown
-      const path = inside(root, item.segments)
-      await folder(dirname(path))
-      if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
-        const data = Buffer.concat(await (await openEntry(zip, item)).toArray())
-        writes.start(async () => {
-          await writeFile(path, data, { flag: 'wx' }).catch((err: unknown) => {
-            throw new LocalError('cannot write the unpacked result in', root, err)
-          })
-          await setModified(path, item.entry)
-        })
-        await writes.within(WRITES_IN_FLIGHT - 1)
-      } else {
-        await writes.within(0)
-        await pipeline(await openEntry(zip, item), new DiskFile(path, 'the unpacked result', root), { signal })
-        await setModified(path, item.entry)
-      }
-      bytes += item.entry.uncompressedSize
-    }
-    await writes.within(0)
-    return { files: plan.files.length, bytes, dropped: plan.dropped }
+    const { links } = await checkZip(zip, signal)
+    zip.close()
+    // The entries are read a second time rather than kept: memory stays small however many there are.
+    zip = await openZip(file)
+    const written = await writeEntries(zip, root, dir, signal, (entry) => (current = entry.name))
+    return { ...written, dropped: links }
   } catch (err) {
     if (options.signal?.aborted) throw new CancelledError()
     if (deadline.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
     if (err instanceof ActionError) throw err
     throw damaged(err instanceof Error ? err.message : String(err), current)
   } finally {
-    // Nothing may still write into the folder once the caller removes it.
-    await writes.settled()
     zip?.close()
   }
 }

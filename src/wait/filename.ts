@@ -26,8 +26,9 @@ export function dispositionName(header: string | undefined): string | undefined 
   }
 }
 
-// Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// Names Windows keeps for devices, with or without an extension (spaces before it too), in any case:
+// `nul.zip` and `nul .zip` open NUL.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(\..*)?$/i
 const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g')
 // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
 const MAX_NAME_BYTES = 200
