@@ -83,9 +83,13 @@ function step(name, done, work) {
 /** The Debian mirror the host's apt uses (its first Debian Packages index). */
 function debianMirror() {
   const query = () =>
-    spawnSync('apt-get', ['indextargets', '--format', '$(REPO_URI)', 'Origin: Debian', 'Identifier: Packages'], {
-      encoding: 'utf8'
-    }).stdout?.split('\n')[0]
+    spawnSync(
+      'apt-get',
+      ['indextargets', '--format', '$(REPO_URI)', 'Origin: Debian', 'Label: Debian', 'Identifier: Packages'],
+      {
+        encoding: 'utf8'
+      }
+    ).stdout?.split('\n')[0]
   let mirror = query()
   if (!mirror) {
     run('apt-get', ['update', '-qq'])
@@ -200,10 +204,10 @@ const setUpMs = Date.now() - started
 
 // Both runs share one Wine session; node.exe writes to files (a Linux pipe as its stdout or stderr
 // fails with EBADF under Wine), which this process prints as they grow.
-// Every Windows process under Wine waits on one wineserver, and starts in about a second: one
-// Jest worker (its tests still run concurrently) keeps the timing tests' processes from starving
-// each other on a small machine. Arguments of npm run test:windows -- ... go to Jest.
-const jestArgs = ['--maxWorkers=1', ...process.argv.slice(2)]
+// Every Windows process under Wine takes about a second to start and waits on one wineserver: the
+// tests run one at a time, so that those bounding wall-clock time (a deadline, a poll's rhythm) do
+// not measure each other's processes. Arguments of npm run test:windows -- ... go to Jest.
+const jestArgs = ['--maxWorkers=1', '--maxConcurrency=1', ...process.argv.slice(2)]
   .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
   .join(' ')
 const results = join(project, '.tmp/jest-results.json')

@@ -15,10 +15,11 @@ function files(dir: string): string[] {
   })
 }
 
-// ncc numbers modules by a hash of their path as the system writes it, so the same src/ bundled on
-// Windows calls `__nccwpck_require__(7678)` where the committed dist/, bundled on Linux, has 8313.
-// dist/ is checked where it is built, on Linux (macOS gives the same ids), as the official template
-// (actions/typescript-action) checks it on ubuntu-latest only; Windows runs the committed bundles.
+// ncc numbers some modules otherwise on Windows: the same src/ bundled by Windows Node calls
+// `__nccwpck_require__(7678)` where the committed dist/, bundled on Linux, has 8313 (seen under
+// Wine). dist/ is checked where it is built, on Linux (macOS gives the same ids), as the official
+// template (actions/typescript-action) checks it on ubuntu-latest only; Windows runs the committed
+// bundles, which the end-to-end tests there exercise.
 const builtHere = skipIf(process.platform === 'win32', 'ncc numbers modules otherwise on Windows', test)
 
 builtHere(
