@@ -202,8 +202,6 @@ step(
 )
 const setUpMs = Date.now() - started
 
-// Both runs share one Wine session; node.exe writes to files (a Linux pipe as its stdout or stderr
-// fails with EBADF under Wine), which this process prints as they grow.
 // Every Windows process under Wine takes about a second to start and waits on one wineserver: the
 // tests run one at a time, so that those bounding wall-clock time (a deadline, a poll's rhythm) do
 // not measure each other's processes. Arguments of npm run test:windows -- ... go to Jest.
@@ -215,6 +213,8 @@ rmSync(results, { force: true })
 const logs = `/tmp/p1-test-windows-${process.pid}`
 mkdirSync(join(root, logs), { recursive: true })
 const node = `/usr/lib/wine/wine64 ${NODE_DIR}/bin/node.exe`
+// Both runs share one Wine session; node.exe writes to files (a Linux pipe as its stdout or stderr
+// fails with EBADF under Wine), which this process prints as they grow.
 const windows = inRoot(
   `cd '${project}'
 ${node} scripts/test.mjs ${jestArgs} </dev/null >${logs}/jest.log 2>&1 && echo 0 >${logs}/jest.rc || echo $? >${logs}/jest.rc
@@ -225,8 +225,6 @@ ${node} --import tsx sim/self-test.ts </dev/null >${logs}/chain.log 2>&1 && echo
     bind: [project],
     env: {
       ...WINE_ENV,
-      // Read by __tests__/helpers/wine.ts, together with Wine's own ntdll.dll.
-      P1_UNDER_WINE: '1',
       // Jest's colours would reach the log file as escape codes.
       FORCE_COLOR: '0',
       WINEPATH: windowsPath(`${NODE_DIR}/bin`),
