@@ -254,16 +254,19 @@ windows.on('close', () => {
   const chain = existsSync(join(root, logs, 'chain.rc')) ? rc('chain') : 'none'
   rmSync(join(root, logs), { recursive: true, force: true })
   let counts = 'no result'
+  let passed = false
   if (existsSync(results)) {
     const jestResults = JSON.parse(readFileSync(results, 'utf8'))
     for (const file of jestResults.testResults)
       for (const test of file.assertionResults) if (test.status === 'pending') console.log(`skipped: ${test.fullName}`)
     const { numPassedTests, numFailedTests, numPendingTests } = jestResults
     counts = `${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`
+    // Jest's own verdict as well as its exit code, read through Wine and two shells.
+    passed = jestResults.success && numFailedTests === 0 && numPassedTests > 0
   }
   console.log(
     `test:windows: Jest under node.exe ${nodeVersion}: ${counts} (exit ${jest}); self-test chain: exit ${chain}; ` +
       `set-up ${(setUpMs / 1000).toFixed(1)} s, run ${((Date.now() - started - setUpMs) / 1000).toFixed(1)} s`
   )
-  process.exitCode = jest === '0' && chain === '0' ? 0 : 1
+  process.exitCode = passed && jest === '0' && chain === '0' ? 0 : 1
 })
