@@ -45,3 +45,10 @@ test('a line that could be a command is printed between stop-commands and a rand
     'plain text\n'
   )
 })
+
+test('a log line shows controls, line separators and bidirectional overrides as escapes; tab stays', () => {
+  assert.equal(
+    oneLine('a\tb\u001bc\u0085d\u2028e\u202Efexe.zip\u2066'),
+    'a\tb\\u001bc\\u0085d\\u2028e\\u202efexe.zip\\u2066'
+  )
+})

@@ -1,5 +1,68 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
 /******/ var __webpack_modules__ = ({
+
+/***/ 313:
+/***/ ((module) => {
+
+module.exports = Pend;
+
+function Pend() {
+  this.pending = 0;
+  this.max = Infinity;
+  this.listeners = [];
+  this.waiting = [];
+  this.error = null;
+}
+
+Pend.prototype.go = function(fn) {
+  if (this.pending < this.max) {
+    pendGo(this, fn);
+  } else {
+    this.waiting.push(fn);
+  }
+};
+
+Pend.prototype.wait = function(cb) {
+  if (this.pending === 0) {
+    cb(this.error);
+  } else {
+    this.listeners.push(cb);
+  }
+};
+
+Pend.prototype.hold = function() {
+  return pendHold(this);
+};
+
+function pendHold(self) {
+  self.pending += 1;
+  var called = false;
+  return onCb;
+  function onCb(err) {
+    if (called) throw new Error("callback called twice");
+    called = true;
+    self.error = self.error || err;
+    self.pending -= 1;
+    if (self.waiting.length > 0 && self.pending < self.max) {
+      pendGo(self, self.waiting.shift());
+    } else if (self.pending === 0) {
+      var listeners = self.listeners;
+      self.listeners = [];
+      listeners.forEach(cbListener);
+    }
+  }
+  function cbListener(listener) {
+    listener(self.error);
+  }
+}
+
+function pendGo(self, fn) {
+  fn(pendHold(self));
+}
+
+
+/***/ }),
 
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
@@ -15,13 +78,13 @@ module.exports = __nccwpck_require__(218);
 var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(278);
+var tls = __nccwpck_require__(756);
+var http = __nccwpck_require__(611);
+var https = __nccwpck_require__(692);
+var events = __nccwpck_require__(434);
+var assert = __nccwpck_require__(613);
+var util = __nccwpck_require__(23);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -281,22 +344,1383 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 3916:
+/***/ 248:
+/***/ ((module) => {
+
+// Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
+const CRC_TABLE = new Int32Array([
+  0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
+  0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988, 0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91,
+  0x1db71064, 0x6ab020f2, 0xf3b97148, 0x84be41de, 0x1adad47d, 0x6ddde4eb, 0xf4d4b551, 0x83d385c7,
+  0x136c9856, 0x646ba8c0, 0xfd62f97a, 0x8a65c9ec, 0x14015c4f, 0x63066cd9, 0xfa0f3d63, 0x8d080df5,
+  0x3b6e20c8, 0x4c69105e, 0xd56041e4, 0xa2677172, 0x3c03e4d1, 0x4b04d447, 0xd20d85fd, 0xa50ab56b,
+  0x35b5a8fa, 0x42b2986c, 0xdbbbc9d6, 0xacbcf940, 0x32d86ce3, 0x45df5c75, 0xdcd60dcf, 0xabd13d59,
+  0x26d930ac, 0x51de003a, 0xc8d75180, 0xbfd06116, 0x21b4f4b5, 0x56b3c423, 0xcfba9599, 0xb8bda50f,
+  0x2802b89e, 0x5f058808, 0xc60cd9b2, 0xb10be924, 0x2f6f7c87, 0x58684c11, 0xc1611dab, 0xb6662d3d,
+  0x76dc4190, 0x01db7106, 0x98d220bc, 0xefd5102a, 0x71b18589, 0x06b6b51f, 0x9fbfe4a5, 0xe8b8d433,
+  0x7807c9a2, 0x0f00f934, 0x9609a88e, 0xe10e9818, 0x7f6a0dbb, 0x086d3d2d, 0x91646c97, 0xe6635c01,
+  0x6b6b51f4, 0x1c6c6162, 0x856530d8, 0xf262004e, 0x6c0695ed, 0x1b01a57b, 0x8208f4c1, 0xf50fc457,
+  0x65b0d9c6, 0x12b7e950, 0x8bbeb8ea, 0xfcb9887c, 0x62dd1ddf, 0x15da2d49, 0x8cd37cf3, 0xfbd44c65,
+  0x4db26158, 0x3ab551ce, 0xa3bc0074, 0xd4bb30e2, 0x4adfa541, 0x3dd895d7, 0xa4d1c46d, 0xd3d6f4fb,
+  0x4369e96a, 0x346ed9fc, 0xad678846, 0xda60b8d0, 0x44042d73, 0x33031de5, 0xaa0a4c5f, 0xdd0d7cc9,
+  0x5005713c, 0x270241aa, 0xbe0b1010, 0xc90c2086, 0x5768b525, 0x206f85b3, 0xb966d409, 0xce61e49f,
+  0x5edef90e, 0x29d9c998, 0xb0d09822, 0xc7d7a8b4, 0x59b33d17, 0x2eb40d81, 0xb7bd5c3b, 0xc0ba6cad,
+  0xedb88320, 0x9abfb3b6, 0x03b6e20c, 0x74b1d29a, 0xead54739, 0x9dd277af, 0x04db2615, 0x73dc1683,
+  0xe3630b12, 0x94643b84, 0x0d6d6a3e, 0x7a6a5aa8, 0xe40ecf0b, 0x9309ff9d, 0x0a00ae27, 0x7d079eb1,
+  0xf00f9344, 0x8708a3d2, 0x1e01f268, 0x6906c2fe, 0xf762575d, 0x806567cb, 0x196c3671, 0x6e6b06e7,
+  0xfed41b76, 0x89d32be0, 0x10da7a5a, 0x67dd4acc, 0xf9b9df6f, 0x8ebeeff9, 0x17b7be43, 0x60b08ed5,
+  0xd6d6a3e8, 0xa1d1937e, 0x38d8c2c4, 0x4fdff252, 0xd1bb67f1, 0xa6bc5767, 0x3fb506dd, 0x48b2364b,
+  0xd80d2bda, 0xaf0a1b4c, 0x36034af6, 0x41047a60, 0xdf60efc3, 0xa867df55, 0x316e8eef, 0x4669be79,
+  0xcb61b38c, 0xbc66831a, 0x256fd2a0, 0x5268e236, 0xcc0c7795, 0xbb0b4703, 0x220216b9, 0x5505262f,
+  0xc5ba3bbe, 0xb2bd0b28, 0x2bb45a92, 0x5cb36a04, 0xc2d7ffa7, 0xb5d0cf31, 0x2cd99e8b, 0x5bdeae1d,
+  0x9b64c2b0, 0xec63f226, 0x756aa39c, 0x026d930a, 0x9c0906a9, 0xeb0e363f, 0x72076785, 0x05005713,
+  0x95bf4a82, 0xe2b87a14, 0x7bb12bae, 0x0cb61b38, 0x92d28e9b, 0xe5d5be0d, 0x7cdcefb7, 0x0bdbdf21,
+  0x86d3d2d4, 0xf1d4e242, 0x68ddb3f8, 0x1fda836e, 0x81be16cd, 0xf6b9265b, 0x6fb077e1, 0x18b74777,
+  0x88085ae6, 0xff0f6a70, 0x66063bca, 0x11010b5c, 0x8f659eff, 0xf862ae69, 0x616bffd3, 0x166ccf45,
+  0xa00ae278, 0xd70dd2ee, 0x4e048354, 0x3903b3c2, 0xa7672661, 0xd06016f7, 0x4969474d, 0x3e6e77db,
+  0xaed16a4a, 0xd9d65adc, 0x40df0b66, 0x37d83bf0, 0xa9bcae53, 0xdebb9ec5, 0x47b2cf7f, 0x30b5ffe9,
+  0xbdbdf21c, 0xcabac28a, 0x53b39330, 0x24b4a3a6, 0xbad03605, 0xcdd70693, 0x54de5729, 0x23d967bf,
+  0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94, 0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d,
+]);
+
+function crc32(buf) {
+  let crc = -1;
+  for (let x of buf) {
+    crc = CRC_TABLE[(crc ^ x) & 0xff] ^ (crc >>> 8);
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+module.exports = crc32;
+
+
+/***/ }),
+
+/***/ 502:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+// This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
+var fs = __nccwpck_require__(896);
+var util = __nccwpck_require__(23);
+var stream = __nccwpck_require__(203);
+var Readable = stream.Readable;
+var PassThrough = stream.PassThrough;
+var Pend = __nccwpck_require__(313);
+var EventEmitter = (__nccwpck_require__(434).EventEmitter);
+
+exports.BufferSlicer = BufferSlicer;
+exports.FdSlicer = FdSlicer;
+
+util.inherits(FdSlicer, EventEmitter);
+function FdSlicer(fd) {
+  EventEmitter.call(this);
+
+  this.fd = fd;
+  this.pend = new Pend();
+  this.pend.max = 1;
+  this.refCount = 0;
+}
+
+FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  var self = this;
+  self.pend.go(function(cb) {
+    fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer) {
+      cb();
+      callback(err, bytesRead, buffer);
+    });
+  });
+};
+
+FdSlicer.prototype.createReadStream = function(options) {
+  return new ReadStream(this, options);
+};
+
+FdSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+FdSlicer.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+  if (self.refCount < 0) throw new Error("invalid unref");
+  if (self.refCount > 0) return;
+
+  fs.close(self.fd, onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) {
+      self.emit('error', err);
+    } else {
+      self.emit('close');
+    }
+  }
+};
+
+util.inherits(ReadStream, Readable);
+function ReadStream(context, options) {
+  options = options || {};
+  Readable.call(this, options);
+
+  this.context = context;
+  this.context.ref();
+
+  this.start = options.start || 0;
+  this.endOffset = options.end;
+  this.pos = this.start;
+}
+
+ReadStream.prototype._read = function(n) {
+  var self = this;
+
+  var toRead = Math.min(self._readableState.highWaterMark, n);
+  if (self.endOffset != null) {
+    toRead = Math.min(toRead, self.endOffset - self.pos);
+  }
+  if (toRead <= 0) {
+    self.push(null);
+    this._cleanup();
+    return;
+  }
+  self.context.pend.go(function(cb) {
+    var buffer = Buffer.allocUnsafe(toRead);
+    fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+      if (err) {
+        self.destroy(err);
+      } else if (bytesRead === 0) {
+        self.push(null);
+        self._cleanup();
+      } else {
+        self.pos += bytesRead;
+        self.push(buffer.slice(0, bytesRead));
+      }
+      cb();
+    });
+  });
+};
+
+ReadStream.prototype._destroy = function(err, cb) {
+  // Node 14+ calls this automatically at EOF.
+  this._cleanup();
+  cb(err);
+};
+
+ReadStream.prototype._cleanup = function() {
+  if (this.context != null) {
+    this.context.unref();
+    this.context = null;
+  }
+};
+
+util.inherits(BufferSlicer, EventEmitter);
+function BufferSlicer(buffer) {
+  EventEmitter.call(this);
+
+  this.refCount = 0;
+  this.buffer = buffer;
+}
+
+BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+  if (position < 0) throw new RangeError("position is negative: " + position);
+  if (offset + length > buffer.length) {
+    // The caller's buffer can't hold all the bytes they're trying to read.
+    // Clamp the length instead of giving an error.
+    // The callback will be informed of fewer than expected bytes written.
+    length = buffer.length - offset;
+  }
+  if (position + length > this.buffer.length) {
+    // Clamp any attempt to read past the end of the source buffer.
+    length = this.buffer.length - position;
+  }
+  if (length <= 0) {
+    // After any clamping, we're fully out of bounds or otherwise have nothing to do.
+    // This isn't an error; it's just zero bytes written.
+    setImmediate(function() {
+      callback(null, 0);
+    });
+    return;
+  }
+  this.buffer.copy(buffer, offset, position, position + length);
+  setImmediate(function() {
+    callback(null, length);
+  });
+};
+
+BufferSlicer.prototype.createReadStream = function(options) {
+  options = options || {};
+  var readStream = new PassThrough(options);
+  readStream.start = options.start || 0;
+  readStream.endOffset = options.end;
+  // by the time this function returns, we'll be done.
+  readStream.pos = readStream.endOffset || this.buffer.length;
+
+  var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+  // Cut the buffer into smaller slices for better memory usage when streaming into a zlib inflate stream.
+  // See https://github.com/thejoshwolfe/yauzl/issues/87
+  var maxChunkSize = 0x10000;
+  var offset = 0;
+  while (true) {
+    var nextOffset = offset + maxChunkSize;
+    if (nextOffset >= entireSlice.length) {
+      // last chunk
+      if (offset < entireSlice.length) {
+        readStream.write(entireSlice.slice(offset, entireSlice.length));
+      }
+      break;
+    }
+    readStream.write(entireSlice.slice(offset, nextOffset));
+    offset = nextOffset;
+  }
+
+  readStream.end();
+  return readStream;
+};
+
+BufferSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+BufferSlicer.prototype.unref = function() {
+  this.refCount -= 1;
+
+  if (this.refCount < 0) {
+    throw new Error("invalid unref");
+  }
+};
+
+
+/***/ }),
+
+/***/ 663:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var fs = __nccwpck_require__(896);
+var zlib = __nccwpck_require__(106);
+var fd_slicer = __nccwpck_require__(502);
+var util = __nccwpck_require__(23);
+var EventEmitter = (__nccwpck_require__(434).EventEmitter);
+var Transform = (__nccwpck_require__(203).Transform);
+var PassThrough = (__nccwpck_require__(203).PassThrough);
+var Writable = (__nccwpck_require__(203).Writable);
+
+// Node 20 added zlib.crc32.
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(248);
+
+exports.open = open;
+exports.fromFd = fromFd;
+exports.fromBuffer = fromBuffer;
+exports.fromRandomAccessReader = fromRandomAccessReader;
+exports.openPromise = openPromise;
+exports.fromFdPromise = fromFdPromise;
+exports.fromBufferPromise = fromBufferPromise;
+exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+
+exports.dosDateTimeToDate = dosDateTimeToDate;
+exports.getFileNameLowLevel = getFileNameLowLevel;
+exports.validateFileName = validateFileName;
+exports.parseExtraFields = parseExtraFields;
+exports.ZipFile = ZipFile;
+exports.Entry = Entry;
+exports.LocalFileHeader = LocalFileHeader;
+exports.RandomAccessReader = RandomAccessReader;
+
+function openPromise(path, options) {
+  return new Promise((resolve, reject) => {
+    open(path, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromFdPromise(fd, options) {
+  return new Promise((resolve, reject) => {
+    fromFd(fd, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromBufferPromise(buffer, options) {
+  return new Promise((resolve, reject) => {
+    fromBuffer(buffer, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromRandomAccessReaderPromise(reader, totalSize, options) {
+  return new Promise((resolve, reject) => {
+    fromRandomAccessReader(reader, totalSize, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+
+function open(path, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.open(path, "r", function(err, fd) {
+    if (err) return callback(err);
+    fromFd(fd, options, function(err, zipfile) {
+      if (err) fs.close(fd, defaultCallback);
+      callback(err, zipfile);
+    });
+  });
+}
+
+function fromFd(fd, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.fstat(fd, function(err, stats) {
+    if (err) return callback(err);
+    var reader = new fd_slicer.FdSlicer(fd);
+    fromRandomAccessReader(reader, stats.size, options, callback);
+  });
+}
+
+function fromBuffer(buffer, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  var reader = new fd_slicer.BufferSlicer(buffer);
+  fromRandomAccessReader(reader, buffer.length, options, callback);
+}
+
+function fromRandomAccessReader(reader, totalSize, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  var decodeStrings = !!options.decodeStrings;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+  if (totalSize > Number.MAX_SAFE_INTEGER) {
+    throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+  }
+
+  // the matching unref() call is in zipfile.close()
+  reader.ref();
+
+  // eocdr means End of Central Directory Record.
+  // search backwards for the eocdr signature.
+  // the last field of the eocdr is a variable-length comment.
+  // the comment size is encoded in a 2-byte field in the eocdr, which we can't find without trudging backwards through the comment to find it.
+  // as a consequence of this design decision, it's possible to have ambiguous zip file metadata if a coherent eocdr was in the comment.
+  // we search backwards for a eocdr signature, and hope that whoever made the zip file was smart enough to forbid the eocdr signature in the comment.
+  var eocdrWithoutCommentSize = 22;
+  var zip64EocdlSize = 20; // Zip64 end of central directory locator
+  var maxCommentSize = 0xffff; // 2-byte size
+  var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+  var buffer = newBuffer(bufferSize);
+  var bufferReadStart = totalSize - buffer.length;
+  readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+    if (err) return callback(err);
+    for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+      if (buffer.readUInt32LE(i) !== 0x06054b50) continue;
+      // found eocdr
+      var eocdrBuffer = buffer.subarray(i);
+
+      // 0 - End of central directory signature = 0x06054b50
+      // 4 - Number of this disk
+      var diskNumber = eocdrBuffer.readUInt16LE(4);
+      // 6 - Disk where central directory starts
+      // 8 - Number of central directory records on this disk
+      // 10 - Total number of central directory records
+      var entryCount = eocdrBuffer.readUInt16LE(10);
+      // 12 - Size of central directory (bytes)
+      // 16 - Offset of start of central directory, relative to start of archive
+      var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+      // 20 - Comment length
+      var commentLength = eocdrBuffer.readUInt16LE(20);
+      var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+      if (commentLength !== expectedCommentLength) {
+        return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK☺☻` in the comment?"));
+      }
+      // 22 - Comment
+      // the encoding is always cp437.
+      var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false)
+                                  : eocdrBuffer.subarray(22);
+
+      // Look for a Zip64 end of central directory locator
+      if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 0x07064b50) {
+        // ZIP64 format
+        var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+        // 0 - zip64 end of central dir locator signature = 0x07064b50
+        // 4 - number of the disk with the start of the zip64 end of central directory
+        // 8 - relative offset of the zip64 end of central directory record
+        var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+        // 16 - total number of disks
+
+        // ZIP64 end of central directory record
+        var zip64EocdrBuffer = newBuffer(56);
+        return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err) {
+          if (err) return callback(err);
+
+          // 0 - zip64 end of central dir signature                           4 bytes  (0x06064b50)
+          if (zip64EocdrBuffer.readUInt32LE(0) !== 0x06064b50) {
+            return callback(new Error("invalid zip64 end of central directory record signature"));
+          }
+          // 4 - size of zip64 end of central directory record                8 bytes
+          // 12 - version made by                                             2 bytes
+          // 14 - version needed to extract                                   2 bytes
+          // 16 - number of this disk                                         4 bytes
+          diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+          if (diskNumber !== 0) {
+            // Check this only after zip64 overrides. See #118.
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          // 20 - number of the disk with the start of the central directory  4 bytes
+          // 24 - total number of entries in the central directory on this disk         8 bytes
+          // 32 - total number of entries in the central directory            8 bytes
+          entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+          // 40 - size of the central directory                               8 bytes
+          // 48 - offset of start of central directory with respect to the starting disk number     8 bytes
+          centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+          // 56 - zip64 extensible data sector                                (variable size)
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+        });
+      }
+
+      // Not ZIP64 format
+      if (diskNumber !== 0) {
+        return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+      }
+      return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+
+    }
+
+    // Not a zip file.
+    callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+  });
+}
+
+util.inherits(ZipFile, EventEmitter);
+function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+  var self = this;
+  EventEmitter.call(self);
+  self.reader = reader;
+  // forward close events
+  self.reader.on("error", function(err) {
+    // error closing the fd
+    emitError(self, err);
+  });
+  self.reader.once("close", function() {
+    self.emit("close");
+  });
+  self.readEntryCursor = centralDirectoryOffset;
+  self.fileSize = fileSize;
+  self.entryCount = entryCount;
+  self.comment = comment;
+  self.entriesRead = 0;
+  self.autoClose = !!autoClose;
+  self.lazyEntries = !!lazyEntries;
+  self.decodeStrings = !!decodeStrings;
+  self.validateEntrySizes = !!validateEntrySizes;
+  self.strictFileNames = !!strictFileNames;
+  self.isOpen = true;
+  self.emittedError = false;
+  self.hasEachEntryBeenCalled = false;
+
+  if (!self.lazyEntries) self._readEntry();
+}
+ZipFile.prototype.close = function() {
+  if (!this.isOpen) return;
+  this.isOpen = false;
+  this.reader.unref();
+};
+
+function emitErrorAndAutoClose(self, err) {
+  if (self.autoClose) self.close();
+  emitError(self, err);
+}
+function emitError(self, err) {
+  if (self.emittedError) return;
+  self.emittedError = true;
+  self.emit("error", err);
+}
+
+ZipFile.prototype.readEntry = function() {
+  if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+  this._readEntry();
+};
+ZipFile.prototype._readEntry = function() {
+  var self = this;
+  if (self.entryCount === self.entriesRead) {
+    // done with metadata
+    setImmediate(function() {
+      if (self.autoClose) self.close();
+      if (self.emittedError) return;
+      self.emit("end");
+    });
+    return;
+  }
+  if (self.emittedError) return;
+  var buffer = newBuffer(46);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+    if (err) return emitErrorAndAutoClose(self, err);
+    if (self.emittedError) return;
+    var entry = new Entry();
+    // 0 - Central directory file header signature
+    var signature = buffer.readUInt32LE(0);
+    if (signature !== 0x02014b50) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+    // 4 - Version made by
+    entry.versionMadeBy = buffer.readUInt16LE(4);
+    // 6 - Version needed to extract (minimum)
+    entry.versionNeededToExtract = buffer.readUInt16LE(6);
+    // 8 - General purpose bit flag
+    entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+    // 10 - Compression method
+    entry.compressionMethod = buffer.readUInt16LE(10);
+    // 12 - File last modification time
+    entry.lastModFileTime = buffer.readUInt16LE(12);
+    // 14 - File last modification date
+    entry.lastModFileDate = buffer.readUInt16LE(14);
+    // 16 - CRC-32
+    entry.crc32 = buffer.readUInt32LE(16);
+    // 20 - Compressed size
+    entry.compressedSize = buffer.readUInt32LE(20);
+    // 24 - Uncompressed size
+    entry.uncompressedSize = buffer.readUInt32LE(24);
+    // 28 - File name length (n)
+    entry.fileNameLength = buffer.readUInt16LE(28);
+    // 30 - Extra field length (m)
+    entry.extraFieldLength = buffer.readUInt16LE(30);
+    // 32 - File comment length (k)
+    entry.fileCommentLength = buffer.readUInt16LE(32);
+    // 34 - Disk number where file starts
+    // 36 - Internal file attributes
+    entry.internalFileAttributes = buffer.readUInt16LE(36);
+    // 38 - External file attributes
+    entry.externalFileAttributes = buffer.readUInt32LE(38);
+    // 42 - Relative offset of local file header
+    entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+
+    if (entry.generalPurposeBitFlag & 0x40) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+
+    self.readEntryCursor += 46;
+
+    buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+    readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+      if (err) return emitErrorAndAutoClose(self, err);
+      if (self.emittedError) return;
+      // 46 - File name
+      entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+      // 46+n - Extra field
+      var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+      entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+      // 46+n+m - File comment
+      entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+
+      // Parse the extra fields, which we need for processing other fields.
+      try {
+        entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+      } catch (err) {
+        return emitErrorAndAutoClose(self, err);
+      }
+
+      // Interpret strings according to bit flags, extra fields, and options.
+      if (self.decodeStrings) {
+        var isUtf8 = (entry.generalPurposeBitFlag & 0x800) !== 0;
+        entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+        entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+        var errorMessage = validateFileName(entry.fileName);
+        if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+      } else {
+        entry.fileComment = entry.fileCommentRaw;
+        entry.fileName = entry.fileNameRaw;
+      }
+      // Maintain API compatibility. See https://github.com/thejoshwolfe/yauzl/issues/47
+      entry.comment = entry.fileComment;
+
+      self.readEntryCursor += buffer.length;
+      self.entriesRead += 1;
+
+      // Check for the Zip64 Extended Information Extra Field.
+      for (var i = 0; i < entry.extraFields.length; i++) {
+        var extraField = entry.extraFields[i];
+        if (extraField.id !== 0x0001) continue;
+        // Found it.
+
+        var zip64EiefBuffer = extraField.data;
+        var index = 0;
+        // 0 - Original Size          8 bytes
+        if (entry.uncompressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+          }
+          entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 8 - Compressed Size        8 bytes
+        if (entry.compressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+          }
+          entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 16 - Relative Header Offset 8 bytes
+        if (entry.relativeOffsetOfLocalHeader === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+          }
+          entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 24 - Disk Start Number      4 bytes
+
+        break;
+      }
+
+      // validate file size
+      if (self.validateEntrySizes && entry.compressionMethod === 0) {
+        var expectedCompressedSize = entry.uncompressedSize;
+        if (entry.isEncrypted()) {
+          // traditional encryption prefixes the file data with a header
+          expectedCompressedSize += 12;
+        }
+        if (entry.compressedSize !== expectedCompressedSize) {
+          var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+          return emitErrorAndAutoClose(self, new Error(msg));
+        }
+      }
+
+      self.emit("entry", entry);
+
+      if (!self.lazyEntries) self._readEntry();
+    });
+  });
+};
+
+ZipFile.prototype.eachEntry = function() {
+  const self = this;
+  if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+  if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+  self.hasEachEntryBeenCalled = true;
+
+  let pendingResolveReject = null;
+  self.on("entry", onEntry);
+  self.on("end", onEnd);
+  self.on("error", onError);
+  function cleanup() {
+    self.removeListener("entry", onEntry);
+    self.removeListener("end", onEnd);
+    self.removeListener("error", onError);
+    if (self.autoClose) self.close();
+  }
+
+  function onEntry(entry) {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    resolve({value: entry});
+  }
+  function onEnd() {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    resolve({done: true});
+  }
+  function onError(err) {
+    let {reject} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    reject(err);
+  }
+
+  return {
+    [Symbol.asyncIterator]() {
+      // Called once by `for await...of`.
+      return this;
+    },
+    next() {
+      // Called on each iteration in a `for await...of`.
+      const promise = new Promise((resolve, reject) => {
+        if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+        pendingResolveReject = {resolve, reject};
+      });
+      self.readEntry();
+      return promise;
+    },
+    return(value) {
+      // Called when breaking, returning, throwing out of a `for await...of`.
+      cleanup();
+      return Promise.resolve({done: true, value});
+    },
+    throw(value) {
+      // Almost never called. Something about `yield*` maybe?
+      cleanup();
+      return Promise.reject(value);
+    },
+  };
+};
+
+ZipFile.prototype.openReadStream = function(entry, options, callback) {
+  var self = this;
+  // parameter validation
+  var relativeStart = 0;
+  var relativeEnd = entry.compressedSize;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) {
+    options = {};
+  } else {
+    if (options.decodeFileData === false) {
+      // new, simple option
+      if (options.decrypt != null) {
+        throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+      }
+      if (options.decompress != null) {
+        throw new Error("cannot use options.decompress when options.decodeFileData === false");
+      }
+      // start and end are allowed
+    } else {
+      // old, complicated options
+      if (options.decrypt != null) {
+        if (!entry.isEncrypted()) {
+          throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+        }
+        if (options.decrypt !== false) throw new Error("invalid options.decrypt value: " + options.decrypt);
+        if (entry.isCompressed()) {
+          if (options.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+        }
+      }
+      if (options.decompress != null) {
+        if (!entry.isCompressed()) {
+          throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+        }
+        if (!(options.decompress === false || options.decompress === true)) {
+          throw new Error("invalid options.decompress value: " + options.decompress);
+        }
+        decompress = options.decompress;
+      }
+    }
+    if (options.start != null) {
+      relativeStart = options.start;
+      if (relativeStart < 0) throw new Error("options.start < 0");
+      if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+    }
+    if (options.end != null) {
+      relativeEnd = options.end;
+      if (relativeEnd < 0) throw new Error("options.end < 0");
+      if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+      if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+    }
+  }
+  var rawMode = (
+    options.decodeFileData === false || // Explicitly requested raw.
+    (
+      (entry.compressionMethod === 0 || // Naturally without compression.
+        (entry.compressionMethod === 8 && options.decompress === false) // Deprecated compression bypass option.
+      ) &&
+      (!entry.isEncrypted() || // Naturally without encryption.
+        options.decrypt === false // Deprecated encryption bypass option.
+      )
+    )
+  );
+  if (options.start != null || options.end != null) {
+    // Ensure slicing deals with raw data.
+    if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+  }
+
+  // any further errors can either be caused by the zipfile,
+  // or were introduced in a minor version of yauzl,
+  // so should be passed to the client rather than thrown.
+  if (!self.isOpen) return callback(new Error("closed"));
+  if (entry.isEncrypted() && !rawMode) {
+    if (options.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+  }
+  var decompress;
+  if (rawMode) {
+    decompress = false;
+  } else if (entry.compressionMethod === 8) {
+    // 8 - The file is Deflated
+    decompress = options.decodeFileData !== true;
+  } else {
+    return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+  }
+
+  self.readLocalFileHeader(entry, {minimal: true}, function(err, localFileHeader) {
+    if (err) return callback(err);
+    self.openReadStreamLowLevel(
+      localFileHeader.fileDataStart, entry.compressedSize,
+      relativeStart, relativeEnd,
+      decompress, entry.uncompressedSize,
+      callback);
+  });
+};
+
+ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+  var self = this;
+
+  var fileDataEnd = fileDataStart + compressedSize;
+  var readStream = self.reader.createReadStream({
+    start: fileDataStart + relativeStart,
+    end: fileDataStart + relativeEnd,
+  });
+  var endpointStream = readStream;
+  if (decompress) {
+    var destroyed = false;
+    var inflateFilter = zlib.createInflateRaw();
+    readStream.on("error", function(err) {
+      // setImmediate here because errors can be emitted during the first call to pipe()
+      setImmediate(function() {
+        if (!destroyed) inflateFilter.emit("error", err);
+      });
+    });
+    readStream.pipe(inflateFilter);
+
+    if (self.validateEntrySizes) {
+      endpointStream = new AssertByteCountStream(uncompressedSize);
+      inflateFilter.on("error", function(err) {
+        // forward zlib errors to the client-visible stream
+        setImmediate(function() {
+          if (!destroyed) endpointStream.emit("error", err);
+        });
+      });
+      inflateFilter.pipe(endpointStream);
+    } else {
+      // the zlib filter is the client-visible stream
+      endpointStream = inflateFilter;
+    }
+    // this is part of yauzl's API, so implement this function on the client-visible stream
+    installDestroyFn(endpointStream, function() {
+      destroyed = true;
+      if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+      readStream.unpipe(inflateFilter);
+      // TODO: the inflateFilter may cause a memory leak. see Issue #27.
+      readStream.destroy();
+    });
+  }
+  callback(null, endpointStream);
+};
+
+ZipFile.prototype.readLocalFileHeader = function(entry, options, callback) {
+  var self = this;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+
+  self.reader.ref();
+  var buffer = newBuffer(30);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+    try {
+      if (err) return callback(err);
+      // 0 - Local file header signature = 0x04034b50
+      var signature = buffer.readUInt32LE(0);
+      if (signature !== 0x04034b50) {
+        return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+      }
+
+      var fileNameLength = buffer.readUInt16LE(26);
+      var extraFieldLength = buffer.readUInt16LE(28);
+      var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+      // We now have enough information to do this bounds check.
+      if (fileDataStart + entry.compressedSize > self.fileSize) {
+        return callback(new Error("file data overflows file bounds: " +
+            fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+      }
+
+      if (options.minimal) {
+        return callback(null, {fileDataStart: fileDataStart});
+      }
+
+      var localFileHeader = new LocalFileHeader();
+      localFileHeader.fileDataStart = fileDataStart;
+
+      // 4 - Version needed to extract (minimum)
+      localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+      // 6 - General purpose bit flag
+      localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+      // 8 - Compression method
+      localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+      // 10 - File last modification time
+      localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+      // 12 - File last modification date
+      localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+      // 14 - CRC-32
+      localFileHeader.crc32 = buffer.readUInt32LE(14);
+      // 18 - Compressed size
+      localFileHeader.compressedSize = buffer.readUInt32LE(18);
+      // 22 - Uncompressed size
+      localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+      // 26 - File name length (n)
+      localFileHeader.fileNameLength = fileNameLength;
+      // 28 - Extra field length (m)
+      localFileHeader.extraFieldLength = extraFieldLength;
+      // 30 - File name
+      // 30+n - Extra field
+
+      buffer = newBuffer(fileNameLength + extraFieldLength);
+      self.reader.ref();
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err) {
+        try {
+          if (err) return callback(err);
+          localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+          localFileHeader.extraField = buffer.subarray(fileNameLength);
+          return callback(null, localFileHeader);
+        } finally {
+          self.reader.unref();
+        }
+      });
+    } finally {
+      self.reader.unref();
+    }
+  });
+};
+
+ZipFile.prototype.openReadStreamPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(entry, options, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.readLocalFileHeader(entry, options, function(err, localFileHeader) {
+      if (err) return reject(err);
+      resolve(localFileHeader);
+    });
+  });
+};
+
+function Entry() {
+}
+Entry.prototype.getLastModDate = function(options) {
+  if (options == null) options = {};
+
+  if (!options.forceDosFormat) {
+    // Check extended fields.
+    for (var i = 0; i < this.extraFields.length; i++) {
+      var extraField = this.extraFields[i];
+      if (extraField.id === 0x5455) {
+        // Info-ZIP "universal timestamp" extended field (`0x5455` aka `"UT"`).
+        // See the Info-ZIP source code unix/unix.c:set_extra_field() and zipfile.c:ef_scan_ut_time().
+        var data = extraField.data;
+        if (data.length < 5) continue; // Too short.
+        // The flags define which of the three fields are present: mtime, atime, ctime.
+        // We only care about mtime.
+        // Also, ctime is never included in practice.
+        // And also, atime is only included in the local file header for some reason
+        // despite the flags lying about its inclusion in the central header.
+        var flags = data[0];
+        var HAS_MTIME = 1;
+        if (!(flags & HAS_MTIME)) continue; // This will realistically never happen.
+        // Although the positions of all of the fields shift around depending on the presence of other fields,
+        // mtime is always first if present, and that's the only one we care about.
+        var posixTimestamp = data.readInt32LE(1);
+        return new Date(posixTimestamp * 1000);
+      } else if (extraField.id === 0x000a) {
+        var data = extraField.data;
+        if (data.length !== 32) continue; // The length is always the same.
+        // 4 bytes reserved
+        // 2 bytes Tag
+        if (data.readUInt16LE(4) !== 1) continue; // Tag1 is actually the only defined Tag.
+        // 2 bytes Size
+        if (data.readUInt16LE(6) !== 24) continue; // Size is always 24.
+        // 8 bytes Mtime
+        var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+        // Convert from NTFS to POSIX milliseconds.
+        // The big number below is the milliseconds between year 1601 and year 1970
+        // (i.e. the negative POSIX timestamp of 1601-01-01 00:00:00Z)
+        var millisecondsSince1970 = hundredNanoSecondsSince1601 / 10000 - 11644473600000;
+        // Note on numeric precision: JavaScript Number objects lose precision above Number.MAX_SAFE_INTEGER,
+        // and NTFS timestamps are typically much bigger than that limit.
+        // (MAX_SAFE_INTEGER would represent 1629-07-17T23:58:45.475Z.)
+        // However, we're losing precision in the conversion from 100nanosecond units to millisecond units anyway,
+        // and the time at which we also lose 1-millisecond precision is year 275760, the JavaScript Date limit (by design).
+        // Up through the year 2057, this conversion only drops 4 bits of precision,
+        // which is well under the 13-14 bits ratio between the milliseconds and 100nanoseconds.
+        return new Date(millisecondsSince1970);
+      }
+    }
+  }
+
+  // Fallback to non-extended encoding.
+  return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options.timezone);
+};
+
+Entry.prototype.canDecodeFileData = function() {
+  return (
+    !this.isEncrypted() &&
+    (this.compressionMethod === 0 || this.compressionMethod === 8)
+  );
+};
+Entry.prototype.isEncrypted = function() {
+  return (this.generalPurposeBitFlag & 0x1) !== 0;
+};
+Entry.prototype.isCompressed = function() {
+  return this.compressionMethod === 8;
+};
+
+function LocalFileHeader() {
+}
+
+function dosDateTimeToDate(date, time, timezone) {
+  var day = date & 0x1f; // 1-31
+  var month = (date >> 5 & 0xf) - 1; // 1-12, 0-11
+  var year = (date >> 9 & 0x7f) + 1980; // 0-128, 1980-2108
+
+  var millisecond = 0;
+  var second = (time & 0x1f) * 2; // 0-29, 0-58 (even numbers)
+  var minute = time >> 5 & 0x3f; // 0-59
+  var hour = time >> 11 & 0x1f; // 0-23
+
+  if (timezone == null || timezone === "local") {
+    return new Date(year, month, day, hour, minute, second, millisecond);
+  } else if (timezone === "UTC") {
+    return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+  } else {
+    throw new Error("unrecognized options.timezone: " + options.timezone);
+  }
+}
+
+function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+  var fileName = null;
+
+  // check for Info-ZIP Unicode Path Extra Field (0x7075)
+  // see https://github.com/thejoshwolfe/yauzl/issues/33
+  for (var i = 0; i < extraFields.length; i++) {
+    var extraField = extraFields[i];
+    if (extraField.id === 0x7075) {
+      if (extraField.data.length < 6) {
+        // too short to be meaningful
+        continue;
+      }
+      // Version       1 byte      version of this extra field, currently 1
+      if (extraField.data.readUInt8(0) !== 1) {
+        // > Changes may not be backward compatible so this extra
+        // > field should not be used if the version is not recognized.
+        continue;
+      }
+      // NameCRC32     4 bytes     File Name Field CRC32 Checksum
+      var oldNameCrc32 = extraField.data.readUInt32LE(1);
+      if (crc32(fileNameBuffer) !== oldNameCrc32) {
+        // > If the CRC check fails, this UTF-8 Path Extra Field should be
+        // > ignored and the File Name field in the header should be used instead.
+        continue;
+      }
+      // UnicodeName   Variable    UTF-8 version of the entry File Name
+      fileName = decodeBuffer(extraField.data.subarray(5), true);
+      break;
+    }
+  }
+
+  if (fileName == null) {
+    // The typical case.
+    var isUtf8 = (generalPurposeBitFlag & 0x800) !== 0;
+    fileName = decodeBuffer(fileNameBuffer, isUtf8);
+  }
+
+  if (!strictFileNames) {
+    // Allow backslash.
+    fileName = fileName.replace(/\\/g, "/");
+  }
+  return fileName;
+}
+
+function validateFileName(fileName) {
+  if (fileName.indexOf("\\") !== -1) {
+    return "invalid characters in fileName: " + fileName;
+  }
+  if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+    return "absolute path: " + fileName;
+  }
+  if (fileName.split("/").indexOf("..") !== -1) {
+    return "invalid relative path: " + fileName;
+  }
+  // all good
+  return null;
+}
+
+function parseExtraFields(extraFieldBuffer) {
+  var extraFields = [];
+  var i = 0;
+  while (i < extraFieldBuffer.length - 3) {
+    var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+    var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+    var dataStart = i + 4;
+    var dataEnd = dataStart + dataSize;
+    if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+    var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+    extraFields.push({
+      id: headerId,
+      data: dataBuffer,
+    });
+    i = dataEnd;
+  }
+  return extraFields;
+}
+
+function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+  if (length === 0) {
+    // fs.read will throw an out-of-bounds error if you try to read 0 bytes from a 0 byte file
+    return setImmediate(function() { callback(null, newBuffer(0)); });
+  }
+  reader.read(buffer, offset, length, position, function(err, bytesRead) {
+    if (err) return callback(err);
+    if (bytesRead < length) {
+      return callback(new Error("unexpected EOF"));
+    }
+    callback();
+  });
+}
+
+util.inherits(AssertByteCountStream, Transform);
+function AssertByteCountStream(byteCount) {
+  Transform.call(this);
+  this.actualByteCount = 0;
+  this.expectedByteCount = byteCount;
+}
+AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+  this.actualByteCount += chunk.length;
+  if (this.actualByteCount > this.expectedByteCount) {
+    var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb(null, chunk);
+};
+AssertByteCountStream.prototype._flush = function(cb) {
+  if (this.actualByteCount < this.expectedByteCount) {
+    var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb();
+};
+
+util.inherits(RandomAccessReader, EventEmitter);
+function RandomAccessReader() {
+  EventEmitter.call(this);
+  this.refCount = 0;
+}
+RandomAccessReader.prototype.ref = function() {
+  this.refCount += 1;
+};
+RandomAccessReader.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+
+  if (self.refCount > 0) return;
+  if (self.refCount < 0) throw new Error("invalid unref");
+
+  self.close(onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) return self.emit('error', err);
+    self.emit('close');
+  }
+};
+RandomAccessReader.prototype.createReadStream = function(options) {
+  if (options == null) options = {};
+  var start = options.start;
+  var end = options.end;
+  if (start === end) {
+    var emptyStream = new PassThrough();
+    setImmediate(function() {
+      emptyStream.end();
+    });
+    return emptyStream;
+  }
+  var stream = this._readStreamForRange(start, end);
+
+  var destroyed = false;
+  var refUnrefFilter = new RefUnrefFilter(this);
+  stream.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) refUnrefFilter.emit("error", err);
+    });
+  });
+  installDestroyFn(refUnrefFilter, function() {
+    stream.unpipe(refUnrefFilter);
+    refUnrefFilter.unref();
+    stream.destroy();
+  });
+
+  var byteCounter = new AssertByteCountStream(end - start);
+  refUnrefFilter.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) byteCounter.emit("error", err);
+    });
+  });
+  installDestroyFn(byteCounter, function() {
+    destroyed = true;
+    refUnrefFilter.unpipe(byteCounter);
+    refUnrefFilter.destroy();
+  });
+
+  return stream.pipe(refUnrefFilter).pipe(byteCounter);
+};
+RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+  throw new Error("not implemented");
+};
+RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+  var readStream = this.createReadStream({start: position, end: position + length});
+  var writeStream = new Writable();
+  var written = 0;
+  writeStream._write = function(chunk, encoding, cb) {
+    chunk.copy(buffer, offset + written, 0, chunk.length);
+    written += chunk.length;
+    cb();
+  };
+  writeStream.on("finish", callback);
+  readStream.on("error", function(error) {
+    callback(error);
+  });
+  readStream.pipe(writeStream);
+};
+RandomAccessReader.prototype.close = function(callback) {
+  setImmediate(callback);
+};
+
+util.inherits(RefUnrefFilter, PassThrough);
+function RefUnrefFilter(context) {
+  PassThrough.call(this);
+  this.context = context;
+  this.context.ref();
+  this.unreffedYet = false;
+}
+RefUnrefFilter.prototype._flush = function(cb) {
+  this.unref();
+  cb();
+};
+RefUnrefFilter.prototype.unref = function(cb) {
+  if (this.unreffedYet) return;
+  this.unreffedYet = true;
+  this.context.unref();
+};
+
+var cp437 = '\u0000☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
+function decodeBuffer(buffer, isUtf8) {
+  if (isUtf8) {
+    return buffer.toString("utf8");
+  } else {
+    var result = "";
+    for (var i = 0; i < buffer.length; i++) {
+      result += cp437[buffer[i]];
+    }
+    return result;
+  }
+}
+
+function readUInt64LE(buffer, offset) {
+  // There is no native function for this, because we can't actually store 64-bit integers precisely.
+  // after 53 bits, JavaScript's Number type (IEEE 754 double) can't store individual integers anymore.
+  // but since 53 bits is a whole lot more than 32 bits, we do our best anyway.
+  // As of 2020, Node has added support for BigInt, which obviates this whole function,
+  // but yauzl hasn't been updated to depend on BigInt (yet?).
+  var lower32 = buffer.readUInt32LE(offset);
+  var upper32 = buffer.readUInt32LE(offset + 4);
+  // we can't use bitshifting here, because JavaScript bitshifting only works on 32-bit integers.
+  return upper32 * 0x100000000 + lower32;
+  // as long as we're bounds checking the result of this function against the total file size,
+  // we'll catch any overflow errors, because we already made sure the total file size was within reason.
+}
+
+// Node 10 deprecated new Buffer().
+var newBuffer;
+if (typeof Buffer.allocUnsafe === "function") {
+  newBuffer = function(len) {
+    return Buffer.allocUnsafe(len);
+  };
+} else {
+  newBuffer = function(len) {
+    return new Buffer(len);
+  };
+}
+
+// Node 8 introduced a proper destroy() implementation on writable streams.
+function installDestroyFn(stream, fn) {
+  if (typeof stream.destroy === "function") {
+    // New API.
+    stream._destroy = function(err, cb) {
+      fn();
+      if (cb != null) cb(err);
+    };
+  } else {
+    // Old API.
+    stream.destroy = fn;
+  }
+}
+
+function defaultCallback(err) {
+  if (err) throw err;
+}
+
+
+/***/ }),
+
+/***/ 453:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(623);
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 623:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N_: () => (/* binding */ TransientError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   dk: () => (/* binding */ JobFailedError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   hD: () => (/* binding */ ApiError),
-/* harmony export */   il: () => (/* binding */ LocalError),
-/* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   j3: () => (/* binding */ DeadlineError),
-/* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   r3: () => (/* binding */ isRetryable)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ main_run)
+});
+
+// UNUSED EXPORTS: waitAction
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/errors.ts
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
 class ActionError extends Error {
     constructor(message) {
@@ -375,2004 +1799,25 @@ function errorMessage(err) {
     return String(err);
 }
 
-
-/***/ }),
-
-/***/ 5625:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $Q: () => (/* binding */ clip),
-/* harmony export */   $e: () => (/* binding */ warning),
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   Yz: () => (/* binding */ debug),
-/* harmony export */   fJ: () => (/* binding */ fail),
-/* harmony export */   pq: () => (/* binding */ info)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6058);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
-// The one way text reaches the runner's log. Lines may hold what the API or a storage host sent,
-// so each is redacted, kept to one line, bounded, and never able to act as a workflow command.
-
-
-
-
-/** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
-const MAX_LINE = 2000;
-// C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
-// and the Unicode line and paragraph separators. Tab stays.
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
-// `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
-const COMMAND_LIKE = /::|##\[/;
-function escapeChar(c) {
-    if (c === '\n')
-        return '\\n';
-    if (c === '\r')
-        return '\\r';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-/** Cut to `max` characters, never inside a surrogate pair, saying how much was left out. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end--;
-    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
-}
-/**
- * Untrusted text made fit for one log line: secrets redacted first (so a cut cannot leave part of
- * one), unprintable characters shown as escapes, then cut to `max`.
- */
-function oneLine(text, max = MAX_LINE) {
-    return clip((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(text).replace(UNPRINTABLE, escapeChar), max);
-}
-/**
- * A line that could be read as a command is printed between `::stop-commands::` and its resume
- * token, the runner's own way to print untrusted text; the token is random per line.
- */
-function info(text) {
-    const line = oneLine(text);
-    if (!COMMAND_LIKE.test(line))
-        return _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(line);
-    const token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
-    process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${line}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}::${token}::${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
-}
-// Annotations and debug lines: @actions/core escapes their data (%, CR, LF), so they cannot end the
-// command early; oneLine still redacts and bounds them.
-function warning(text) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(oneLine(text));
-}
-function debug(text) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .debug */ .Yz(oneLine(text));
-}
-function fail(text) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(oneLine(text));
-}
-
-
-/***/ }),
-
-/***/ 7194:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ck: () => (/* binding */ addSecret),
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   hK: () => (/* binding */ holdsSecret),
-/* harmony export */   xm: () => (/* binding */ addSignedUrl)
-/* harmony export */ });
-/* unused harmony export clearSecrets */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-// Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
-// matches a secret printed whole, and text cut mid-secret would slip past it.
-
-const secrets = new Set();
-/** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
-const PART = 12;
-const parts = new Set();
-const REDACTED = '***';
-/**
- * Registers a secret with the runner (masked in its log) and with our own redaction. `inPart`:
- * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
- * whose host and path would match harmless text).
- */
-function addSecret(value, inPart = true) {
-    if (!value || secrets.has(value))
-        return;
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
-    secrets.add(value);
-    if (!inPart || value.length < PART)
-        return;
-    for (let i = 0; i + PART <= value.length; i++)
-        parts.add(value.slice(i, i + PART));
-}
-/**
- * A signed URL is a credential: registered whole, with its query, and with each long query value
- * (a signature on its own) as sent and as decoded.
- */
-function addSignedUrl(raw) {
-    if (!raw || raw.length < 8)
-        return;
-    addSecret(raw, false);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return;
-    }
-    if (url.href !== raw)
-        addSecret(url.href, false);
-    if (url.search.length > 8)
-        addSecret(url.search.slice(1), false);
-    for (const piece of url.search.slice(1).split('&')) {
-        const value = piece.slice(piece.indexOf('=') + 1);
-        if (value.length < 8)
-            continue;
-        addSecret(value);
-        try {
-            addSecret(decodeURIComponent(value.replace(/\+/g, ' ')));
-        }
-        catch {
-            // not percent-encoded text: registered as sent
-        }
-    }
-}
-/** The text with every registered secret, whole or any part of PART characters, replaced by ***. */
-function redact(text) {
-    if (secrets.size === 0 || text === '')
-        return text;
-    const hit = new Uint8Array(text.length);
-    let found = false;
-    for (const secret of secrets) {
-        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
-            hit.fill(1, at, at + secret.length);
-            found = true;
-        }
-    }
-    if (parts.size > 0) {
-        for (let i = 0; i + PART <= text.length; i++) {
-            if (parts.has(text.slice(i, i + PART))) {
-                hit.fill(1, i, i + PART);
-                found = true;
-            }
-        }
-    }
-    if (!found)
-        return text;
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        if (!hit[i])
-            out += text[i];
-        else if (i === 0 || !hit[i - 1])
-            out += REDACTED;
-    }
-    return out;
-}
-function holdsSecret(text) {
-    return redact(text) !== text;
-}
-/** For tests: forget every secret. */
-function clearSecrets() {
-    secrets.clear();
-    parts.clear();
-}
-
-
-/***/ }),
-
-/***/ 9528:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Vj: () => (/* binding */ EXTRACT_HELPER),
-  cX: () => (/* binding */ extractBeside),
-  an: () => (/* binding */ extractHelper),
-  K0: () => (/* binding */ isZip)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/wait/staging.ts
-var wait_staging = __nccwpck_require__(4872);
-;// CONCATENATED MODULE: ./src/wait/extract.ts
-// Unpacking the result zip: with the system's tool through @actions/tool-cache (unzip; PowerShell on
-// Windows), in a child process of our own so that a cancel or the deadline can kill it, into a
-// fresh folder that replaces the old one only once the unpack succeeded.
-
-
-
-
-
-
-/** The argument that makes the wait bundle run as the unpacking child process. */
-const EXTRACT_HELPER = '--prediction-one-extract';
-const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
-// What the child printed is kept for the error message only, and bounded.
-const MAX_CHILD_OUTPUT = 64 * 1024;
-async function isZip(file) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const head = Buffer.alloc(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
-        return bytesRead === 4 && ZIP_MAGIC.some((magic) => magic.equals(head));
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Unpacks a zip beside itself: `result.zip` into `result/`; a file without an extension into `<name>-extracted/`. */
-async function extractBeside(file, options) {
-    const { name, ext } = (0,external_node_path_.parse)(file);
-    const parent = (0,external_node_path_.dirname)(file);
-    const dir = (0,external_node_path_.join)(parent, ext ? name : `${name}-extracted`);
-    // What a killed unpack left beside the file, the download that came first has already removed.
-    const staging = (0,external_node_path_.join)(await (0,wait_staging/* stagingFor */.Bk)(parent, options.stagingDir), (0,wait_staging/* tempName */.u8)());
-    await (0,promises_.mkdir)(staging).catch((err) => {
-        throw new errors/* LocalError */.il('cannot create a folder to unpack into:', staging, err);
-    });
-    try {
-        await unpackInChild(file, staging, options);
-        const dropped = await dropLinks(staging);
-        await (0,promises_.rm)(dir, { recursive: true, force: true }).catch((err) => {
-            throw new errors/* LocalError */.il('cannot remove the previous result folder', dir, err);
-        });
-        await (0,wait_staging/* moveIntoPlace */.hU)(staging, dir, 'the unpacked result');
-        return { dir, dropped };
-    }
-    catch (err) {
-        await (0,promises_.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
-        throw err;
-    }
-}
-/** In the child process: the unpack itself. Its output goes to the parent, never to the runner. */
-async function extractHelper(file, dest) {
-    try {
-        const { extractZip } = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
-        await extractZip(file, dest);
-    }
-    catch (err) {
-        process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
-    }
-}
-function killTree(pid) {
-    try {
-        if (process.platform === 'win32')
-            (0,external_node_child_process_namespaceObject.spawnSync)('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
-        else
-            process.kill(-pid, 'SIGKILL'); // the child leads its own process group: unzip goes with it
-    }
-    catch {
-        // already gone
-    }
-}
-function unpackInChild(file, dest, { signal, deadline }) {
-    if (signal?.aborted)
-        return Promise.reject(new errors/* CancelledError */.cc());
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, [process.argv[1], EXTRACT_HELPER, file, dest], {
-            detached: process.platform !== 'win32',
-            stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true
-        });
-        let output = '';
-        const keep = (chunk) => {
-            if (output.length < MAX_CHILD_OUTPUT)
-                output += chunk.toString();
-        };
-        child.stdout.on('data', keep);
-        child.stderr.on('data', keep);
-        let stopped;
-        const stop = (why) => {
-            stopped ??= why;
-            if (child.pid !== undefined)
-                killTree(child.pid);
-        };
-        const onAbort = () => stop(new errors/* CancelledError */.cc());
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const timer = setTimeout(() => stop(new errors/* DeadlineError */.j3('timed out while unpacking the result file (timeout)')), Math.max(0, deadline - Date.now()));
-        child.on('error', (err) => stop(new errors/* ActionError */.lZ(`extract: cannot start the unpacking process: ${err.message}`)));
-        // 'close' comes once the child and everything holding its output (unzip) are gone.
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
-            if (stopped)
-                return reject(stopped);
-            if (code === 0)
-                return resolve();
-            reject(new errors/* ActionError */.lZ(`extract: ${explainFailure(output)}`));
-        });
-    });
-}
-function explainFailure(output) {
-    if (/Unable to locate executable file: unzip/i.test(output)) {
-        return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false';
-    }
-    // unzip strips absolute and ../ paths but ends with a warning status; .NET (Windows) throws: the
-    // zip is refused either way.
-    if (/stripped absolute path|"\.\.\/" path component|outside the specified destination directory/.test(output)) {
-        return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused';
-    }
-    const last = output.trim().split(/\r?\n/).pop() ?? '';
-    return `the result file could not be unpacked; is it a damaged zip? (${(0,log/* oneLine */.TN)(last, 300) || 'no message'})`;
-}
-/**
- * Links could point out of the result folder (to /etc/passwd, to ../../..), and special files have
- * no business in it: both are removed, and named to the caller.
- */
-async function dropLinks(root, dir = root) {
-    const dropped = [];
-    for (const entry of await (0,promises_.readdir)(dir)) {
-        const path = (0,external_node_path_.join)(dir, entry);
-        const info = await (0,promises_.lstat)(path);
-        if (info.isDirectory())
-            dropped.push(...(await dropLinks(root, path)));
-        else if (!info.isFile()) {
-            await (0,promises_.unlink)(path);
-            dropped.push((0,external_node_path_.relative)(root, path));
-        }
-    }
-    return dropped;
-}
-
-
-/***/ }),
-
-/***/ 6453:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _extract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9528);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9983);
-
-
-// The same bundle runs the unpack in a child process that a cancel can kill (see extract.ts).
-if (process.argv[2] === _extract_js__WEBPACK_IMPORTED_MODULE_0__/* .EXTRACT_HELPER */ .Vj)
-    await (0,_extract_js__WEBPACK_IMPORTED_MODULE_0__/* .extractHelper */ .an)(process.argv[3], process.argv[4]);
-else
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 9983:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(8313);
-;// CONCATENATED MODULE: ./src/retry.ts
-
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
-/**
- * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
- * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
- */
-function backoffDelay(attempt, policy, random) {
-    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(step / 2 + random() * (step / 2));
-}
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
-async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        if (options.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (options.signal?.aborted)
-                throw new errors/* CancelledError */.cc();
-            if (!(0,errors/* isRetryable */.r3)(err) || attempt >= policy.maxAttempts)
-                throw err;
-            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
-            // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${(0,errors/* errorMessage */.gJ)(err)}`);
-            }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
-        }
-    }
-}
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
-
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors/* ActionError */.lZ(`${what} is not a URL`);
-    }
-    if (!isAllowedUrl(url))
-        throw new errors/* ActionError */.lZ(`${what} uses ${url.protocol}; only https is ${use}`);
-    return url;
-}
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
-function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-const USER_AGENT = 'prediction-one-retrain-action';
-const MAX_REDIRECTS = 5;
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-function clientFor(signal) {
-    const withSignal = {
-        prepareRequest: (options) => {
-            options.signal = signal;
-        },
-        canHandleAuthentication: () => false,
-        handleAuthentication: () => Promise.reject(new Error('unused'))
-    };
-    return new lib/* HttpClient */.Qq(USER_AGENT, [withSignal], { allowRedirects: false, allowRetries: false, keepAlive: false });
-}
-async function send(request) {
-    let url = new URL(request.url);
-    for (let hop = 0;; hop++) {
-        const response = await sendOnce(request, url);
-        const location = response.headers.location;
-        if (!REDIRECT_STATUSES.includes(response.status) || !location)
-            return response;
-        response.done();
-        response.message.resume();
-        const next = new URL(location, url);
-        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        if (request.redirects === 'none' || request.body) {
-            throw new errors/* HttpError */.j$(response.status, `${where}; this request is not sent on`);
-        }
-        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
-            throw new errors/* HttpError */.j$(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
-        }
-        if (!isAllowedUrl(next)) {
-            throw new errors/* HttpError */.j$(response.status, `${where} over ${next.protocol}; only https is followed`);
-        }
-        if (hop + 1 >= MAX_REDIRECTS)
-            throw new errors/* HttpError */.j$(response.status, `${where}: too many redirects`);
-        url = next;
-    }
-}
-async function sendOnce(request, url) {
-    const idle = new AbortController();
-    const late = new AbortController();
-    const signals = [idle.signal, late.signal, ...(request.signal ? [request.signal] : [])];
-    const signal = AbortSignal.any(signals);
-    let idleTimer;
-    // A request made right at the deadline (the poll's last check) still gets a moment to answer.
-    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined;
-    const arm = () => {
-        if (idleTimer)
-            idleTimer.refresh();
-        else
-            idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
-    };
-    const done = () => {
-        clearTimeout(idleTimer);
-        clearTimeout(lateTimer);
-    };
-    const translate = (err) => {
-        done();
-        if (err instanceof errors/* CancelledError */.cc || err instanceof errors/* TransientError */.N_ || err instanceof errors/* HttpError */.j$)
-            return err;
-        if (request.signal?.aborted)
-            return new errors/* CancelledError */.cc();
-        if (late.signal.aborted) {
-            return new errors/* DeadlineError */.j3(`the time left ran out during a request to ${describeOrigin(url)}`);
-        }
-        if (idle.signal.aborted) {
-            return new errors/* TransientError */.N_(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`);
-        }
-        const code = err?.code;
-        return new errors/* TransientError */.N_(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`);
-    };
-    arm();
-    // A large upload may take longer than request-timeout: what counts is that bytes keep moving.
-    request.body?.on('data', arm);
-    try {
-        const headers = { ...request.headers };
-        const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers);
-        const message = answer.message;
-        message.on('error', () => undefined); // surfaced by whoever reads the body
-        const response = {
-            status: message.statusCode ?? 0,
-            headers: message.headers,
-            url,
-            message,
-            touch: arm,
-            done,
-            explain: translate
-        };
-        if (request.stream)
-            return response;
-        response.text = await readText(message, describeOrigin(url));
-        done();
-        return response;
-    }
-    catch (err) {
-        throw translate(err);
-    }
-}
-/**
- * The body as text. Unlike HttpClientResponse.readBody, which never settles when the connection
- * breaks mid-body, this rejects, so the fault is retried instead of hanging the step.
- */
-async function readText(message, origin) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of message) {
-        size += chunk.length;
-        if (size > MAX_TEXT_BYTES) {
-            message.destroy();
-            throw new errors/* TransientError */.N_(`an answer of over ${MAX_TEXT_BYTES} bytes from ${origin}; not read`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-        return new errors/* TransientError */.N_(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
-    }
-    return new errors/* HttpError */.j$(status, message);
-}
-
-;// CONCATENATED MODULE: ./src/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
-const MAX_JOB_ID_LENGTH = 256;
-/** What is wrong with a retrain job id, or undefined when it is fine. */
-function jobIdProblem(id) {
-    if (id === '')
-        return 'is empty';
-    if (id === '.' || id === '..')
-        return `"${id}" is not a job id`;
-    if (id.length > MAX_JOB_ID_LENGTH)
-        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(id))
-        return 'holds control characters or line breaks';
-    if (!id.isWellFormed())
-        return 'is not well-formed Unicode text';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(7194);
-;// CONCATENATED MODULE: ./src/api/documented.ts
-// The API's documented errors (from the manual), with a plain cause for each, and how an error body
-// is read: its shape is undocumented, so the reading is tolerant.
-
-
-const DOCUMENTED_CODES = ['4001000204', '5001000201'];
-const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
-/** Keyed by the API's message, lower-cased, as the manual prints it. */
-const DOCUMENTED = {
-    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
-    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
-    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
-    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
-    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
-    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
-    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
-    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
-};
-function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
-}
-function fieldsOf(value) {
-    if (!isObject(value))
-        return undefined;
-    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
-    return fields.code || fields.error || fields.message ? fields : undefined;
-}
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
-function decodeErrorFields(body) {
-    const first = (v) => (Array.isArray(v) ? v[0] : v);
-    const top = first(body);
-    const direct = fieldsOf(top);
-    const nestedDocumented = () => {
-        if (!isObject(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
-    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedDocumented()))
-        return direct;
-    return nestedDocumented() ?? direct;
-}
-function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
-}
-/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
-function documentedError(body) {
-    const fields = decodeErrorFields(body);
-    if (!fields || !isDocumented(fields))
-        return undefined;
-    const code = fields.code?.trim();
-    const apiMessage = fields.message ?? fields.error ?? '';
-    const cause = documentedCause(apiMessage) ??
-        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
-    return new errors/* ApiError */.hD(code, apiMessage, cause);
-}
-
-;// CONCATENATED MODULE: ./src/api/client.ts
-
-
-
-
-
-
-
-
-
-const API_KEY_HEADER = 'x-api-key';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
-/** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response, json) {
-    const fields = decodeErrorFields(json);
-    const said = fields?.message ?? fields?.error;
-    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
-    if (said)
-        return `"${(0,log/* oneLine */.TN)(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text?.length ?? 0;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
-}
-class ApiClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
-        // Registered before anything can print it: the signed URL is a credential.
-        if (typeof body.download_url === 'string')
-            (0,secrets/* addSignedUrl */.xm)(body.download_url);
-        return {
-            status: body.status,
-            modelId: asText(body.model_id),
-            message: asText(body.message),
-            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
-        };
-    }
-    async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
-        const uploadUrl = body.upload_url;
-        (0,secrets/* addSignedUrl */.xm)(uploadUrl);
-        const retrainJobId = asText(body.retrain_job_id);
-        const problem = jobIdProblem(retrainJobId);
-        if (problem)
-            throw new errors/* ActionError */.lZ(`the retrain_job_id the API gave ${problem}; it is not used`);
-        return { retrainJobId, uploadUrl };
-    }
-    async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
-        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
-    }
-    async call(method, path, deadline, isAnswer) {
-        const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
-        const url = apiUrl.href.replace(/\/+$/, '') + path;
-        return retry(async () => {
-            const response = await send({
-                method,
-                url,
-                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
-                signal,
-                idleTimeoutMs: requestTimeoutMs,
-                budgetMs: deadline - clock.now(),
-                redirects: 'same-origin'
-            });
-            return interpret(response, isAnswer, clock.now());
-        }, { clock, deadline, signal, onRetry });
-    }
-}
-function interpret(response, isAnswer, now) {
-    const json = parseJson(response.text);
-    const ok = response.status >= 200 && response.status < 300;
-    const documented = documentedError(json);
-    // A status body may carry a message of its own: it is an error only if it carries a code too.
-    const statusBody = isObject(json) && typeof json.status === 'string';
-    if (documented && !(statusBody && documented.code === undefined))
-        throw documented;
-    if (ok && isObject(json) && isAnswer(json))
-        return json;
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    const said = describeBody(response, json);
-    if (ok)
-        throw new errors/* TransientError */.N_(`${where} with ${said}`);
-    throw statusError(response, `${where}: ${said}`, now);
-}
-
-;// CONCATENATED MODULE: ./src/clock.ts
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new errors/* CancelledError */.cc());
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new errors/* CancelledError */.cc());
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-
-;// CONCATENATED MODULE: ./src/constants.ts
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
-const Inputs = {
-    ApiKey: 'api-key',
-    RetrainJobId: 'retrain-job-id',
-    ApiUrl: 'api-url',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    RequestTimeout: 'request-timeout',
-    Wait: 'wait',
-    Download: 'download',
-    DownloadDir: 'download-dir',
-    Extract: 'extract',
-    File: 'file',
-    Filename: 'filename'
-};
-const Outputs = {
-    Status: 'status',
-    ModelId: 'model_id',
-    Message: 'message',
-    RetrainJobId: 'retrain_job_id',
-    ResultFile: 'result_file',
-    ResultSha256: 'result_sha256',
-    ResultDir: 'result_dir'
-};
-const Defaults = {
-    ApiUrl: 'https://developer-api.predictionone.sony.biz',
-    Timeout: '30m',
-    PollInterval: '30s',
-    RequestTimeout: '30s'
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
-
-
-
-
-
-const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const MAX_TIMEOUT_MS = 72 * 3_600_000;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
-function parseDuration(name, raw) {
-    const text = raw.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
-        throw new errors/* InputError */.dz(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
-    }
-    return Math.round(total);
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(name, raw) {
-    const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    throw new errors/* InputError */.dz(name, `"${raw}" is not a boolean: use true or false`);
-}
-function required(get, name) {
-    const value = get(name).trim();
-    if (value === '')
-        throw new errors/* InputError */.dz(name, 'is required and was empty');
-    return value;
-}
-function optional(get, name, fallback) {
-    const value = get(name).trim();
-    return value === '' ? fallback : value;
-}
-function duration(get, name, fallback, min, max) {
-    const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new errors/* InputError */.dz(name, `must be at least ${min} ms`);
-    if (ms > max)
-        throw new errors/* InputError */.dz(name, `must be at most ${max / 3_600_000} h`);
-    return ms;
-}
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-}
-function readApiKey(get) {
-    const key = required(get, Inputs.ApiKey);
-    // A line break in a header value would let a secret smuggle in a header of its own.
-    if (/[\r\n]/.test(key))
-        throw new errors/* InputError */.dz(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
-    if (/[^\t\x20-\x7e]/.test(key))
-        throw new errors/* InputError */.dz(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
-    return key;
-}
-function readApiUrl(get) {
-    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors/* InputError */.dz(Inputs.ApiUrl, `"${raw}" is not a URL`);
-    }
-    if (!isAllowedUrl(url)) {
-        throw new errors/* InputError */.dz(Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
-    }
-    if (url.username || url.password)
-        throw new errors/* InputError */.dz(Inputs.ApiUrl, 'must not hold credentials');
-    if (url.search || url.hash)
-        throw new errors/* InputError */.dz(Inputs.ApiUrl, 'must not hold a query or a fragment');
-    return url;
-}
-function readJobId(get) {
-    const id = required(get, Inputs.RetrainJobId);
-    const problem = jobIdProblem(id);
-    if (problem)
-        throw new errors/* InputError */.dz(Inputs.RetrainJobId, problem);
-    return id;
-}
-function readCommon(get) {
-    return {
-        apiKey: readApiKey(get),
-        apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-// What a step tells later steps (outputs) and people (log lines, the job summary).
-
-
-
-
-// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
-const MAX_OUTPUT_BYTES = 1_000_000;
-/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
-function outputProblem(value) {
-    if ((0,secrets/* holdsSecret */.hK)(value))
-        return 'it holds a secret (the API key or a signed URL)';
-    if (!value.isWellFormed())
-        return 'it is not well-formed Unicode text';
-    const bytes = Buffer.byteLength(value);
-    if (bytes > MAX_OUTPUT_BYTES)
-        return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
-    return undefined;
-}
-/**
- * Every output that is known is written, also when the step fails, exactly as the API said it
- * (through the runner's output file, where no text can act as a command); a value that cannot be
- * passed on exactly is not written, with a warning that says why.
- */
-function writeOutputs(values) {
-    for (const [name, value] of Object.entries(values)) {
-        if (value === undefined)
-            continue;
-        const problem = outputProblem(value);
-        if (problem)
-            (0,log/* warning */.$e)(`output ${name} is not written: ${problem}`);
-        else
-            core/* setOutput */.uH(name, value);
-    }
-}
-/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
-function retryReporter() {
-    const seen = new Set();
-    return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(err.message))
-            return (0,log/* debug */.Yz)(line);
-        seen.add(err.message);
-        (0,log/* warning */.$e)(line);
-    };
-}
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-function reminder(everyMs) {
-    let last = 0;
-    return {
-        due: (elapsedMs) => elapsedMs - last >= everyMs,
-        printed: (elapsedMs) => {
-            last = elapsedMs;
-        }
-    };
-}
-function statusLine(jobId, job, elapsedMs) {
-    const model = job.modelId ? `, model ${job.modelId}` : '';
-    const message = job.message ? `: ${job.message}` : '';
-    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
-}
-// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
-const MAX_CELL = 1000;
-const MAX_REASON = 4000;
-const MAX_TABLE_ROWS = 100;
-/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
-function cell(text, max = MAX_CELL) {
-    return (0,log/* clip */.$Q)((0,secrets/* redact */.E$)(text), max)
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
-        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
-        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
-}
-/** The job summary; a runner without a summary file (a local run) is not an error. */
-async function writeSummary({ title, outcome, reason, rows, tables = [] }) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
-    const table = rows
-        .filter((row) => row[1] !== undefined && row[1] !== '')
-        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
-    try {
-        core/* summary */.z.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
-        if (reason)
-            core/* summary */.z.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        core/* summary */.z.addTable([
-            [
-                { data: 'item', header: true },
-                { data: 'value', header: true }
-            ],
-            ...table
-        ]);
-        for (const extra of tables.filter((t) => t.rows.length > 0)) {
-            core/* summary */.z.addHeading(cell(extra.heading), 4);
-            core/* summary */.z.addTable([
-                extra.header.map((name) => ({ data: cell(name), header: true })),
-                // A job that flips between statuses for days must not make the summary too large for GitHub.
-                ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
-            ]);
-            if (extra.rows.length > MAX_TABLE_ROWS)
-                core/* summary */.z.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`);
-        }
-        await core/* summary */.z.write();
-    }
-    catch (err) {
-        (0,log/* debug */.Yz)(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function describeFile(name, bytes) {
-    return `${name} (${formatBytes(bytes)})`;
-}
-
-;// CONCATENATED MODULE: ./src/runner.ts
-// The one place where an error becomes a failed step, and where cancellation is wired.
-
-
-
-
-
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
-function cancelSignals(platform = process.platform) {
-    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
-}
-/**
- * Runs an action's body. The API key is masked before anything else can be printed; any error
- * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
- * even if its work happened to complete. Node is left to exit by itself (an explicit
- * process.exit() right after a large download has hung Node 24 at shutdown).
- */
-async function runAction(action, body, platform = process.platform) {
-    (0,secrets/* addSecret */.Ck)(core/* getInput */.V4(Inputs.ApiKey));
-    const controller = new AbortController();
-    let received;
-    const handlers = cancelSignals(platform).map((name) => {
-        const handler = () => {
-            if (received)
-                return;
-            received = name;
-            (0,log/* warning */.$e)(`${name} received: stopping`);
-            controller.abort();
-        };
-        process.on(name, handler);
-        return [name, handler];
-    });
-    let finish;
-    let failure;
-    try {
-        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
-    }
-    catch (err) {
-        failure = err;
-    }
-    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
-    const settle = () => {
-        if (received !== undefined || failure instanceof errors/* CancelledError */.cc) {
-            return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
-        }
-        return failure === undefined ? ['succeeded', undefined] : ['failed', (0,errors/* errorMessage */.gJ)(failure)];
-    };
-    const [outcome, reason] = settle();
-    try {
-        await finish?.(outcome, reason);
-    }
-    catch (err) {
-        (0,log/* warning */.$e)(`could not write the outputs or summary: ${(0,errors/* errorMessage */.gJ)(err)}`);
-    }
-    for (const [name, handler] of handlers)
-        process.off(name, handler);
-    // A signal that came while the outputs were written still cancels the step.
-    const [final, why] = settle();
-    if (final !== 'succeeded')
-        (0,log/* fail */.fJ)(`${action} failed: ${why}`);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/garbage.ts
-// Node's http hands a body over as fresh 64 KiB buffers, garbage as soon as they are written. V8
-// frees them only when its external-memory limit is reached, tens of MiB later: a download peaked
-// at about 145 MiB of RSS however little was in flight. A young-generation collection every few MiB
-// frees them while they are young: about 90 MiB at any size, for no more GC time than V8 spent on
-// its own collections (docs/benchmarks.md).
-
-
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
-let collect;
-/** V8's gc(), as Jest gets it: --expose-gc applies to contexts made after it is set. */
-function exposedGc() {
-    if (collect !== undefined)
-        return collect;
-    collect = null;
-    try {
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('typeof gc === "function" ? gc : undefined');
-        if (typeof gc === 'function')
-            collect = gc;
-    }
-    catch {
-        // A Node without it: V8's own schedule, more memory.
-    }
-    finally {
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-expose-gc');
-    }
-    return collect;
-}
-/** A counter of bytes passed through: every COLLECT_EVERY_BYTES, a young-generation collection. */
-function youngCollector(everyBytes = COLLECT_EVERY_BYTES) {
-    const gc = exposedGc();
-    if (!gc)
-        return () => undefined;
-    let since = 0;
-    return (bytes) => {
-        since += bytes;
-        if (since < everyBytes)
-            return;
-        since = 0;
-        gc({ type: 'minor' });
-    };
-}
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: ./src/wait/batched-file.ts
-
-const BATCH_BYTES = 1024 * 1024;
-class BatchedFile extends external_node_stream_namespaceObject.Writable {
-    handle;
-    pending = [];
-    size = 0;
-    handleClosed = false;
-    constructor(handle) {
-        // Room for the next batch while one is being written: the socket is not paused meanwhile.
-        super({ highWaterMark: BATCH_BYTES });
-        this.handle = handle;
-    }
-    _write(chunk, _encoding, callback) {
-        this.pending.push(chunk);
-        this.size += chunk.length;
-        if (this.size < BATCH_BYTES)
-            return callback();
-        this.flush().then(() => callback(), callback);
-    }
-    _final(callback) {
-        // Closed before 'finish': the file is renamed next, which Windows refuses while it is open.
-        this.flush()
-            .then(() => this.close())
-            .then(() => callback(), callback);
-    }
-    _destroy(err, callback) {
-        this.close().then(() => callback(err), (closeErr) => callback(err ?? closeErr));
-    }
-    async flush() {
-        let buffers = this.pending;
-        let left = this.size;
-        this.pending = [];
-        this.size = 0;
-        while (left > 0) {
-            // A short write (rare on a file, but allowed) continues where it stopped.
-            const { bytesWritten } = await this.handle.writev(buffers);
-            left -= bytesWritten;
-            if (left > 0)
-                buffers = [Buffer.concat(buffers).subarray(bytesWritten)];
-        }
-    }
-    async close() {
-        if (this.handleClosed)
-            return;
-        this.handleClosed = true;
-        await this.handle.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/wait/filename.ts
-// The result file's name comes from a remote server: it is made safe before it touches the disk.
-const FALLBACK_RESULT_NAME = 'retrain-result';
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** The file name a `Content-Disposition` header gives, `filename*` (RFC 6266) first. */
-function dispositionName(header) {
-    if (!header)
-        return undefined;
-    const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-    if (extended)
-        return decode(extended[2].trim().replace(/^"|"$/g, ''));
-    const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
-    if (quoted)
-        return quoted[1].replace(/\\(.)/g, '$1');
-    const token = /filename\s*=\s*([^;\s]+)/i.exec(header);
-    return token ? token[1] : undefined;
-}
-// Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-// Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
-const MAX_NAME_BYTES = 200;
-/**
- * A bare file name, valid on Linux, macOS and Windows alike: no directory part, no control
- * characters, none of the characters Windows refuses, no device name, no trailing dot or space, and
- * cut (between characters, never inside one) to a length every filesystem takes.
- */
-function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
-    if (!raw)
-        return fallback;
-    const base = raw.split(/[/\\]/).pop() ?? '';
-    const chars = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[<>:"|?*]/g, '_'));
-    while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES)
-        chars.pop();
-    let name = chars.join('').replace(/^[\s.]+|[\s.]+$/g, '');
-    if (WINDOWS_DEVICE.test(name))
-        name = `_${name}`;
-    return name === '' ? fallback : name;
-}
-function resultFileName(contentDisposition, url) {
-    const fromHeader = dispositionName(contentDisposition);
-    if (fromHeader && sanitizeFileName(fromHeader, '') !== '')
-        return sanitizeFileName(fromHeader);
-    const segment = url.pathname.split('/').filter(Boolean).pop();
-    return sanitizeFileName(segment ? decode(segment) : undefined);
-}
-
-// EXTERNAL MODULE: ./src/wait/staging.ts
-var wait_staging = __nccwpck_require__(4872);
-;// CONCATENATED MODULE: ./src/wait/download.ts
-// The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
-
-
-
-
-
-
-
-
-
-
-
-
-const EXPIRED = [403, 404, 410];
-const MAX_REFRESHES = 2;
-const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
-async function downloadResult(options) {
-    await (0,promises_.mkdir)(options.dir, { recursive: true }).catch((err) => {
-        throw new errors/* LocalError */.il('cannot create the download folder', options.dir, err);
-    });
-    await (0,wait_staging/* removeOrphans */.C_)(options.dir);
-    const staging = await (0,wait_staging/* stagingFor */.Bk)(options.dir, options.stagingDir);
-    let url = checkDownloadUrl(options.url);
-    let refreshes = 0;
-    return retry(async () => {
-        try {
-            return await downloadOnce(url, options, staging);
-        }
-        catch (err) {
-            if (!(err instanceof errors/* HttpError */.j$) || !EXPIRED.includes(err.status) || !options.refreshUrl)
-                throw err;
-            if (refreshes >= MAX_REFRESHES)
-                throw err;
-            refreshes++;
-            const fresh = await options.refreshUrl();
-            if (!fresh)
-                throw err;
-            url = checkDownloadUrl(fresh);
-            throw new errors/* TransientError */.N_(`${err.message}; the signed URL has probably expired, asked for a fresh one`);
-        }
-    }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
-}
-async function downloadOnce(url, options, staging) {
-    const response = await send({
-        method: 'GET',
-        url: url.href,
-        signal: options.signal,
-        idleTimeoutMs: options.requestTimeoutMs,
-        budgetMs: options.deadline - options.clock.now(),
-        redirects: 'any',
-        stream: true
-    });
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    if (response.status < 200 || response.status >= 300) {
-        response.done();
-        response.message.resume();
-        throw statusError(response, `download: ${where}`, options.clock.now());
-    }
-    const name = resultFileName(response.headers['content-disposition'], response.url);
-    const temp = (0,external_node_path_.join)(staging, (0,wait_staging/* tempName */.u8)());
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
-    // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
-    const networkErrors = new WeakSet();
-    response.message.on('error', (err) => networkErrors.add(err));
-    let diskError;
-    const handle = await (0,promises_.open)(temp, 'wx').catch((err) => {
-        response.done();
-        response.message.destroy();
-        throw new errors/* LocalError */.il('cannot write the result file in', staging, err);
-    });
-    const file = new BatchedFile(handle).on('error', (err) => {
-        if (!networkErrors.has(err))
-            diskError ??= err;
-    });
-    // Attached just before the pipeline: a listener for 'data' starts the flow of the body.
-    let bytes = 0;
-    const collect = youngCollector();
-    response.message.on('data', (chunk) => {
-        response.touch();
-        bytes += chunk.length;
-        hash.update(chunk);
-        collect(chunk.length);
-    });
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, file, { signal: options.signal });
-        response.done();
-        const expected = Number(response.headers['content-length']);
-        if (response.headers['content-length'] !== undefined && bytes !== expected) {
-            throw new errors/* TransientError */.N_(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`);
-        }
-        const path = (0,external_node_path_.join)(options.dir, name);
-        await (0,wait_staging/* moveIntoPlace */.hU)(temp, path, 'the result file');
-        return { path, name, bytes, sha256: hash.digest('hex') };
-    }
-    catch (err) {
-        response.done();
-        response.message.destroy();
-        await (0,promises_.rm)(temp, { force: true }).catch(() => undefined);
-        if (options.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (diskError)
-            throw new errors/* LocalError */.il('cannot write the result file in', staging, diskError);
-        if (err instanceof errors/* ActionError */.lZ)
-            throw err;
-        // An aborted or reset body: a message that names the host, never the signed URL.
-        throw response.explain(err);
-    }
-}
-
-// EXTERNAL MODULE: ./src/wait/extract.ts + 1 modules
-var extract = __nccwpck_require__(9528);
-;// CONCATENATED MODULE: ./src/wait/inputs.ts
-
-
-
-
-const MIN_POLL_INTERVAL_MS = 1000;
-function readWaitInputs(get, env = process.env) {
-    const common = readCommon(get);
-    const jobId = readJobId(get);
-    const dirInput = get(Inputs.DownloadDir).trim();
-    const downloadDir = dirInput === ''
-        ? (0,external_node_path_.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-        : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
-    return {
-        ...common,
-        jobId,
-        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
-        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
-        wait: bool(get, Inputs.Wait, true),
-        download: bool(get, Inputs.Download, true),
-        downloadDir,
-        extract: bool(get, Inputs.Extract, false)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/wait/poll.ts
-
-
-// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
-const FINISHED_STATUS = 'job_finished';
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
-/** Where the retrain's time went: each status, when it began and how long it lasted. */
-function timelineRows(state) {
-    const entries = state.timeline ?? [];
-    return entries.map((entry, i) => {
-        const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs;
-        const ongoing = i === entries.length - 1;
-        return [
-            entry.status,
-            `+${formatDuration(entry.firstSeenMs)}`,
-            `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
-        ];
-    });
-}
-function isFinished(status) {
-    return status === FINISHED_STATUS;
-}
-function isFailure(status) {
-    return FAILURE_STATUS.test(status);
-}
-async function waitForJob(options, state) {
-    const { client, jobId, clock, signal } = options;
-    const deadline = state.startedAt + options.timeoutMs;
-    // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
-    // the round trip of each answer does not push the next check later and later.
-    const anchor = clock.now();
-    for (;;) {
-        let job;
-        try {
-            job = await client.getStatus(jobId, deadline);
-        }
-        catch (err) {
-            if (err instanceof errors/* DeadlineError */.j3)
-                throw new errors/* DeadlineError */.j3(timeoutMessage(options, state, err));
-            throw err;
-        }
-        state.checks++;
-        const elapsed = clock.now() - state.startedAt;
-        const changed = state.last?.status !== job.status;
-        state.last = job;
-        state.timeline ??= [];
-        if (changed)
-            state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed });
-        else
-            state.timeline[state.timeline.length - 1].lastSeenMs = elapsed;
-        options.onCheck?.(job, state.checks, elapsed, changed);
-        if (changed)
-            options.onStatusChange?.(job, elapsed);
-        if (isFinished(job.status))
-            return 'finished';
-        if (isFailure(job.status)) {
-            throw new errors/* JobFailedError */.dk(`retrain job ${jobId} ended with status "${job.status}"` +
-                (job.message ? `: ${job.message}` : ' (the API gave no message)'));
-        }
-        if (!options.wait)
-            return 'pending';
-        const now = clock.now();
-        if (deadline - now <= 0)
-            throw new errors/* DeadlineError */.j3(timeoutMessage(options, state));
-        // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
-        // cut to the deadline, so that one last check is made right at it.
-        const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs;
-        await clock.sleep(Math.min(next, deadline) - now, signal);
-    }
-}
-function timeoutMessage(options, state, cause) {
-    const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read';
-    const why = cause ? `; the last check failed: ${(0,errors/* errorMessage */.gJ)(cause)}` : '';
-    return (`timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
-        `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`);
-}
-
-;// CONCATENATED MODULE: ./src/wait/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-// A long wait with no change of status gets a reminder line this often, so it does not look hung.
-const REMINDER_INTERVAL_MS = 5 * 60_000;
-const ACTION = 'prediction-one wait';
-async function run() {
-    await runAction(ACTION, async ({ signal, onFinish }) => {
-        const inputs = readWaitInputs(core/* getInput */.V4);
-        const known = { state: { startedAt: systemClock.now(), checks: 0 } };
-        onFinish(async (outcome, reason) => {
-            publish(inputs, known);
-            await summarize(inputs, known, outcome, reason);
-        });
-        await work(inputs, known, signal);
-    });
-}
-async function work(inputs, known, signal) {
-    const onRetry = retryReporter();
-    const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry });
-    (0,log/* info */.pq)(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
-    const outcome = await waitForJob(pollOptions(inputs, client, signal), known.state);
-    if (outcome === 'pending') {
-        (0,log/* info */.pq)(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
-        return;
-    }
-    if (!inputs.download)
-        return;
-    const url = known.state.last?.downloadUrl;
-    if (!url) {
-        (0,log/* warning */.$e)(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
-        return;
-    }
-    // Download and unpack have a budget of their own: a job finishing at the deadline still gets its file.
-    const deadline = systemClock.now() + inputs.timeoutMs;
-    known.file = await fetchResult(inputs, known, client, url, { signal, onRetry, deadline });
-    if (inputs.extract)
-        known.resultDir = await main_extract(known.file, { signal, deadline });
-}
-// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
-const stagingDir = () => (0,external_node_path_.join)(runnerTemp(), '.prediction-one-partial');
-function pollOptions(inputs, client, signal) {
-    const quiet = reminder(REMINDER_INTERVAL_MS);
-    return {
-        client,
-        jobId: inputs.jobId,
-        timeoutMs: inputs.timeoutMs,
-        intervalMs: inputs.pollIntervalMs,
-        wait: inputs.wait,
-        clock: systemClock,
-        signal,
-        onCheck: (job, check, elapsed, changed) => {
-            (0,log/* debug */.Yz)(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
-            if (!changed && quiet.due(elapsed)) {
-                (0,log/* info */.pq)(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`);
-                quiet.printed(elapsed);
-            }
-        },
-        onStatusChange: (job, elapsed) => {
-            (0,log/* info */.pq)(statusLine(inputs.jobId, job, elapsed));
-            quiet.printed(elapsed);
-        }
-    };
-}
-async function fetchResult(inputs, known, client, url, { signal, onRetry, deadline }) {
-    const file = await downloadResult({
-        url,
-        dir: inputs.downloadDir,
-        requestTimeoutMs: inputs.requestTimeoutMs,
-        clock: systemClock,
-        deadline,
-        signal,
-        stagingDir: stagingDir(),
-        refreshUrl: async () => {
-            const fresh = await client.getStatus(inputs.jobId, deadline);
-            known.state.last = fresh;
-            return fresh.downloadUrl;
-        },
-        onRetry
-    });
-    (0,log/* info */.pq)(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`);
-    (0,log/* info */.pq)(`sha256 ${file.sha256}`);
-    return file;
-}
-async function main_extract(file, { signal, deadline }) {
-    if (!(await (0,extract/* isZip */.K0)(file.path))) {
-        (0,log/* warning */.$e)(`extract: ${file.name} is not a zip file; it is left as it is`);
-        return undefined;
-    }
-    const { dir, dropped } = await (0,extract/* extractBeside */.cX)(file.path, { stagingDir: stagingDir(), signal, deadline });
-    if (dropped.length > 0) {
-        (0,log/* warning */.$e)(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a link or a special file' : 'ies were links or special files'}, ` +
-            `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);
-    }
-    (0,log/* info */.pq)(`Extracted into ${dir}`);
-    return dir;
-}
-function publish(inputs, known) {
-    const job = known.state.last;
-    writeOutputs({
-        [Outputs.RetrainJobId]: inputs.jobId,
-        [Outputs.Status]: job?.status,
-        [Outputs.ModelId]: job?.modelId,
-        [Outputs.Message]: job?.message,
-        [Outputs.ResultFile]: known.file?.path,
-        [Outputs.ResultSha256]: known.file?.sha256,
-        [Outputs.ResultDir]: known.resultDir
-    });
-}
-async function summarize(inputs, known, outcome, reason) {
-    const { state, file } = known;
-    await writeSummary({
-        title: `Prediction One retrain job ${inputs.jobId}`,
-        outcome,
-        reason,
-        rows: [
-            ['retrain job id', inputs.jobId],
-            ['status', state.last?.status],
-            ['model id', state.last?.modelId],
-            ['message', state.last?.message],
-            ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
-            ['status checks', String(state.checks)],
-            ['result file', file ? describeFile(file.name, file.bytes) : undefined],
-            ['result sha256', file?.sha256],
-            ['result folder', known.resultDir ? 'extracted' : undefined]
-        ],
-        tables: [
-            { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
-        ]
-    });
-}
-
-
-/***/ }),
-
-/***/ 4872:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bk: () => (/* binding */ stagingFor),
-/* harmony export */   C_: () => (/* binding */ removeOrphans),
-/* harmony export */   hU: () => (/* binding */ moveIntoPlace),
-/* harmony export */   u8: () => (/* binding */ tempName)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
-// is renamed into place. Names carry this machine and process, so that steps sharing a folder never
-// touch each other's work, and what a killed step left can be told from a running step's.
-
-
-
-
-
-const PREFIX = '.prediction-one-';
-const SUFFIX = '.partial';
-const HOST = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update((0,node_os__WEBPACK_IMPORTED_MODULE_2__.hostname)()).digest('hex').slice(0, 8);
-const NAME = /^\.prediction-one-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.partial$/;
-function tempName() {
-    return `${PREFIX}${HOST}-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}${SUFFIX}`;
-}
-/**
- * Where to stage work for `target`: `preferred` (the runner's temp folder, emptied after each job)
- * when a rename from there into `target` works (same filesystem), else `target` itself.
- */
-async function stagingFor(target, preferred) {
-    try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(preferred, { recursive: true });
-        const [a, b] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(preferred), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(target)]);
-        if (a.dev === b.dev)
-            return preferred;
-    }
-    catch {
-        // fall through: stage beside the target
-    }
-    return target;
-}
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-/** Removes from `dir` what a killed step of this machine left: only names whose process is gone. */
-async function removeOrphans(dir) {
-    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(dir).catch(() => [])) {
-        const match = NAME.exec(entry);
-        if (!match || match[1] !== HOST || isAlive(Number(match[2])))
-            continue;
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, entry), { recursive: true, force: true }).catch(() => undefined);
-    }
-}
-/**
- * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
- * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
- */
-/** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
-async function explainTaken(from, to, err) {
-    const [source, target] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(from).catch(() => undefined), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(to).catch(() => undefined)]);
-    if (source?.isFile() && target?.isDirectory())
-        return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
-    return err;
-}
-async function moveIntoPlace(from, to, what) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(from, to);
-        }
-        catch (err) {
-            const code = err.code;
-            const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
-            if (!busy || attempt >= 10)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .LocalError */ .il(`cannot move ${what} to`, to, await explainTaken(from, to, err));
-            await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 6058:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  V4: () => (/* binding */ getInput),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -2447,7 +1892,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -2501,10 +1946,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -2521,12 +1966,12 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -2537,1580 +1982,16 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(8313);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var lib_exec = __nccwpck_require__(5781);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 5781:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
-});
-
-// UNUSED EXPORTS: getExecOutput
-
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util = __nccwpck_require__(90);
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return __awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!io_util/* isRooted */.Qh(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield io/* which */.K7(this.toolPath, true);
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-
-/***/ }),
-
-/***/ 8313:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
-});
-
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
-
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -4205,14 +2086,12 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./stubs/undici/index.js
-// See package.json: @actions/http-client's getAgentDispatcher is the only user, and nothing here calls it.
-class ProxyAgent {
-  constructor() {
-    throw new Error('undici is not bundled with these actions: getAgentDispatcher is not supported')
-  }
-}
-
+;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -4334,7 +2213,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -4810,7 +2689,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -4910,23 +2789,84 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 90:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ck: () => (/* binding */ mkdir),
-/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
-/* harmony export */   Qh: () => (/* binding */ isRooted),
-/* harmony export */   t2: () => (/* binding */ exists),
-/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath)
-/* harmony export */ });
-/* unused harmony exports chmod, copyFile, lstat, open, readdir, rename, rm, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
-/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -4937,7 +2877,404 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+;// CONCATENATED MODULE: external "string_decoder"
+const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -4952,7 +3289,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -4964,9 +3301,9 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -4980,7 +3317,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -5007,7 +3344,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -5022,7 +3359,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -5051,11 +3388,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
-                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
                             }
                         }
@@ -5105,21 +3442,8 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-
-/***/ }),
-
-/***/ 8701:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K7: () => (/* binding */ which),
-/* harmony export */   U$: () => (/* binding */ mkdirP)
-/* harmony export */ });
-/* unused harmony exports cp, mv, rmRF, findInPath */
-/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -5140,7 +3464,7 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
  * @param     options   optional. See CopyOptions.
  */
 function cp(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         const { force, recursive, copySourceDirectory } = readCopyOptions(options);
         const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
         // Dest is an existing file, but not forcing
@@ -5168,7 +3492,7 @@ function cp(source_1, dest_1) {
                 // a file cannot be copied to itself
                 throw new Error(`'${newDest}' and '${source}' are the same file`);
             }
-            yield copyFile(source, newDest, force);
+            yield io_copyFile(source, newDest, force);
         }
     });
 }
@@ -5180,7 +3504,7 @@ function cp(source_1, dest_1) {
  * @param     options   optional. See MoveOptions.
  */
 function mv(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         if (yield ioUtil.exists(dest)) {
             let destExists = true;
             if (yield ioUtil.isDirectory(dest)) {
@@ -5207,7 +3531,7 @@ function mv(source_1, dest_1) {
  * @param inputPath path to remove
  */
 function rmRF(inputPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (ioUtil.IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
@@ -5237,9 +3561,9 @@ function rmRF(inputPath) {
  * @returns Promise<void>
  */
 function mkdirP(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
     });
 }
 /**
@@ -5251,7 +3575,7 @@ function mkdirP(fsPath) {
  * @returns   Promise<string>   path to tool
  */
 function which(tool, check) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
@@ -5259,7 +3583,7 @@ function which(tool, check) {
         if (check) {
             const result = yield which(tool, false);
             if (!result) {
-                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                if (IS_WINDOWS) {
                     throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
                 }
                 else {
@@ -5281,29 +3605,29 @@ function which(tool, check) {
  * @returns   Promise<string[]>  the paths of the tool
  */
 function findInPath(tool) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
         // build the list of extensions to try
         const extensions = [];
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
             }
         }
         // if it's rooted, return it if exists. otherwise return empty.
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
             if (filePath) {
                 return [filePath];
             }
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+        if (tool.includes(external_path_namespaceObject.sep)) {
             return [];
         }
         // build the list of directories
@@ -5314,7 +3638,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -5323,7 +3647,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -5340,7 +3664,7 @@ function readCopyOptions(options) {
     return { force, recursive, copySourceDirectory };
 }
 function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         // Ensure there is not a run away recursive copy
         if (currentDepth >= 255)
             return;
@@ -5356,7 +3680,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
             }
             else {
-                yield copyFile(srcFile, destFile, force);
+                yield io_copyFile(srcFile, destFile, force);
             }
         }
         // Change the mode for the newly created directory
@@ -5364,8 +3688,8 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
     });
 }
 // Buffered file copy
-function copyFile(srcFile, destFile, force) {
-    return __awaiter(this, void 0, void 0, function* () {
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
         if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
@@ -5390,6 +3714,3737 @@ function copyFile(srcFile, destFile, force) {
     });
 }
 //# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/secrets.ts
+// Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
+// matches a secret printed whole, and text cut mid-secret would slip past it.
+
+const secrets = new Set();
+/** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
+const PART = 12;
+const parts = new Set();
+const REDACTED = '***';
+/**
+ * Registers a secret with the runner (masked in its log) and with our own redaction. `inPart`:
+ * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
+ * whose host and path would match harmless text).
+ */
+function addSecret(value, inPart = true) {
+    if (!value || secrets.has(value))
+        return;
+    core_setSecret(value);
+    secrets.add(value);
+    if (!inPart || value.length < PART)
+        return;
+    for (let i = 0; i + PART <= value.length; i++)
+        parts.add(value.slice(i, i + PART));
+}
+/**
+ * A signed URL is a credential: registered whole, with its query, and with each long query value
+ * (a signature on its own) as sent and as decoded.
+ */
+function addSignedUrl(raw) {
+    if (!raw || raw.length < 8)
+        return;
+    addSecret(raw, false);
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return;
+    }
+    if (url.href !== raw)
+        addSecret(url.href, false);
+    if (url.search.length > 8)
+        addSecret(url.search.slice(1), false);
+    for (const piece of url.search.slice(1).split('&')) {
+        const value = piece.slice(piece.indexOf('=') + 1);
+        if (value.length < 8)
+            continue;
+        addSecret(value);
+        try {
+            addSecret(decodeURIComponent(value.replace(/\+/g, ' ')));
+        }
+        catch {
+            // not percent-encoded text: registered as sent
+        }
+    }
+}
+/** The text with every registered secret, whole or any part of PART characters, replaced by ***. */
+function redact(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    const hit = new Uint8Array(text.length);
+    let found = false;
+    for (const secret of secrets) {
+        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+            hit.fill(1, at, at + secret.length);
+            found = true;
+        }
+    }
+    if (parts.size > 0) {
+        for (let i = 0; i + PART <= text.length; i++) {
+            if (parts.has(text.slice(i, i + PART))) {
+                hit.fill(1, i, i + PART);
+                found = true;
+            }
+        }
+    }
+    if (!found)
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        if (!hit[i])
+            out += text[i];
+        else if (i === 0 || !hit[i - 1])
+            out += REDACTED;
+    }
+    return out;
+}
+function holdsSecret(text) {
+    return redact(text) !== text;
+}
+/** For tests: forget every secret. */
+function clearSecrets() {
+    secrets.clear();
+    parts.clear();
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// What "control characters" means everywhere text from outside is checked or cleaned: one
+// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+// The one way text reaches the runner's log. Lines may hold what the API or a storage host sent,
+// so each is redacted, kept to one line, bounded, and never able to act as a workflow command.
+
+
+
+
+
+/** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
+const MAX_LINE = 2000;
+// Controls (a lone CR starts a new line for the runner; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
+// `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
+const COMMAND_LIKE = /::|##\[/;
+function escapeChar(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Cut to `max` characters, never inside a surrogate pair, saying how much was left out. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+/**
+ * Untrusted text made fit for one log line: secrets redacted first (so a cut cannot leave part of
+ * one), unprintable characters shown as escapes, then cut to `max`.
+ */
+function oneLine(text, max = MAX_LINE) {
+    return clip(redact(text).replace(UNPRINTABLE, escapeChar), max);
+}
+/**
+ * A line that could be read as a command is printed between `::stop-commands::` and its resume
+ * token, the runner's own way to print untrusted text; the token is random per line.
+ */
+function log_info(text) {
+    const line = oneLine(text);
+    if (!COMMAND_LIKE.test(line))
+        return info(line);
+    const token = (0,external_node_crypto_namespaceObject.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}${line}${external_node_os_namespaceObject.EOL}::${token}::${external_node_os_namespaceObject.EOL}`);
+}
+// Annotations and debug lines: @actions/core escapes their data (%, CR, LF), so they cannot end the
+// command early; oneLine still redacts and bounds them.
+function log_warning(text) {
+    warning(oneLine(text));
+}
+function log_debug(text) {
+    core_debug(oneLine(text));
+}
+function fail(text) {
+    setFailed(oneLine(text));
+}
+
+;// CONCATENATED MODULE: ./src/proxy.ts
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+/** The variable that names the proxy for `url`, in @actions/http-client's order. */
+function proxyVariable(url) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    for (const name of names) {
+        const value = process.env[name];
+        if (value)
+            return { name, value };
+    }
+    return undefined;
+}
+/**
+ * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
+ * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
+ */
+function wildcardBypass(url) {
+    const list = process.env.no_proxy || process.env.NO_PROXY || '';
+    const host = url.hostname.toLowerCase();
+    return list
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+}
+/**
+ * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
+ * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
+ * or password is not valid percent-encoding (http-client would silently go direct).
+ */
+function proxyFor(url) {
+    if (checkBypass(url) || wildcardBypass(url))
+        return undefined;
+    const variable = proxyVariable(url);
+    if (!variable)
+        return undefined;
+    let proxy;
+    try {
+        proxy = new URL(/^https?:\/\//i.test(variable.value) ? variable.value : `http://${variable.value}`);
+    }
+    catch {
+        throw new ActionError(`${variable.name} is not a URL`);
+    }
+    try {
+        decodeURIComponent(proxy.username);
+        decodeURIComponent(proxy.password);
+    }
+    catch {
+        throw new ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+    }
+    return { url: proxy, variable: variable.name };
+}
+/**
+ * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
+ * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ */
+function proxyAgent(url) {
+    return new lib_HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
+function backoffDelay(attempt, policy, random) {
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
+}
+/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new CancelledError();
+            if (!isRetryable(err) || attempt >= policy.maxAttempts)
+                throw err;
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
+            const left = options.deadline - options.clock.now();
+            if (wanted > left) {
+                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
+            }
+            options.onRetry?.(err, attempt, wanted);
+            await options.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
+
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return 'not a URL';
+    }
+    if (!isAllowedUrl(url))
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
+    return url;
+}
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+function describeOrigin(url) {
+    try {
+        return new URL(String(url)).host;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
+// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// a URL's path or query: a signed URL is a credential.
+
+
+
+
+
+
+
+
+
+
+const http_USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+// A request made right at the deadline (the poll's last check) still gets a moment to answer.
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+// Of an error answer, only the start is read: enough for any error document.
+const ERROR_TEXT_BYTES = 64 * 1024;
+// A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
+// write, and 256 MiB went out at half speed.
+const READ_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** The one 2xx check. */
+function isOk(status) {
+    return status >= 200 && status < 300;
+}
+async function send(request) {
+    let url = new URL(request.url);
+    for (let hop = 0;; hop++) {
+        const response = await sendOnce(request, url);
+        const location = response.headers.location;
+        if (!REDIRECT_STATUSES.includes(response.status) || !location)
+            return response;
+        const next = new URL(location, url);
+        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        if (request.redirects === 'none' || request.file) {
+            throw new HttpError(response.status, `${where}; this request is not sent on`);
+        }
+        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
+        }
+        if (!isAllowedUrl(next)) {
+            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS)
+            throw new HttpError(response.status, `${where}: too many redirects`);
+        url = next;
+    }
+}
+/** One request, no redirect followed; the timers, the signal and the connection end with it. */
+function sendOnce(request, url) {
+    const origin = describeOrigin(url);
+    const proxy = proxyFor(url);
+    const translate = (err) => {
+        if (err instanceof ActionError)
+            return err;
+        if (request.signal?.aborted)
+            return new CancelledError();
+        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
+    };
+    return new Promise((resolve, reject) => {
+        let body;
+        const abort = (err) => {
+            if (body)
+                body.destroy(err);
+            else
+                req.destroy(err);
+        };
+        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
+        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
+        const late = Number.isFinite(budget)
+            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
+            : undefined;
+        const stop = () => {
+            clearTimeout(idle);
+            clearTimeout(late);
+        };
+        const touch = () => void idle.refresh();
+        const options = {
+            method: request.method,
+            headers: {
+                'user-agent': http_USER_AGENT,
+                'accept-encoding': ACCEPT_ENCODING,
+                ...request.headers,
+                ...(request.file ? { 'content-length': String(request.file.size) } : {})
+            },
+            signal: request.signal,
+            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+            // agent), or through a proxy, http-client's CONNECT tunnel.
+            agent: proxy ? proxyAgent(url) : false
+        };
+        const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        req.on('error', (err) => {
+            stop();
+            reject(translate(err));
+        });
+        req.on('response', (message) => {
+            const status = message.statusCode ?? 0;
+            const answer = { status, headers: message.headers, url };
+            const ok = isOk(status);
+            let decoders;
+            try {
+                decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+            }
+            catch (err) {
+                // An error answer is explained by its status; its body is read as it came.
+                if (ok) {
+                    stop();
+                    message.destroy();
+                    return reject(err instanceof Error ? err : new Error(String(err)));
+                }
+                decoders = [];
+            }
+            body = bodyStream(message, { touch, stop, translate, origin });
+            body.on('error', () => undefined); // surfaced to whoever reads it
+            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
+            if (ok && request.stream)
+                return resolve({ ...answer, ok: true, body });
+            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
+            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), reject);
+        });
+        if (request.file)
+            sendFile(req, request.file.path, touch);
+        else
+            req.end();
+    });
+}
+/** Streams the file into the request; each piece read counts as progress. */
+function sendFile(req, path, touch) {
+    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+    file.on('data', touch);
+    // Before pipeline's own listener: the request fails with a local error, not a network one.
+    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
+    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+}
+/**
+ * The stream a caller reads: every piece received restarts the idle timer; the end checks the
+ * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
+ */
+function bodyStream(message, how) {
+    const announced = message.headers['content-length'];
+    let received = 0;
+    message.on('data', (chunk) => {
+        received += chunk.length;
+        how.touch();
+    });
+    return new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => callback(null, chunk),
+        flush: (callback) => {
+            how.stop();
+            if (announced !== undefined && received !== Number(announced)) {
+                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`));
+            }
+            callback();
+        },
+        destroy: (err, callback) => {
+            how.stop();
+            callback(err ? how.translate(err) : null);
+        }
+    });
+}
+/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
+function decodersFor(header, what) {
+    const codings = (header ?? '')
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    return codings.reverse().map((coding) => {
+        if (coding === 'gzip' || coding === 'x-gzip')
+            return external_node_zlib_default().createGunzip();
+        if (coding === 'deflate')
+            return external_node_zlib_default().createInflate();
+        if (coding === 'br')
+            return external_node_zlib_default().createBrotliDecompress();
+        throw new ActionError(`${what} is encoded as "${oneLine(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
+    });
+}
+/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
+async function readText(body, limit, ok, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        if (size + chunk.length > limit) {
+            if (ok)
+                throw new TransientError(`an answer of over ${limit} bytes from ${origin}; not read`);
+            chunks.push(chunk.subarray(0, limit - size));
+            break; // destroys the body, which closes the connection
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function networkError(err, origin) {
+    if (isDecodeError(err)) {
+        return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
+    }
+    const code = err?.code;
+    return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
+}
+/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
+function isDecodeError(err) {
+    const code = String(err?.code ?? '');
+    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
+}
+/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
+function proxyError(err, proxy, origin) {
+    const message = err instanceof Error ? err.message : '';
+    if (!message.startsWith('tunneling socket could not be established'))
+        return networkError(err, origin);
+    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
+    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
+    if (status === 407) {
+        return new HttpError(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
+    }
+    if (status >= 400 && status < 500)
+        return new HttpError(status, `${where}: the proxy refuses it`);
+    if (status > 0)
+        return new TransientError(where);
+    return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
+}
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+    }
+    return new HttpError(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
+const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..')
+        return `"${id}" is not a job id`;
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (UNSAFE.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/documented.ts
+// The API's documented errors (from the manual), with a plain cause for each, and how an error body
+// is read: its shape is undocumented, so the reading is tolerant.
+
+
+const DOCUMENTED_CODES = ['4001000204', '5001000201'];
+const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
+/** Keyed by the API's message, lower-cased, as the manual prints it. */
+const DOCUMENTED = {
+    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
+    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
+    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
+    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
+    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
+    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
+    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
+    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+};
+function documentedCause(message) {
+    return DOCUMENTED[message.trim().toLowerCase()];
+}
+function fieldsOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
+    return fields.code || fields.error || fields.message ? fields : undefined;
+}
+/**
+ * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
+ * down (an object, or the first element of an array), the code a number or a string.
+ */
+function decodeErrorFields(body) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const top = first(body);
+    const direct = fieldsOf(top);
+    const nestedFields = () => {
+        if (!isObject(top))
+            return undefined;
+        for (const value of Object.values(top)) {
+            const fields = fieldsOf(first(value));
+            if (fields)
+                return fields;
+        }
+        return undefined;
+    };
+    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
+    if (direct && (isDocumented(direct) || !nestedFields()))
+        return direct;
+    return nestedFields() ?? direct;
+}
+function isDocumented(fields) {
+    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
+        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+}
+/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
+function documentedError(body) {
+    const fields = decodeErrorFields(body);
+    if (!fields || !isDocumented(fields))
+        return undefined;
+    const code = fields.code?.trim();
+    const apiMessage = fields.message ?? fields.error ?? '';
+    const cause = documentedCause(apiMessage) ??
+        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
+    return new ApiError(code, apiMessage, cause);
+}
+
+;// CONCATENATED MODULE: ./src/api/client.ts
+
+
+
+
+
+
+
+
+
+const API_KEY_HEADER = 'x-api-key';
+const ApiPaths = {
+    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+};
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response, json) {
+    const fields = decodeErrorFields(json);
+    const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+    if (said)
+        return `"${oneLine(said, 200)}"`;
+    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
+    const size = response.text.length;
+    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+}
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
+    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
+    // TransientError for other answers the retry gave up on).
+    async getStatus(jobId, deadline) {
+        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
+        // Registered before anything can print it: the signed URL is a credential.
+        if (typeof body.download_url === 'string')
+            addSignedUrl(body.download_url);
+        return {
+            status: body.status,
+            modelId: asText(body.model_id),
+            message: asText(body.message),
+            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+        };
+    }
+    async getUploadUrl(filename, deadline) {
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
+        const uploadUrl = body.upload_url;
+        addSignedUrl(uploadUrl);
+        const retrainJobId = asText(body.retrain_job_id);
+        const problem = jobIdProblem(retrainJobId);
+        if (problem)
+            throw new ActionError(`the retrain_job_id the API gave ${problem}; it is not used`);
+        return { retrainJobId, uploadUrl };
+    }
+    async updateModel(jobId, deadline) {
+        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
+    }
+    async call(method, path, deadline, isAnswer) {
+        const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
+        const url = apiUrl.href.replace(/\/+$/, '') + path;
+        return retry(async () => {
+            const response = await send({
+                method,
+                url,
+                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+                signal,
+                idleTimeoutMs: requestTimeoutMs,
+                budgetMs: deadline - clock.now(),
+                redirects: 'same-origin'
+            });
+            return interpret(response, isAnswer, clock.now());
+        }, { clock, deadline, signal, onRetry });
+    }
+}
+function interpret(response, isAnswer, now) {
+    const json = parseJson(response.text);
+    const ok = response.ok;
+    const documented = documentedError(json);
+    // A status body may carry a message of its own: it is an error only if it carries a code too.
+    const statusBody = isObject(json) && typeof json.status === 'string';
+    if (documented && !(statusBody && documented.code === undefined))
+        throw documented;
+    if (ok && isObject(json) && isAnswer(json))
+        return json;
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    const said = describeBody(response, json);
+    if (ok)
+        throw new TransientError(`${where} with ${said}`);
+    throw statusError(response, `${where}: ${said}`, now);
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new CancelledError();
+            throw err;
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/constants.ts
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s'
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+
+
+
+
+
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
+}
+function required(get, name) {
+    const value = get(name).trim();
+    if (value === '')
+        throw new InputError(name, 'is required and was empty');
+    return value;
+}
+function optional(get, name, fallback) {
+    const value = get(name).trim();
+    return value === '' ? fallback : value;
+}
+function duration(get, name, fallback, min, max) {
+    const ms = parseDuration(name, optional(get, name, fallback));
+    if (ms < min)
+        throw new InputError(name, `must be at least ${formatDuration(min)}`);
+    if (ms > max)
+        throw new InputError(name, `must be at most ${formatDuration(max)}`);
+    return ms;
+}
+function bool(get, name, fallback) {
+    return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+function readApiKey(get) {
+    const key = required(get, Inputs.ApiKey);
+    // A line break in a header value would let a secret smuggle in a header of its own.
+    if (/[\r\n]/.test(key))
+        throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
+    if (/[^\t\x20-\x7e]/.test(key))
+        throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
+    return key;
+}
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
+function readApiUrl(get) {
+    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
+}
+function readJobId(get) {
+    const id = required(get, Inputs.RetrainJobId);
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new InputError(Inputs.RetrainJobId, problem);
+    return id;
+}
+function readCommon(get) {
+    return {
+        apiKey: readApiKey(get),
+        apiUrl: readApiUrl(get),
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+// What a step tells later steps (outputs) and people (log lines, the job summary).
+
+
+
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if (holdsSecret(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * Every output that is known is written, also when the step fails, exactly as the API said it
+ * (through the runner's output file, where no text can act as a command); a value that cannot be
+ * passed on exactly is not written, with a warning that says why.
+ */
+function writeOutputs(values) {
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            log_warning(`output ${name} is not written: ${problem}`);
+        else
+            setOutput(name, value);
+    }
+}
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+function retryReporter() {
+    const seen = new Set();
+    return (err, attempt, delayMs) => {
+        const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(err.message))
+            return log_debug(line);
+        seen.add(err.message);
+        log_warning(line);
+    };
+}
+// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
+const MAX_CELL = 1000;
+const MAX_REASON = 4000;
+const MAX_TABLE_ROWS = 100;
+// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
+const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n');
+/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
+function cell(text, max = MAX_CELL) {
+    return clip(redact(text), max)
+        .replace(DROPPED, '')
+        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
+}
+/** The job summary; a runner without a summary file (a local run) is not an error. */
+async function writeSummary({ title, outcome, reason, rows, tables = [] }) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
+    const table = rows
+        .filter((row) => row[1] !== undefined && row[1] !== '')
+        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
+    try {
+        summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
+        if (reason)
+            summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
+        summary.addTable([
+            [
+                { data: 'item', header: true },
+                { data: 'value', header: true }
+            ],
+            ...table
+        ]);
+        for (const extra of tables.filter((t) => t.rows.length > 0)) {
+            summary.addHeading(cell(extra.heading), 4);
+            summary.addTable([
+                extra.header.map((name) => ({ data: cell(name), header: true })),
+                // A job that flips between statuses for days must not make the summary too large for GitHub.
+                ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
+            ]);
+            if (extra.rows.length > MAX_TABLE_ROWS)
+                summary.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`);
+        }
+        await summary.write();
+    }
+    catch (err) {
+        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function describeFile(name, bytes) {
+    return `${name} (${formatBytes(bytes)})`;
+}
+
+;// CONCATENATED MODULE: ./src/runner.ts
+// The one place where an error becomes a failed step, and where cancellation is wired.
+
+
+
+
+
+
+/**
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
+/**
+ * Runs an action's body. The API key is masked before anything else can be printed; any error
+ * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
+ * even if its work happened to complete. Node is left to exit by itself (an explicit
+ * process.exit() right after a large download has hung Node 24 at shutdown).
+ */
+async function runAction(action, body, platform = process.platform) {
+    addSecret(getInput(Inputs.ApiKey));
+    const controller = new AbortController();
+    let received;
+    const handlers = cancelSignals(platform).map((name) => {
+        const handler = () => {
+            if (received)
+                return;
+            received = name;
+            log_warning(`${name} received: stopping`);
+            controller.abort();
+        };
+        process.on(name, handler);
+        return [name, handler];
+    });
+    let finish;
+    let failure;
+    try {
+        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
+    }
+    catch (err) {
+        failure = err;
+    }
+    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
+    const settle = () => {
+        if (received !== undefined || failure instanceof CancelledError) {
+            return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
+        }
+        return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+    };
+    const [outcome, reason] = settle();
+    try {
+        await finish?.(outcome, reason);
+    }
+    catch (err) {
+        log_warning(`could not write the outputs or summary: ${errorMessage(err)}`);
+    }
+    for (const [name, handler] of handlers)
+        process.off(name, handler);
+    // A signal that came while the outputs were written still cancels the step.
+    const [final, why] = settle();
+    if (final !== 'succeeded')
+        fail(`${action} failed: ${why}`);
+}
+/** Runs an action of that shape: inputs read inside the run (an input error fails the step), outputs and summary on every outcome. */
+async function run(spec) {
+    await runAction(spec.name, async ({ signal, onFinish }) => {
+        const inputs = spec.readInputs(getInput);
+        const known = spec.start(inputs);
+        onFinish(async (outcome, reason) => {
+            writeOutputs(spec.outputs(inputs, known));
+            await writeSummary({ ...spec.summary(inputs, known), outcome, reason });
+        });
+        await spec.work(inputs, known, signal);
+    });
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/storage.ts
+// What a storage host says when it refuses a signed URL: S3 and Google Cloud Storage's XML API
+// (`<Error><Code>…</Code><Message>…</Message>`), Azure Blob Storage (the same elements), or Google
+// Cloud Storage's JSON API (`{"error": {"message", "errors": [{"reason"}]}}`). Untrusted: the code is
+// kept only when it looks like one, the message is redacted and cut.
+
+
+const CODE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+const MAX_MESSAGE = 200;
+function xmlElement(text, name) {
+    const match = new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text);
+    return match?.[1].trim();
+}
+function fromXml(text) {
+    if (!/<Error[\s>]/.test(text))
+        return undefined;
+    return { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') };
+}
+function fromJson(text) {
+    const json = parseJson(text);
+    const error = isObject(json) ? json.error : undefined;
+    if (!isObject(error))
+        return undefined;
+    const first = Array.isArray(error.errors) ? error.errors[0] : undefined;
+    const reason = isObject(first) && typeof first.reason === 'string' ? first.reason : undefined;
+    return { code: reason, message: typeof error.message === 'string' ? error.message : undefined };
+}
+/**
+ * ` (storage host: SignatureDoesNotMatch "The request signature …")`, or '' when the body is no
+ * storage host's error document. Redacted before it is cut, one line, bounded.
+ */
+function storageSays(text) {
+    const found = fromXml(text) ?? fromJson(text);
+    if (!found)
+        return '';
+    const code = found.code && CODE.test(found.code) ? found.code : undefined;
+    const message = found.message ? `"${oneLine(found.message, MAX_MESSAGE)}"` : undefined;
+    const said = [code, message].filter(Boolean).join(' ');
+    return said ? ` (storage host: ${said})` : '';
+}
+
+;// CONCATENATED MODULE: ./node_modules/content-disposition/dist/index.js
+/*!
+ * content-disposition
+ * Copyright(c) 2014-2017 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Create an attachment Content-Disposition header.
+ */
+function create(filename, options) {
+    const type = options?.type || 'attachment';
+    const parameters = createParameters(filename, options?.fallback);
+    return format({ type, parameters }, { extended: false });
+}
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const ASTERISK = 42; // "*"
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const TOKEN_FLAG = 8;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize the header while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+/**
+ * Validate a non-empty HTTP token.
+ */
+function isTokenValid(str) {
+    const len = str.length;
+    if (len === 0)
+        return false;
+    for (let index = 0; index < len; index++) {
+        if ((CHAR_MAP[str.charCodeAt(index)] & TOKEN_FLAG) === 0)
+            return false;
+    }
+    return true;
+}
+/**
+ * Parse Content-Disposition header string.
+ */
+function parse(header, options) {
+    const len = header.length;
+    const multipart = options?.multipart === true;
+    const extended = options?.extended !== false;
+    let index = 0;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        index++;
+    }
+    const typeStart = index;
+    let typeFlags = 0;
+    let whitespace = -1;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & SEMI_FLAG) !== 0)
+            break;
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const typeEnd = whitespace === -1 ? index : whitespace;
+    const typeValue = header.slice(typeStart, typeEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? typeValue : typeValue.toLowerCase();
+    const parameters = new NullObject();
+    const seenKeys = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over semicolon.
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & SEMI_FLAG) !== 0)
+                continue parameter;
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const keyValue = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? keyValue : keyValue.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let encoded = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined && !seenKeys[key]) {
+                                parameters[key] = encoded
+                                    ? multipart
+                                        ? decodeMultipartEscapes(header, quotedStart, index)
+                                        : unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            while (index < len) {
+                                if ((CHAR_MAP[header.charCodeAt(index)] & SEMI_FLAG) !== 0) {
+                                    break;
+                                }
+                                index++;
+                            }
+                            seenKeys[key] = true;
+                            continue parameter;
+                        }
+                        if (multipart) {
+                            if (code === /* % */ 37) {
+                                const decodedCode = multipartEscapeCode(header, index, len);
+                                if (decodedCode !== 0) {
+                                    encoded = true;
+                                    index += 3;
+                                    continue;
+                                }
+                            }
+                        }
+                        else if (code === BSLASH && index + 1 < len) {
+                            encoded = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    seenKeys[key] = true;
+                    continue parameter;
+                }
+                const valueStart = index;
+                const delimiter = header.indexOf(';', index);
+                index = delimiter === -1 ? len : delimiter;
+                if (seenKeys[key])
+                    continue parameter;
+                seenKeys[key] = true;
+                let valueEnd = index;
+                while (valueEnd > valueStart &&
+                    (CHAR_MAP[header.charCodeAt(valueEnd - 1)] & OWS) !== 0) {
+                    valueEnd--;
+                }
+                const value = header.slice(valueStart, valueEnd);
+                if (extended && key.charCodeAt(key.length - 1) === ASTERISK) {
+                    const normalizedKey = key.slice(0, -1);
+                    const decoded = decodeExtended(value);
+                    if (decoded !== undefined) {
+                        parameters[normalizedKey] = decoded;
+                        continue parameter;
+                    }
+                }
+                if (parameters[key] === undefined)
+                    parameters[key] = value;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, parameters };
+}
+/**
+ * Return the decoded character code for a multipart escape, or zero if invalid.
+ */
+function multipartEscapeCode(str, index, len) {
+    if (index + 2 >= len)
+        return 0;
+    const code2 = str.charCodeAt(index + 1);
+    const code3 = str.charCodeAt(index + 2);
+    if (code2 === 50 /* "2" */ && code3 === 50 /* "2" */)
+        return DQUOTE;
+    if (code2 !== 48 /* "0" */)
+        return 0;
+    if (code3 === 100 /* "d" */ || code3 === 68 /* "D" */)
+        return 13;
+    if (code3 === 97 /* "a" */ || code3 === 65 /* "A" */)
+        return 10;
+    return 0;
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = '';
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+/**
+ * Decode the escapes browsers apply to multipart quoted parameter values.
+ */
+function decodeMultipartEscapes(str, start, end) {
+    let result = '';
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) !== /* % */ 37)
+            continue;
+        const decodedCode = multipartEscapeCode(str, index, end);
+        if (decodedCode === 0)
+            continue;
+        result += str.slice(start, index);
+        result += String.fromCharCode(decodedCode);
+        index += 2;
+        start = index + 1;
+    }
+    return result + str.slice(start, end);
+}
+/**
+ * RegExp to match non attr-char, *after* encodeURIComponent (i.e. not including "%")
+ */
+const ENCODE_URL_ATTR_CHAR_REGEXP = /[\x00-\x20"'()*,/:;<=>?@[\\\]{}\x7f]/g; // eslint-disable-line no-control-regex
+/**
+ * RegExp to match non-US-ASCII characters.
+ */
+const NON_ASCII_REGEXP = /[^\x20-\x7e]/g;
+/**
+ * Match chars that can't be used in the filename for compatibility.
+ */
+const INVALID_FILENAME_REGEXP = /%[0-9A-Fa-f]{2}/;
+/**
+ * RegExp for various RFC 2616 grammar
+ *
+ * parameter     = token "=" ( token | quoted-string )
+ * token         = 1*<any CHAR except CTLs or separators>
+ * separators    = "(" | ")" | "<" | ">" | "@"
+ *               | "," | ";" | ":" | "\" | <">
+ *               | "/" | "[" | "]" | "?" | "="
+ *               | "{" | "}" | SP | HT
+ * quoted-string = ( <"> *(qdtext | quoted-pair ) <"> )
+ * qdtext        = <any TEXT except <">>
+ * quoted-pair   = "\" CHAR
+ * CHAR          = <any US-ASCII character (octets 0 - 127)>
+ * TEXT          = <any OCTET except CTLs, but including LWS>
+ * LWS           = [CRLF] 1*( SP | HT )
+ * CRLF          = CR LF
+ * CR            = <US-ASCII CR, carriage return (13)>
+ * LF            = <US-ASCII LF, linefeed (10)>
+ * SP            = <US-ASCII SP, space (32)>
+ * HT            = <US-ASCII HT, horizontal-tab (9)>
+ * CTL           = <any US-ASCII control character (octets 0 - 31) and DEL (127)>
+ * OCTET         = <any 8-bit sequence of data>
+ */
+const ASCII_TEXT_REGEXP = /^[\x20-\x7e]*$/;
+/**
+ * Create parameters object from filename and fallback.
+ */
+function createParameters(filename, fallback = true) {
+    if (filename === undefined)
+        return;
+    if (typeof fallback === 'string') {
+        if (!ASCII_TEXT_REGEXP.test(fallback)) {
+            throw new TypeError('Fallback must be valid US-ASCII: ' + fallback);
+        }
+        if (fallback === filename)
+            return { filename };
+        return { filename: fallback, 'filename*': encodeExtended(filename) };
+    }
+    // Use `filename` when possible, otherwise use `filename*`.
+    if (ASCII_TEXT_REGEXP.test(filename) &&
+        !INVALID_FILENAME_REGEXP.test(filename)) {
+        return { filename };
+    }
+    if (fallback === false) {
+        return { 'filename*': encodeExtended(filename) };
+    }
+    return {
+        filename: getAscii(filename),
+        'filename*': encodeExtended(filename),
+    };
+}
+/**
+ * Decode a RFC 8187 field value (gracefully).
+ */
+function decodeExtended(str) {
+    const charsetEnd = str.indexOf("'");
+    if (charsetEnd <= 0) {
+        return undefined;
+    }
+    const languageEnd = str.indexOf("'", charsetEnd + 1);
+    if (languageEnd === -1) {
+        return undefined;
+    }
+    const charset = str.slice(0, charsetEnd).toLowerCase();
+    const encoded = str.slice(languageEnd + 1);
+    switch (charset) {
+        case 'iso-8859-1': {
+            return decodeHexEscapes(encoded);
+        }
+        case 'utf-8':
+        case 'utf8': {
+            return tryDecodeURIComponent(encoded);
+        }
+    }
+    return undefined;
+}
+/**
+ * Decode URI component but return `undefined` on error.
+ */
+function tryDecodeURIComponent(str) {
+    try {
+        return decodeURIComponent(str);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Format object to Content-Disposition header.
+ */
+function format(obj, options) {
+    const { type, parameters } = obj;
+    const multipart = options?.multipart === true;
+    const extended = options?.extended !== false;
+    if (!type || !isTokenValid(type)) {
+        throw new TypeError('Invalid type: ' + type);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            const value = parameters[param];
+            if (!isTokenValid(param)) {
+                throw new TypeError('Invalid parameter name: ' + param);
+            }
+            if (multipart) {
+                result += '; ' + param + '=' + qmultipart(value);
+                continue;
+            }
+            const formatted = parameterValue(value);
+            if (formatted !== undefined) {
+                result += '; ' + param + '=' + formatted;
+                continue;
+            }
+            if (!extended) {
+                throw new TypeError('Invalid parameter value: ' + value);
+            }
+            // Reject parameter names that indicate they are already extended.
+            if (param.charCodeAt(param.length - 1) === ASTERISK) {
+                throw new TypeError('Invalid extended parameter value: ' + value);
+            }
+            result += '; ' + param + '*=' + encodeExtended(value);
+        }
+    }
+    return result;
+}
+/**
+ * Get US-ASCII version of string.
+ */
+function getAscii(val) {
+    // simple Unicode -> US-ASCII transformation
+    return val.replace(NON_ASCII_REGEXP, '?');
+}
+/**
+ * Percent encode a single character.
+ */
+function pencode(char) {
+    return '%' + char.charCodeAt(0).toString(16).toUpperCase();
+}
+/**
+ * Serialize a token or quoted value, or return undefined if encoding is needed.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && (CHAR_MAP[str.charCodeAt(index)] & TOKEN_FLAG) !== 0) {
+        index++;
+    }
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    for (; index < len; index++) {
+        const code = str.charCodeAt(index);
+        if (code < SP || code === 127 || code > 255)
+            return undefined;
+        if (code === DQUOTE || code === BSLASH) {
+            result += str.slice(start, index) + '\\';
+            start = index;
+        }
+    }
+    return result + str.slice(start) + '"';
+}
+/**
+ * Quote a string for multipart/form-data.
+ *
+ * @see https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#multipart-form-data
+ */
+function qmultipart(str) {
+    // Skip the character loop when no escaping is needed.
+    if (!/[\n\r"]/.test(str))
+        return '"' + str + '"';
+    let result = '"';
+    let start = 0;
+    for (let index = 0; index < str.length; index++) {
+        const code = str.charCodeAt(index);
+        if (code === DQUOTE || code === 10 || code === 13) {
+            result += str.slice(start, index);
+            result += code === DQUOTE ? '%22' : code === 10 ? '%0A' : '%0D';
+            start = index + 1;
+        }
+    }
+    return result + str.slice(start) + '"';
+}
+/**
+ * Encode a Unicode string for HTTP (RFC 8187).
+ */
+function encodeExtended(str) {
+    const encoded = encodeURIComponent(str).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
+    return "UTF-8''" + encoded;
+}
+/**
+ * Hex digit values plus one; zero denotes an invalid digit.
+ */
+const HEX_VALUES = new Uint8Array(128);
+for (let code = 48; code <= 57; code++)
+    HEX_VALUES[code] = code - 47;
+for (let code = 65; code <= 70; code++)
+    HEX_VALUES[code] = code - 54;
+for (let code = 97; code <= 102; code++)
+    HEX_VALUES[code] = code - 86;
+/**
+ * Decode hex escapes in a string (e.g., %20 -> space).
+ */
+function decodeHexEscapes(str) {
+    let index = str.indexOf('%');
+    if (index === -1)
+        return str;
+    let start = 0;
+    let result = '';
+    do {
+        const high = HEX_VALUES[str.charCodeAt(index + 1)];
+        const low = HEX_VALUES[str.charCodeAt(index + 2)];
+        if (!high || !low)
+            return undefined;
+        result +=
+            str.slice(start, index) +
+                String.fromCharCode(((high - 1) << 4) | (low - 1));
+        start = index + 3;
+        index = str.indexOf('%', start);
+    } while (index !== -1);
+    return result + str.slice(start);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/wait/filename.ts
+// The result file's name comes from a remote server: it is made safe before it touches the disk.
+
+
+const FALLBACK_RESULT_NAME = 'retrain-result';
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
+ * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed.
+ */
+function dispositionName(header) {
+    if (!header)
+        return undefined;
+    try {
+        // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
+        return parse(header).parameters.filename;
+    }
+    catch {
+        return undefined;
+    }
+}
+// Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g');
+// Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
+const MAX_NAME_BYTES = 200;
+/**
+ * One segment of a path (a file or folder name, no separator in it), made valid on Linux, macOS
+ * and Windows alike: no control or bidirectional-override characters, none of the characters
+ * Windows refuses, no device name, no trailing dot or space, and cut (between characters, never
+ * inside one) to a length every filesystem takes. '' when nothing is left.
+ */
+function safeSegment(raw) {
+    const chars = Array.from(raw.replace(UNSAFE_CHARS, '').replace(/[<>:"|?*/\\]/g, '_'));
+    while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES)
+        chars.pop();
+    let name = chars.join('').replace(/^\s+|[\s.]+$/g, '');
+    if (WINDOWS_DEVICE.test(name))
+        name = `_${name}`;
+    return name;
+}
+/**
+ * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
+ * and no leading dot either (never a hidden file, never one of the step's temporary names).
+ */
+function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
+    const base = raw?.split(/[/\\]/).pop() ?? '';
+    const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''));
+    return name === '' ? fallback : name;
+}
+function resultFileName(contentDisposition, url) {
+    const fromHeader = dispositionName(contentDisposition);
+    if (fromHeader && sanitizeFileName(fromHeader, '') !== '')
+        return sanitizeFileName(fromHeader);
+    const segment = url.pathname.split('/').filter(Boolean).pop();
+    return sanitizeFileName(segment ? decode(segment) : undefined);
+}
+
+;// CONCATENATED MODULE: ./src/wait/staging.ts
+// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
+// is renamed into place, so that a target never holds half a result. It is staged in the runner's
+// temp folder, which the runner empties after each job. Where a rename from there cannot reach the
+// target (another filesystem), it is staged beside the target under a random hidden name, removed
+// by the step whatever happens to it; only a step killed outright (SIGKILL, a lost runner) leaves
+// one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
+// from a running one's (ids are reused; containers share host names and volumes).
+
+
+
+
+
+/** A fresh name for work in progress: hidden, random, and saying what it is. */
+function tempName() {
+    return `.prediction-one-${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}.partial`;
+}
+/**
+ * Where to stage work for `target`: `preferred` (the runner's temp folder) when a rename from there
+ * into `target` works (same filesystem), else `target` itself.
+ */
+async function stagingFor(target, preferred) {
+    try {
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(preferred, { recursive: true });
+        const [a, b] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(preferred), (0,external_node_fs_promises_namespaceObject.stat)(target)]);
+        if (a.dev === b.dev)
+            return preferred;
+    }
+    catch {
+        // fall through: stage beside the target
+    }
+    return target;
+}
+/** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
+async function explainTaken(from, to, err) {
+    const [source, target] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(from).catch(() => undefined), (0,external_node_fs_promises_namespaceObject.stat)(to).catch(() => undefined)]);
+    if (source?.isFile() && target?.isDirectory())
+        return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
+    return err;
+}
+/**
+ * Moves finished work into place (`what` names it in the error). On Windows a virus scanner may
+ * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second.
+ * Throws LocalError.
+ */
+async function moveIntoPlace(from, to, what) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await (0,external_node_fs_promises_namespaceObject.rename)(from, to);
+        }
+        catch (err) {
+            const code = err.code;
+            const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
+            if (!busy || attempt >= 10)
+                throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err));
+            await (0,promises_namespaceObject.setTimeout)(100);
+        }
+    }
+}
+// Queued pieces go out in one writev of up to this much.
+const WRITE_BYTES = 1024 * 1024;
+/**
+ * A new file (`wx`: never one that exists) written in batches of up to 1 MiB, whose own faults
+ * (a full disk, no permission) fail it as LocalError, naming `folder`; an ActionError that reaches
+ * it from upstream (the body's, a zip's) passes as it is.
+ */
+class DiskFile extends external_node_fs_namespaceObject.WriteStream {
+    what;
+    folder;
+    constructor(path, what, folder) {
+        super(path, { flags: 'wx', highWaterMark: WRITE_BYTES });
+        this.what = what;
+        this.folder = folder;
+    }
+    _destroy(err, callback) {
+        super._destroy(err, (closeErr) => {
+            const fault = err ?? closeErr;
+            callback(fault && !(fault instanceof ActionError)
+                ? new LocalError(`cannot write ${this.what} in`, this.folder, fault)
+                : fault);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/wait/download.ts
+// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
+
+
+
+
+
+
+
+
+
+
+
+
+const EXPIRED = [403, 404, 410];
+const MAX_REFRESHES = 2;
+const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
+async function downloadResult(options) {
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(options.dir, { recursive: true }).catch((err) => {
+        throw new LocalError('cannot create the download folder', options.dir, err);
+    });
+    const staging = await stagingFor(options.dir, options.stagingDir);
+    let url = checkDownloadUrl(options.url);
+    let refreshes = 0;
+    return retry(async () => {
+        try {
+            return await downloadOnce(url, options, staging);
+        }
+        catch (err) {
+            if (!(err instanceof HttpError) || !EXPIRED.includes(err.status) || !options.refreshUrl)
+                throw err;
+            if (refreshes >= MAX_REFRESHES)
+                throw err;
+            refreshes++;
+            const fresh = await options.refreshUrl();
+            if (!fresh)
+                throw err;
+            url = checkDownloadUrl(fresh);
+            throw new TransientError(`${err.message}; the signed URL has probably expired, asked for a fresh one`);
+        }
+    }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
+}
+async function downloadOnce(url, options, staging) {
+    const response = await send({
+        method: 'GET',
+        url: url.href,
+        signal: options.signal,
+        idleTimeoutMs: options.requestTimeoutMs,
+        budgetMs: options.deadline - options.clock.now(),
+        redirects: 'any',
+        stream: true
+    });
+    if (!response.ok) {
+        const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`;
+        throw statusError(response, where + storageSays(response.text), options.clock.now());
+    }
+    const name = resultFileName(response.headers['content-disposition'], response.url);
+    const temp = (0,external_node_path_namespaceObject.join)(staging, tempName());
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    let bytes = 0;
+    const hashed = new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => {
+            bytes += chunk.length;
+            hash.update(chunk);
+            callback(null, chunk);
+        }
+    });
+    try {
+        // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
+        // the file is closed (Windows refuses to rename an open file).
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, hashed, new DiskFile(temp, 'the result file', staging));
+        const path = (0,external_node_path_namespaceObject.join)(options.dir, name);
+        await moveIntoPlace(temp, path, 'the result file');
+        return { path, name, bytes, sha256: hash.digest('hex') };
+    }
+    catch (err) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/wait/entry-name.ts
+// A zip entry's name, as raw bytes from the zip, made into a path inside the result folder that is
+// valid on Linux, macOS and Windows alike, or refused. Zip tools disagree on encodings and
+// separators; these rules are the same on every system, so one zip gives the same folder everywhere.
+
+
+
+const UTF8_FLAG = 0x800;
+// Info-ZIP Unicode Path extra field: a UTF-8 name beside a legacy one, valid while its CRC matches.
+const UNICODE_PATH = 0x7075;
+const utf8 = new external_node_util_namespaceObject.TextDecoder('utf-8', { fatal: true });
+// The WHATWG "Shift_JIS" decoder is Windows' code page 932, what Japanese Windows zip tools write.
+const shiftJis = new external_node_util_namespaceObject.TextDecoder('shift_jis', { fatal: true });
+// Code page 437, the zip standard's default: the upper half (the lower half is ASCII here).
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+function tryDecode(decoder, bytes) {
+    try {
+        return decoder.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+function cp437(bytes) {
+    return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('');
+}
+/**
+ * The entry's name as text: the Info-ZIP Unicode Path field when it is there and current; UTF-8
+ * when the entry's UTF-8 flag is set; otherwise UTF-8 when the bytes are valid UTF-8; otherwise
+ * Shift_JIS (CP932) when they decode cleanly as such; otherwise CP437.
+ */
+function decodeName({ bytes, flags, extraFields }) {
+    for (const { id, data } of extraFields) {
+        if (id === UNICODE_PATH && data.length >= 5 && data[0] === 1 && data.readUInt32LE(1) === (0,external_node_zlib_namespaceObject.crc32)(bytes)) {
+            const name = tryDecode(utf8, data.subarray(5));
+            if (name !== undefined)
+                return name;
+        }
+    }
+    if (flags & UTF8_FLAG)
+        return bytes.toString('utf8');
+    return tryDecode(utf8, bytes) ?? tryDecode(shiftJis, bytes) ?? cp437(bytes);
+}
+/**
+ * Where a decoded name leads inside the result folder: its segments (each one under the rules of
+ * `safeSegment`) and whether the name ends with a separator (a folder). `/` and `\` both separate.
+ * An absolute name, a drive letter, or a `..` that climbs out of the folder is refused, with why.
+ */
+function entryPath(name) {
+    if (/^[/\\]/.test(name))
+        return { refused: 'is an absolute path' };
+    if (/^[a-z]:/i.test(name))
+        return { refused: 'starts with a drive letter' };
+    const parts = name.split(/[/\\]/);
+    const folder = parts.length > 1 && parts[parts.length - 1] === '';
+    const segments = [];
+    for (const part of parts) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            if (segments.pop() === undefined)
+                return { refused: 'leads out of the result folder (..)' };
+            continue;
+        }
+        segments.push(safeSegment(part) || '_');
+    }
+    return { segments, folder };
+}
+
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: ./src/wait/zip-reader.ts
+// yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
+// entry in the central directory, two more per entry opened, each a trip through libuv's thread
+// pool. A result zip of tens of thousands of small files then spends its time on trips, not bytes.
+// This reader serves them from a window of the file read 1 MiB at a time, and large entries in
+// reads of 1 MiB.
+
+
+
+const WINDOW_BYTES = 1024 * 1024;
+class WindowReader extends yauzl.RandomAccessReader {
+    handle;
+    window = Buffer.alloc(0);
+    start = 0;
+    constructor(handle) {
+        super();
+        this.handle = handle;
+    }
+    has(position, length) {
+        return position >= this.start && position + length <= this.start + this.window.length;
+    }
+    read(buffer, offset, length, position, callback) {
+        const serve = () => {
+            const from = position - this.start;
+            const bytesRead = this.window.copy(buffer, offset, from, Math.min(from + length, this.window.length));
+            callback(null, bytesRead);
+        };
+        if (this.has(position, length))
+            return process.nextTick(serve);
+        const size = Math.max(length, WINDOW_BYTES);
+        const next = Buffer.allocUnsafe(size);
+        this.handle.read(next, 0, size, position).then(({ bytesRead }) => {
+            this.window = next.subarray(0, bytesRead);
+            this.start = position;
+            serve();
+        }, callback);
+    }
+    _readStreamForRange(start, end) {
+        return external_node_stream_namespaceObject.Readable.from(this.range(start, end), { objectMode: false });
+    }
+    // Not a stream of the file: whatever its options, a file stream's destroy() closes the descriptor,
+    // which yauzl destroys after each entry and which the next entry still needs.
+    async *range(start, end) {
+        if (this.has(start, end - start)) {
+            yield Buffer.from(this.window.subarray(start - this.start, end - this.start));
+            return;
+        }
+        for (let position = start; position < end;) {
+            const size = Math.min(WINDOW_BYTES, end - position);
+            const { bytesRead, buffer } = await this.handle.read(Buffer.allocUnsafe(size), 0, size, position);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+            position += bytesRead;
+        }
+    }
+    close(callback) {
+        this.handle.close().then(() => callback(null), callback);
+    }
+}
+/**
+ * Opens a zip for reading with yauzl: entries one at a time (`eachEntry`), names as raw bytes, entry
+ * sizes checked while inflating. The file stays open until `close()`.
+ */
+async function openZip(file) {
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    try {
+        const { size } = await handle.stat();
+        return await yauzl.fromRandomAccessReaderPromise(new WindowReader(handle), size, {
+            lazyEntries: true,
+            autoClose: false,
+            decodeStrings: false,
+            validateEntrySizes: true
+        });
+    }
+    catch (err) {
+        await handle.close();
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/wait/extract.ts
+// Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
+// decides every rule, the same on every system, before anything is written; the entries go into a
+// fresh folder that replaces the old one only once the unpack succeeded.
+
+
+
+
+
+
+
+
+
+
+const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
+async function isZip(file) {
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        return bytesRead === 4 && ZIP_MAGIC.some((magic) => magic.equals(head));
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Unpacks a zip beside itself: `result.zip` into `result/`; a file without an extension into `<name>-extracted/`. */
+async function extractBeside(file, options) {
+    const { name, ext } = (0,external_node_path_namespaceObject.parse)(file);
+    const parent = (0,external_node_path_namespaceObject.dirname)(file);
+    const dir = (0,external_node_path_namespaceObject.join)(parent, ext ? name : `${name}-extracted`);
+    const staging = (0,external_node_path_namespaceObject.join)(await stagingFor(parent, options.stagingDir), tempName());
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(staging).catch((err) => {
+        throw new LocalError('cannot create a folder to unpack into:', staging, err);
+    });
+    try {
+        const written = await unpack(file, staging, options);
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
+            throw new LocalError('cannot remove the previous result folder', dir, err);
+        });
+        await moveIntoPlace(staging, dir, 'the unpacked result');
+        return { dir, ...written };
+    }
+    catch (err) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
+        throw err;
+    }
+}
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const MADE_BY_UNIX = 3;
+const DOS_DIRECTORY = 0x10;
+/** What an entry is, from its name and the attributes its host system wrote (APPNOTE.TXT 4.4.2, 4.4.15). */
+function kindOf(entry, folderName) {
+    const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
+    const type = unixMode & S_IFMT;
+    if (type === S_IFLNK)
+        return 'link';
+    if (folderName || type === S_IFDIR || (entry.externalFileAttributes & DOS_DIRECTORY) !== 0)
+        return 'folder';
+    if (type === 0 || type === S_IFREG)
+        return 'file';
+    return 'special';
+}
+function refuse(shown, why) {
+    return new ActionError(`extract: the zip is refused: entry "${oneLine(shown, 300)}" ${why}; nothing was unpacked`);
+}
+function damaged(why, shown) {
+    const where = shown === undefined ? '' : ` (entry "${oneLine(shown, 300)}")`;
+    return new ActionError(`extract: the result file could not be unpacked: a damaged or unsupported zip${where}: ${oneLine(why, 300)}`);
+}
+/**
+ * Reads the whole central directory and decides every entry before anything is written: where it
+ * goes, or why the zip is refused. Names that would be the same file on a case-insensitive or
+ * normalising filesystem (Windows, macOS) collide everywhere, so the folder is the same on all.
+ */
+async function planEntries(zip, signal) {
+    const plan = { files: [], folders: [], dropped: [] };
+    // Collision key (NFC, lower case) -> what holds it, and the name it was first given.
+    const taken = new Map();
+    const claim = (segments, folder, shown) => {
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const isFolder = folder || depth < segments.length;
+            const path = segments.slice(0, depth).join('/');
+            const key = path.normalize('NFC').toLowerCase();
+            const held = taken.get(key);
+            if (held && !(held.folder && isFolder)) {
+                throw refuse(shown, `would be the same file as entry "${oneLine(held.shown, 300)}" (${oneLine(path, 300)})`);
+            }
+            if (!held)
+                taken.set(key, { folder: isFolder, shown });
+        }
+    };
+    for await (const entry of zip.eachEntry()) {
+        signal.throwIfAborted();
+        const name = decodeName({
+            bytes: entry.fileNameRaw,
+            flags: entry.generalPurposeBitFlag,
+            extraFields: entry.extraFields
+        });
+        const path = entryPath(name);
+        if ('refused' in path)
+            throw refuse(name, path.refused);
+        const shown = path.segments.join('/');
+        const kind = kindOf(entry, path.folder);
+        if (kind === 'link' || kind === 'special') {
+            plan.dropped.push(shown || name);
+            continue;
+        }
+        if (path.segments.length === 0) {
+            if (kind === 'folder')
+                continue;
+            throw refuse(name, 'has no file name');
+        }
+        if (kind === 'folder') {
+            claim(path.segments, true, name);
+            plan.folders.push(path.segments);
+        }
+        else {
+            if (entry.isEncrypted())
+                throw damaged('the entry is encrypted', shown);
+            claim(path.segments, false, name);
+            plan.files.push({ entry, shown, segments: path.segments });
+        }
+    }
+    return plan;
+}
+/** Fails the stream when the bytes do not match the entry's CRC-32, which yauzl does not check. */
+function crcCheck(expected) {
+    let crc = 0;
+    return new external_node_stream_namespaceObject.Transform({
+        transform(chunk, _encoding, done) {
+            crc = (0,external_node_zlib_namespaceObject.crc32)(chunk, crc);
+            done(null, chunk);
+        },
+        flush(done) {
+            done(crc === expected >>> 0 ? null : new Error('CRC-32 mismatch: the entry is corrupt'));
+        }
+    });
+}
+function inside(root, segments) {
+    const path = (0,external_node_path_namespaceObject.join)(root, ...segments);
+    // The segments are safe by construction; this states the promise where it is kept.
+    if (!path.startsWith(root + external_node_path_namespaceObject.sep))
+        throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`);
+    return path;
+}
+// Entries up to this size are read whole and written in one call, several at a time: most of a
+// result zip's entries are small, and each file costs more in trips through libuv's thread pool
+// (open, write, close, set the time) than in bytes.
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+const WRITES_IN_FLIGHT = 8;
+async function openEntry(zip, item) {
+    const source = await zip.openReadStreamPromise(item.entry).catch((err) => {
+        throw damaged(err.message, item.shown);
+    });
+    // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
+    return (0,external_node_stream_namespaceObject.pipeline)(source, crcCheck(item.entry.crc32), () => undefined);
+}
+async function setModified(path, entry) {
+    const modified = entry.getLastModDate();
+    if (!Number.isNaN(modified.getTime()))
+        await (0,external_node_fs_promises_namespaceObject.utimes)(path, modified, modified).catch(() => undefined);
+}
+/** Writes running at once; the first failure is thrown by the next `within`. */
+class Writes {
+    running = new Set();
+    failure;
+    start(write) {
+        const done = write()
+            .catch((err) => void (this.failure ??= { err }))
+            .finally(() => this.running.delete(done));
+        this.running.add(done);
+    }
+    /** Waits until at most `count` writes run; throws the first failure. */
+    async within(count) {
+        while (this.running.size > count)
+            await Promise.race(this.running);
+        if (this.failure)
+            throw this.failure.err;
+    }
+    async settled() {
+        await Promise.allSettled(this.running);
+    }
+}
+async function unpack(file, root, options) {
+    const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()));
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    let zip;
+    let current;
+    const writes = new Writes();
+    try {
+        zip = await openZip(file);
+        const plan = await planEntries(zip, signal);
+        const made = new Set();
+        const folder = async (path) => {
+            if (made.has(path))
+                return;
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true }).catch((err) => {
+                throw new LocalError('cannot write the unpacked result in', root, err);
+            });
+            made.add(path);
+        };
+        for (const segments of plan.folders)
+            await folder(inside(root, segments));
+        let bytes = 0;
+        for (const item of plan.files) {
+            signal.throwIfAborted();
+            current = item.shown;
+            const path = inside(root, item.segments);
+            await folder((0,external_node_path_namespaceObject.dirname)(path));
+            if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
+                const data = Buffer.concat(await (await openEntry(zip, item)).toArray());
+                writes.start(async () => {
+                    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, data, { flag: 'wx' }).catch((err) => {
+                        throw new LocalError('cannot write the unpacked result in', root, err);
+                    });
+                    await setModified(path, item.entry);
+                });
+                await writes.within(WRITES_IN_FLIGHT - 1);
+            }
+            else {
+                await writes.within(0);
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openEntry(zip, item), new DiskFile(path, 'the unpacked result', root), { signal });
+                await setModified(path, item.entry);
+            }
+            bytes += item.entry.uncompressedSize;
+        }
+        await writes.within(0);
+        return { files: plan.files.length, bytes, dropped: plan.dropped };
+    }
+    catch (err) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        if (deadline.aborted)
+            throw new DeadlineError('timed out while unpacking the result file (timeout)');
+        if (err instanceof ActionError)
+            throw err;
+        throw damaged(err instanceof Error ? err.message : String(err), current);
+    }
+    finally {
+        // Nothing may still write into the folder once the caller removes it.
+        await writes.settled();
+        zip?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/wait/inputs.ts
+
+
+
+
+const MIN_POLL_INTERVAL_MS = 1000;
+function readWaitInputs(get, env = process.env) {
+    const common = readCommon(get);
+    const jobId = readJobId(get);
+    const dirInput = get(Inputs.DownloadDir).trim();
+    const downloadDir = dirInput === ''
+        ? (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
+        : (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
+    return {
+        ...common,
+        jobId,
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
+        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
+        wait: bool(get, Inputs.Wait, true),
+        download: bool(get, Inputs.Download, true),
+        downloadDir,
+        extract: bool(get, Inputs.Extract, false)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/wait/progress.ts
+
+/**
+ * A long wait with no change of status would leave the log silent for an hour: one reminder line
+ * at most every `everyMs`, counted from the last line printed.
+ */
+function reminder(everyMs) {
+    let last = 0;
+    return {
+        due: (elapsedMs) => elapsedMs - last >= everyMs,
+        printed: (elapsedMs) => {
+            last = elapsedMs;
+        }
+    };
+}
+function statusLine(jobId, job, elapsedMs) {
+    const model = job.modelId ? `, model ${job.modelId}` : '';
+    const message = job.message ? `: ${job.message}` : '';
+    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
+}
+
+;// CONCATENATED MODULE: ./src/wait/poll.ts
+
+
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FINISHED_STATUS = 'job_finished';
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** Where the retrain's time went: each status, when it began and how long it lasted. */
+function timelineRows(state) {
+    const entries = state.timeline ?? [];
+    return entries.map((entry, i) => {
+        const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs;
+        const ongoing = i === entries.length - 1;
+        return [
+            entry.status,
+            `+${formatDuration(entry.firstSeenMs)}`,
+            `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
+        ];
+    });
+}
+// A gateway or a later API version may spell it ` JOB_FINISHED `; outputs keep the text as sent.
+function isFinished(status) {
+    return status.trim().toLowerCase() === FINISHED_STATUS;
+}
+function isFailure(status) {
+    return FAILURE_STATUS.test(status);
+}
+async function waitForJob(options, state) {
+    const { client, jobId, clock, signal } = options;
+    const deadline = state.startedAt + options.timeoutMs;
+    // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
+    // the round trip of each answer does not push the next check later and later.
+    const anchor = clock.now();
+    for (;;) {
+        let job;
+        try {
+            job = await client.getStatus(jobId, deadline);
+        }
+        catch (err) {
+            if (err instanceof DeadlineError)
+                throw new DeadlineError(timeoutMessage(options, state, err));
+            throw err;
+        }
+        state.checks++;
+        const elapsed = clock.now() - state.startedAt;
+        const changed = state.last?.status !== job.status;
+        state.last = job;
+        state.timeline ??= [];
+        if (changed)
+            state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed });
+        else
+            state.timeline[state.timeline.length - 1].lastSeenMs = elapsed;
+        options.onCheck?.(job, state.checks, elapsed, changed);
+        if (changed)
+            options.onStatusChange?.(job, elapsed);
+        if (isFinished(job.status))
+            return 'finished';
+        if (isFailure(job.status)) {
+            throw new JobFailedError(`retrain job ${jobId} ended with status "${job.status}"` +
+                (job.message ? `: ${job.message}` : ' (the API gave no message)'));
+        }
+        if (!options.wait)
+            return 'pending';
+        const now = clock.now();
+        if (deadline - now <= 0)
+            throw new DeadlineError(timeoutMessage(options, state));
+        // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
+        // cut to the deadline, so that one last check is made right at it.
+        const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs;
+        await clock.sleep(Math.min(next, deadline) - now, signal);
+    }
+}
+function timeoutMessage(options, state, cause) {
+    const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read';
+    const why = cause ? `; the last check failed: ${errorMessage(cause)}` : '';
+    return (`timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
+        `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`);
+}
+
+;// CONCATENATED MODULE: ./src/wait/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+const REMINDER_INTERVAL_MS = 5 * 60_000;
+const waitAction = {
+    name: 'prediction-one wait',
+    readInputs: (get) => readWaitInputs(get),
+    start: () => ({ state: { startedAt: systemClock.now(), checks: 0 } }),
+    work,
+    outputs: (inputs, { state, file, resultDir }) => ({
+        [Outputs.RetrainJobId]: inputs.jobId,
+        [Outputs.Status]: state.last?.status,
+        [Outputs.ModelId]: state.last?.modelId,
+        [Outputs.Message]: state.last?.message,
+        [Outputs.ResultFile]: file?.path,
+        [Outputs.ResultSha256]: file?.sha256,
+        [Outputs.ResultDir]: resultDir
+    }),
+    summary: (inputs, { state, file, resultDir }) => ({
+        title: `Prediction One retrain job ${inputs.jobId}`,
+        rows: [
+            ['retrain job id', inputs.jobId],
+            ['status', state.last?.status],
+            ['model id', state.last?.modelId],
+            ['message', state.last?.message],
+            ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
+            ['status checks', String(state.checks)],
+            ['result file', file ? describeFile(file.name, file.bytes) : undefined],
+            ['result sha256', file?.sha256],
+            ['result folder', resultDir ? 'extracted' : undefined]
+        ],
+        tables: [
+            { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
+        ]
+    })
+};
+const main_run = () => run(waitAction);
+async function work(inputs, known, signal) {
+    const onRetry = retryReporter();
+    const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry });
+    log_info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
+    const outcome = await waitForJob(pollOptions(inputs, client, signal), known.state);
+    if (outcome === 'pending') {
+        log_info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
+        return;
+    }
+    if (!inputs.download)
+        return;
+    const url = known.state.last?.downloadUrl;
+    if (!url) {
+        log_warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
+        return;
+    }
+    // Download and unpack have a budget of their own: a job finishing at the deadline still gets its file.
+    const deadline = systemClock.now() + inputs.timeoutMs;
+    known.file = await fetchResult(inputs, known, client, url, { signal, onRetry, deadline });
+    if (inputs.extract)
+        known.resultDir = await extract(known.file, { signal, deadline });
+}
+// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
+const stagingDir = () => (0,external_node_path_namespaceObject.join)(runnerTemp(), '.prediction-one-partial');
+function pollOptions(inputs, client, signal) {
+    const quiet = reminder(REMINDER_INTERVAL_MS);
+    return {
+        client,
+        jobId: inputs.jobId,
+        timeoutMs: inputs.timeoutMs,
+        intervalMs: inputs.pollIntervalMs,
+        wait: inputs.wait,
+        clock: systemClock,
+        signal,
+        onCheck: (job, check, elapsed, changed) => {
+            log_debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
+            if (!changed && quiet.due(elapsed)) {
+                log_info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`);
+                quiet.printed(elapsed);
+            }
+        },
+        onStatusChange: (job, elapsed) => {
+            log_info(statusLine(inputs.jobId, job, elapsed));
+            quiet.printed(elapsed);
+        }
+    };
+}
+async function fetchResult(inputs, known, client, url, { signal, onRetry, deadline }) {
+    const file = await downloadResult({
+        url,
+        dir: inputs.downloadDir,
+        requestTimeoutMs: inputs.requestTimeoutMs,
+        clock: systemClock,
+        deadline,
+        signal,
+        stagingDir: stagingDir(),
+        refreshUrl: async () => {
+            const fresh = await client.getStatus(inputs.jobId, deadline);
+            known.state.last = fresh;
+            return fresh.downloadUrl;
+        },
+        onRetry
+    });
+    log_info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`);
+    log_info(`sha256 ${file.sha256}`);
+    return file;
+}
+async function extract(file, { signal, deadline }) {
+    if (!(await isZip(file.path))) {
+        log_warning(`extract: ${file.name} is not a zip file; it is left as it is`);
+        return undefined;
+    }
+    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline });
+    if (dropped.length > 0) {
+        log_warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a link or a special file' : 'ies were links or special files'}, ` +
+            `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);
+    }
+    log_info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`);
+    return dir;
+}
+
+
+/***/ }),
+
+/***/ 613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 23:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ })
 
@@ -5424,9 +7479,6 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -5555,28 +7607,6 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -5593,74 +7623,11 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
 /************************************************************************/
 /******/ 
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(6453);
+/******/ var __webpack_exports__ = __nccwpck_require__(453);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

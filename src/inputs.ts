@@ -3,8 +3,9 @@
 import { tmpdir } from 'node:os'
 import { Defaults, Inputs } from './constants.js'
 import { InputError } from './errors.js'
+import { formatDuration } from './format.js'
 import { jobIdProblem } from './jobid.js'
-import { isAllowedUrl } from './url.js'
+import { parseUrl, type UrlProblem } from './url.js'
 
 export type GetInput = (name: string) => string
 
@@ -64,8 +65,8 @@ export function optional(get: GetInput, name: string, fallback: string): string 
 
 export function duration(get: GetInput, name: string, fallback: string, min: number, max: number): number {
   const ms = parseDuration(name, optional(get, name, fallback))
-  if (ms < min) throw new InputError(name, `must be at least ${min} ms`)
-  if (ms > max) throw new InputError(name, `must be at most ${max / 3_600_000} h`)
+  if (ms < min) throw new InputError(name, `must be at least ${formatDuration(min)}`)
+  if (ms > max) throw new InputError(name, `must be at most ${formatDuration(max)}`)
   return ms
 }
 
@@ -86,20 +87,18 @@ function readApiKey(get: GetInput): string {
   return key
 }
 
+const API_URL_PROBLEMS: Record<UrlProblem, string> = {
+  'not a URL': 'is not a URL',
+  scheme: 'must be https (plain http is accepted only on a loopback host)',
+  credentials: 'must not hold credentials',
+  query: 'must not hold a query or a fragment'
+}
+
 function readApiUrl(get: GetInput): URL {
   const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl)
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new InputError(Inputs.ApiUrl, `"${raw}" is not a URL`)
-  }
-  if (!isAllowedUrl(url)) {
-    throw new InputError(Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)')
-  }
-  if (url.username || url.password) throw new InputError(Inputs.ApiUrl, 'must not hold credentials')
-  if (url.search || url.hash) throw new InputError(Inputs.ApiUrl, 'must not hold a query or a fragment')
-  return url
+  const url = parseUrl(raw, true)
+  if (url instanceof URL) return url
+  throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url])
 }
 
 export function readJobId(get: GetInput): string {

@@ -16,7 +16,7 @@ export function parseJson(text: string | undefined): unknown {
     // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
     const reviver = (_key: string, value: unknown, context?: ReviverContext): unknown =>
       typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value
-    return JSON.parse(text, reviver as (key: string, value: unknown) => unknown)
+    return JSON.parse(text, reviver)
   } catch {
     return undefined
   }

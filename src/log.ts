@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto'
 import { EOL } from 'node:os'
 import * as core from '@actions/core'
 import { redact } from './secrets.js'
+import { BIDI_CONTROLS, charClass, CONTROLS, SEPARATORS } from './text.js'
 
 /** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
 const MAX_LINE = 2000
 
-// C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
-// and the Unicode line and paragraph separators. Tab stays.
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g
+// Controls (a lone CR starts a new line for the runner; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t')
 // `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
 const COMMAND_LIKE = /::|##\[/
 

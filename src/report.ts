@@ -1,10 +1,10 @@
 // What a step tells later steps (outputs) and people (log lines, the job summary).
 import * as core from '@actions/core'
-import type { JobStatus } from './api/client.js'
 import type { TransientError } from './errors.js'
 import { formatBytes, formatDuration } from './format.js'
 import { clip, debug, warning } from './log.js'
 import { holdsSecret, redact } from './secrets.js'
+import { BIDI_CONTROLS, charClass, CONTROLS } from './text.js'
 
 export type Outcome = 'succeeded' | 'failed' | 'cancelled'
 
@@ -45,35 +45,18 @@ export function retryReporter(): (err: TransientError, attempt: number, delayMs:
   }
 }
 
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-export function reminder(everyMs: number): { due(elapsedMs: number): boolean; printed(elapsedMs: number): void } {
-  let last = 0
-  return {
-    due: (elapsedMs) => elapsedMs - last >= everyMs,
-    printed: (elapsedMs) => {
-      last = elapsedMs
-    }
-  }
-}
-
-export function statusLine(jobId: string, job: JobStatus, elapsedMs: number): string {
-  const model = job.modelId ? `, model ${job.modelId}` : ''
-  const message = job.message ? `: ${job.message}` : ''
-  return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`
-}
-
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000
 const MAX_REASON = 4000
 const MAX_TABLE_ROWS = 100
 
+// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
+const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n')
+
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text: string, max = MAX_CELL): string {
   return clip(redact(text), max)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+    .replace(DROPPED, '')
     .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
     .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>')
 }

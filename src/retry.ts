@@ -14,7 +14,10 @@ export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAtte
 
 export interface RetryOptions {
   clock: Clock
-  /** No sleep goes past it; when the next try cannot start before it, the last error is thrown. */
+  /**
+   * Epoch ms on `clock`: no sleep goes past it; when the next try cannot start before it, the last
+   * error is thrown (as DeadlineError).
+   */
   deadline: number
   signal?: AbortSignal
   policy?: RetryPolicy

@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import { Inputs } from './constants.js'
 import { CancelledError, errorMessage } from './errors.js'
 import { fail, warning } from './log.js'
-import type { Outcome } from './report.js'
+import type { GetInput } from './inputs.js'
+import { writeOutputs, writeSummary, type Outcome, type SummaryRows } from './report.js'
 import { addSecret } from './secrets.js'
 
 /** Writes the outputs and summary known so far; called once however the body ended. */
@@ -12,7 +13,7 @@ export type Finish = (outcome: Outcome, reason?: string) => Promise<void> | void
 export interface RunContext {
   /** Aborted when the run is cancelled: sleeps, requests and child processes stop at once. */
   signal: AbortSignal
-  onFinish(finish: Finish): void
+  onFinish: (finish: Finish) => void
 }
 
 /**
@@ -72,4 +73,31 @@ export async function runAction(
   // A signal that came while the outputs were written still cancels the step.
   const [final, why] = settle()
   if (final !== 'succeeded') fail(`${action} failed: ${why}`)
+}
+
+/**
+ * What each action is: its inputs, what it knows as it goes, its work, and what it tells on every
+ * outcome (outputs and summary, from what is known by then).
+ */
+export interface ActionSpec<I, K> {
+  name: string
+  readInputs(get: GetInput): I
+  /** What is known before any work: the state the outputs and summary are made from. */
+  start(inputs: I): K
+  work(inputs: I, known: K, signal: AbortSignal): Promise<void>
+  outputs(inputs: I, known: K): Record<string, string | undefined>
+  summary(inputs: I, known: K): Omit<SummaryRows, 'outcome' | 'reason'>
+}
+
+/** Runs an action of that shape: inputs read inside the run (an input error fails the step), outputs and summary on every outcome. */
+export async function run<I, K>(spec: ActionSpec<I, K>): Promise<void> {
+  await runAction(spec.name, async ({ signal, onFinish }) => {
+    const inputs = spec.readInputs(core.getInput)
+    const known = spec.start(inputs)
+    onFinish(async (outcome, reason) => {
+      writeOutputs(spec.outputs(inputs, known))
+      await writeSummary({ ...spec.summary(inputs, known), outcome, reason })
+    })
+    await spec.work(inputs, known, signal)
+  })
 }

@@ -14,15 +14,31 @@ export function isAllowedUrl(url: URL): boolean {
   return url.protocol === 'http:' && isLoopbackHost(url.hostname)
 }
 
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-export function checkUrl(raw: string, what: string, use: string): URL {
+/** Which rule of the policy a URL breaks. */
+export type UrlProblem = 'not a URL' | 'scheme' | 'credentials' | 'query'
+
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+export function parseUrl(raw: string, bare = false): URL | UrlProblem {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new ActionError(`${what} is not a URL`)
+    return 'not a URL'
   }
-  if (!isAllowedUrl(url)) throw new ActionError(`${what} uses ${url.protocol}; only https is ${use}`)
+  if (!isAllowedUrl(url)) return 'scheme'
+  if (bare && (url.username || url.password)) return 'credentials'
+  if (bare && (url.search || url.hash)) return 'query'
+  return url
+}
+
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+export function checkUrl(raw: string, what: string, use: string): URL {
+  const url = parseUrl(raw)
+  if (url === 'not a URL') throw new ActionError(`${what} is not a URL`)
+  if (!(url instanceof URL)) throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`)
   return url
 }
 

@@ -288,7 +288,7 @@ describe('secrets and origins', () => {
     ['api-key with a line break', { 'api-key': `${KEY}\nX-Injected: 1` }, /input "api-key": holds a line break/],
     ['api-key empty', { 'api-key': '' }, /input "api-key": is required/],
     ['timeout not a duration', { timeout: 'forever' }, /input "timeout": "forever" is not a duration/],
-    ['poll-interval under 1s', { 'poll-interval': '200ms' }, /input "poll-interval": must be at least 1000 ms/],
+    ['poll-interval under 1s', { 'poll-interval': '200ms' }, /input "poll-interval": must be at least 1s/],
     ['request-timeout not a duration', { 'request-timeout': '5 s' }, /input "request-timeout"/],
     ['wait not a boolean', { wait: 'nope' }, /input "wait": "nope" is not a boolean/],
     ['download not a boolean', { download: 'y' }, /input "download"/],

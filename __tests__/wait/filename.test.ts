@@ -69,3 +69,20 @@ test('the header first, then the URL path, then a fixed name', () => {
   assert.equal(resultFileName('attachment; filename=".."', url), 'metrics v1.zip')
   assert.equal(resultFileName(undefined, new URL('https://s.test/')), 'retrain-result')
 })
+
+test('bidirectional overrides and isolates are removed: a name shows what it is', () => {
+  assert.equal(sanitizeFileName('a\u202Eexe.zip'), 'aexe.zip')
+  assert.equal(sanitizeFileName('\u2066report\u2069.csv'), 'report.csv')
+  assert.equal(sanitizeFileName('\u202Enul'), '_nul')
+})
+
+test('Content-Disposition, crafted: a parameter ending in filename is not the name; ISO-8859-1 is decoded', () => {
+  assert.equal(dispositionName('attachment; xfilename="a.zip"; filename="b.zip"'), 'b.zip')
+  assert.equal(dispositionName('xfilename="a.zip"; filename="b.zip"'), 'b.zip')
+  assert.equal(dispositionName(`attachment; filename*=ISO-8859-1''r%E9sultat.zip`), 'résultat.zip')
+  assert.equal(dispositionName(`attachment; filename="plain.zip"; filename*=UTF-8''%E2%82%AC.zip`), '€.zip')
+  const url = new URL('https://s.test/results/metrics.zip?sig=abc')
+  for (const malformed of ['attachment; filename="unterminated.zip', `attachment; filename*=KOI8-R''%C1.zip`]) {
+    assert.equal(resultFileName(malformed, url), 'metrics.zip', malformed)
+  }
+})

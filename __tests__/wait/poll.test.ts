@@ -177,3 +177,12 @@ test('a check slowed past its slot by retries skips to the next slot, not a burs
   await waitForJob(options(clock, api, { intervalMs: 10_000, timeoutMs: 120_000 }), state(clock))
   expect(calls).toEqual([0, 10_000, 40_000, 50_000])
 })
+
+test('a status that differs from job_finished only by case and spaces finishes; the text is kept as sent', async () => {
+  const clock = new FakeClock()
+  const api = endpoint(clock, (t) => ({ status: t >= 10_000 ? ' JOB_FINISHED ' : 'running' }))
+  const s = state(clock)
+  assert.equal(await waitForJob(options(clock, api), s), 'finished')
+  assert.equal(s.last?.status, ' JOB_FINISHED ')
+  expect(api.calls).toEqual([0, 10_000])
+})

@@ -1,4 +1,5 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
 /******/ var __webpack_modules__ = ({
 
 /***/ 770:
@@ -285,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(450);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,15 +295,113 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 77:
+/***/ 450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
+// UNUSED EXPORTS: uploadAction
+
+;// CONCATENATED MODULE: ./src/errors.ts
+// The error types: each class tells the runner and the retry policy what kind of failure it is.
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+class errors_InputError extends ActionError {
+    input;
+    constructor(input, detail) {
+        super(`input "${input}": ${detail}`);
+        this.input = input;
+    }
+}
+/** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
+class TransientError extends ActionError {
+    retryAfterMs;
+    retryable = true;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
+class HttpError extends ActionError {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/** One of the errors the manual documents; never retried. */
+class ApiError extends ActionError {
+    code;
+    apiMessage;
+    hint;
+    constructor(code, apiMessage, hint) {
+        super(`Prediction One answered${code ? ` ${code}` : ''} "${apiMessage}": ${hint}`);
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.hint = hint;
+    }
+}
+/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
+class LocalError extends ActionError {
+    constructor(what, path, err) {
+        const code = err?.code;
+        super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
+    }
+}
+const LOCAL_CAUSES = {
+    EISDIR: 'a folder of that name is in the way',
+    ENOTDIR: 'a file stands where a folder is needed',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the filesystem is read-only',
+    EEXIST: 'something of that name is in the way'
+};
+class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
+}
+class DeadlineError extends ActionError {
+}
+class CancelledError extends ActionError {
+    constructor(message = 'cancelled') {
+        super(message);
+    }
+}
+function isRetryable(err) {
+    return err instanceof TransientError;
+}
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    return String(err);
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -573,14 +672,12 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./stubs/undici/index.js
-// See package.json: @actions/http-client's getAgentDispatcher is the only user, and nothing here calls it.
-class ProxyAgent {
-  constructor() {
-    throw new Error('undici is not bundled with these actions: getAgentDispatcher is not supported')
-  }
-}
-
+;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -1178,7 +1275,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -3256,368 +3353,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/errors.ts
-// The error types: each class tells the runner and the retry policy what kind of failure it is.
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = new.target.name;
-    }
-}
-class errors_InputError extends ActionError {
-    input;
-    constructor(input, detail) {
-        super(`input "${input}": ${detail}`);
-        this.input = input;
-    }
-}
-/** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
-class TransientError extends ActionError {
-    retryAfterMs;
-    retryable = true;
-    constructor(message, retryAfterMs) {
-        super(message);
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
-class HttpError extends ActionError {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-    }
-}
-/** One of the errors the manual documents; never retried. */
-class ApiError extends ActionError {
-    code;
-    apiMessage;
-    hint;
-    constructor(code, apiMessage, hint) {
-        super(`Prediction One answered${code ? ` ${code}` : ''} "${apiMessage}": ${hint}`);
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.hint = hint;
-    }
-}
-/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
-class LocalError extends ActionError {
-    constructor(what, path, err) {
-        const code = err?.code;
-        super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
-    }
-}
-const LOCAL_CAUSES = {
-    EISDIR: 'a folder of that name is in the way',
-    ENOTDIR: 'a file stands where a folder is needed',
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is used up',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'the filesystem is read-only',
-    EEXIST: 'something of that name is in the way'
-};
-class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
-}
-class DeadlineError extends ActionError {
-}
-class CancelledError extends ActionError {
-    constructor(message = 'cancelled') {
-        super(message);
-    }
-}
-function isRetryable(err) {
-    return err instanceof TransientError;
-}
-function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
-/**
- * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
- * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
- */
-function backoffDelay(attempt, policy, random) {
-    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(step / 2 + random() * (step / 2));
-}
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
-async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError();
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (options.signal?.aborted)
-                throw new CancelledError();
-            if (!isRetryable(err) || attempt >= policy.maxAttempts)
-                throw err;
-            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
-            // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
-            }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
-        }
-    }
-}
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
-
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new ActionError(`${what} is not a URL`);
-    }
-    if (!isAllowedUrl(url))
-        throw new ActionError(`${what} uses ${url.protocol}; only https is ${use}`);
-    return url;
-}
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
-function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-const USER_AGENT = 'prediction-one-retrain-action';
-const MAX_REDIRECTS = 5;
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-function clientFor(signal) {
-    const withSignal = {
-        prepareRequest: (options) => {
-            options.signal = signal;
-        },
-        canHandleAuthentication: () => false,
-        handleAuthentication: () => Promise.reject(new Error('unused'))
-    };
-    return new lib_HttpClient(USER_AGENT, [withSignal], { allowRedirects: false, allowRetries: false, keepAlive: false });
-}
-async function send(request) {
-    let url = new URL(request.url);
-    for (let hop = 0;; hop++) {
-        const response = await sendOnce(request, url);
-        const location = response.headers.location;
-        if (!REDIRECT_STATUSES.includes(response.status) || !location)
-            return response;
-        response.done();
-        response.message.resume();
-        const next = new URL(location, url);
-        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        if (request.redirects === 'none' || request.body) {
-            throw new HttpError(response.status, `${where}; this request is not sent on`);
-        }
-        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
-            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
-        }
-        if (!isAllowedUrl(next)) {
-            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
-        }
-        if (hop + 1 >= MAX_REDIRECTS)
-            throw new HttpError(response.status, `${where}: too many redirects`);
-        url = next;
-    }
-}
-async function sendOnce(request, url) {
-    const idle = new AbortController();
-    const late = new AbortController();
-    const signals = [idle.signal, late.signal, ...(request.signal ? [request.signal] : [])];
-    const signal = AbortSignal.any(signals);
-    let idleTimer;
-    // A request made right at the deadline (the poll's last check) still gets a moment to answer.
-    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-    const lateTimer = Number.isFinite(budget) ? setTimeout(() => late.abort(), budget) : undefined;
-    const arm = () => {
-        if (idleTimer)
-            idleTimer.refresh();
-        else
-            idleTimer = setTimeout(() => idle.abort(), request.idleTimeoutMs);
-    };
-    const done = () => {
-        clearTimeout(idleTimer);
-        clearTimeout(lateTimer);
-    };
-    const translate = (err) => {
-        done();
-        if (err instanceof CancelledError || err instanceof TransientError || err instanceof HttpError)
-            return err;
-        if (request.signal?.aborted)
-            return new CancelledError();
-        if (late.signal.aborted) {
-            return new DeadlineError(`the time left ran out during a request to ${describeOrigin(url)}`);
-        }
-        if (idle.signal.aborted) {
-            return new TransientError(`no answer from ${describeOrigin(url)} within ${request.idleTimeoutMs} ms (request-timeout)`);
-        }
-        const code = err?.code;
-        return new TransientError(`network error with ${describeOrigin(url)}: ${code ?? 'connection failed'}`);
-    };
-    arm();
-    // A large upload may take longer than request-timeout: what counts is that bytes keep moving.
-    request.body?.on('data', arm);
-    try {
-        const headers = { ...request.headers };
-        const answer = await clientFor(signal).request(request.method, url.href, request.body ?? null, headers);
-        const message = answer.message;
-        message.on('error', () => undefined); // surfaced by whoever reads the body
-        const response = {
-            status: message.statusCode ?? 0,
-            headers: message.headers,
-            url,
-            message,
-            touch: arm,
-            done,
-            explain: translate
-        };
-        if (request.stream)
-            return response;
-        response.text = await readText(message, describeOrigin(url));
-        done();
-        return response;
-    }
-    catch (err) {
-        throw translate(err);
-    }
-}
-/**
- * The body as text. Unlike HttpClientResponse.readBody, which never settles when the connection
- * breaks mid-body, this rejects, so the fault is retried instead of hanging the step.
- */
-async function readText(message, origin) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of message) {
-        size += chunk.length;
-        if (size > MAX_TEXT_BYTES) {
-            message.destroy();
-            throw new TransientError(`an answer of over ${MAX_TEXT_BYTES} bytes from ${origin}; not read`);
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
-    }
-    return new HttpError(status, message);
-}
-
-;// CONCATENATED MODULE: ./src/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
-const MAX_JOB_ID_LENGTH = 256;
-/** What is wrong with a retrain job id, or undefined when it is fine. */
-function jobid_jobIdProblem(id) {
-    if (id === '')
-        return 'is empty';
-    if (id === '.' || id === '..')
-        return `"${id}" is not a job id`;
-    if (id.length > MAX_JOB_ID_LENGTH)
-        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(id))
-        return 'holds control characters or line breaks';
-    if (!id.isWellFormed())
-        return 'is not well-formed Unicode text';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/secrets.ts
 // Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
@@ -3714,6 +3449,21 @@ function clearSecrets() {
     parts.clear();
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+// What "control characters" means everywhere text from outside is checked or cleaned: one
+// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+
 ;// CONCATENATED MODULE: ./src/log.ts
 // The one way text reaches the runner's log. Lines may hold what the API or a storage host sent,
 // so each is redacted, kept to one line, bounded, and never able to act as a workflow command.
@@ -3721,11 +3471,12 @@ function clearSecrets() {
 
 
 
+
 /** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
 const MAX_LINE = 2000;
-// C0 and C1 controls (a lone CR starts a new line for the runner; ESC starts colour codes), DEL,
-// and the Unicode line and paragraph separators. Tab stays.
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Controls (a lone CR starts a new line for the runner; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
 // `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
 const COMMAND_LIKE = /::|##\[/;
 function escapeChar(c) {
@@ -3775,6 +3526,467 @@ function fail(text) {
     setFailed(oneLine(text));
 }
 
+;// CONCATENATED MODULE: ./src/proxy.ts
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+/** The variable that names the proxy for `url`, in @actions/http-client's order. */
+function proxyVariable(url) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    for (const name of names) {
+        const value = process.env[name];
+        if (value)
+            return { name, value };
+    }
+    return undefined;
+}
+/**
+ * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
+ * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
+ */
+function wildcardBypass(url) {
+    const list = process.env.no_proxy || process.env.NO_PROXY || '';
+    const host = url.hostname.toLowerCase();
+    return list
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+}
+/**
+ * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
+ * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
+ * or password is not valid percent-encoding (http-client would silently go direct).
+ */
+function proxyFor(url) {
+    if (checkBypass(url) || wildcardBypass(url))
+        return undefined;
+    const variable = proxyVariable(url);
+    if (!variable)
+        return undefined;
+    let proxy;
+    try {
+        proxy = new URL(/^https?:\/\//i.test(variable.value) ? variable.value : `http://${variable.value}`);
+    }
+    catch {
+        throw new ActionError(`${variable.name} is not a URL`);
+    }
+    try {
+        decodeURIComponent(proxy.username);
+        decodeURIComponent(proxy.password);
+    }
+    catch {
+        throw new ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+    }
+    return { url: proxy, variable: variable.name };
+}
+/**
+ * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
+ * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ */
+function proxyAgent(url) {
+    return new lib_HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
+function backoffDelay(attempt, policy, random) {
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
+}
+/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new CancelledError();
+            if (!isRetryable(err) || attempt >= policy.maxAttempts)
+                throw err;
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
+            const left = options.deadline - options.clock.now();
+            if (wanted > left) {
+                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
+            }
+            options.onRetry?.(err, attempt, wanted);
+            await options.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
+
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return 'not a URL';
+    }
+    if (!isAllowedUrl(url))
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
+    return url;
+}
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+function describeOrigin(url) {
+    try {
+        return new URL(String(url)).host;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
+// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// a URL's path or query: a signed URL is a credential.
+
+
+
+
+
+
+
+
+
+
+const http_USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+// A request made right at the deadline (the poll's last check) still gets a moment to answer.
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+// Of an error answer, only the start is read: enough for any error document.
+const ERROR_TEXT_BYTES = 64 * 1024;
+// A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
+// write, and 256 MiB went out at half speed.
+const READ_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** The one 2xx check. */
+function isOk(status) {
+    return status >= 200 && status < 300;
+}
+async function send(request) {
+    let url = new URL(request.url);
+    for (let hop = 0;; hop++) {
+        const response = await sendOnce(request, url);
+        const location = response.headers.location;
+        if (!REDIRECT_STATUSES.includes(response.status) || !location)
+            return response;
+        const next = new URL(location, url);
+        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        if (request.redirects === 'none' || request.file) {
+            throw new HttpError(response.status, `${where}; this request is not sent on`);
+        }
+        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
+        }
+        if (!isAllowedUrl(next)) {
+            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS)
+            throw new HttpError(response.status, `${where}: too many redirects`);
+        url = next;
+    }
+}
+/** One request, no redirect followed; the timers, the signal and the connection end with it. */
+function sendOnce(request, url) {
+    const origin = describeOrigin(url);
+    const proxy = proxyFor(url);
+    const translate = (err) => {
+        if (err instanceof ActionError)
+            return err;
+        if (request.signal?.aborted)
+            return new CancelledError();
+        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
+    };
+    return new Promise((resolve, reject) => {
+        let body;
+        const abort = (err) => {
+            if (body)
+                body.destroy(err);
+            else
+                req.destroy(err);
+        };
+        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
+        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
+        const late = Number.isFinite(budget)
+            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
+            : undefined;
+        const stop = () => {
+            clearTimeout(idle);
+            clearTimeout(late);
+        };
+        const touch = () => void idle.refresh();
+        const options = {
+            method: request.method,
+            headers: {
+                'user-agent': http_USER_AGENT,
+                'accept-encoding': ACCEPT_ENCODING,
+                ...request.headers,
+                ...(request.file ? { 'content-length': String(request.file.size) } : {})
+            },
+            signal: request.signal,
+            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+            // agent), or through a proxy, http-client's CONNECT tunnel.
+            agent: proxy ? proxyAgent(url) : false
+        };
+        const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        req.on('error', (err) => {
+            stop();
+            reject(translate(err));
+        });
+        req.on('response', (message) => {
+            const status = message.statusCode ?? 0;
+            const answer = { status, headers: message.headers, url };
+            const ok = isOk(status);
+            let decoders;
+            try {
+                decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+            }
+            catch (err) {
+                // An error answer is explained by its status; its body is read as it came.
+                if (ok) {
+                    stop();
+                    message.destroy();
+                    return reject(err instanceof Error ? err : new Error(String(err)));
+                }
+                decoders = [];
+            }
+            body = bodyStream(message, { touch, stop, translate, origin });
+            body.on('error', () => undefined); // surfaced to whoever reads it
+            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
+            if (ok && request.stream)
+                return resolve({ ...answer, ok: true, body });
+            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
+            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), reject);
+        });
+        if (request.file)
+            sendFile(req, request.file.path, touch);
+        else
+            req.end();
+    });
+}
+/** Streams the file into the request; each piece read counts as progress. */
+function sendFile(req, path, touch) {
+    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+    file.on('data', touch);
+    // Before pipeline's own listener: the request fails with a local error, not a network one.
+    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
+    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+}
+/**
+ * The stream a caller reads: every piece received restarts the idle timer; the end checks the
+ * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
+ */
+function bodyStream(message, how) {
+    const announced = message.headers['content-length'];
+    let received = 0;
+    message.on('data', (chunk) => {
+        received += chunk.length;
+        how.touch();
+    });
+    return new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => callback(null, chunk),
+        flush: (callback) => {
+            how.stop();
+            if (announced !== undefined && received !== Number(announced)) {
+                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`));
+            }
+            callback();
+        },
+        destroy: (err, callback) => {
+            how.stop();
+            callback(err ? how.translate(err) : null);
+        }
+    });
+}
+/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
+function decodersFor(header, what) {
+    const codings = (header ?? '')
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    return codings.reverse().map((coding) => {
+        if (coding === 'gzip' || coding === 'x-gzip')
+            return external_node_zlib_default().createGunzip();
+        if (coding === 'deflate')
+            return external_node_zlib_default().createInflate();
+        if (coding === 'br')
+            return external_node_zlib_default().createBrotliDecompress();
+        throw new ActionError(`${what} is encoded as "${oneLine(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
+    });
+}
+/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
+async function readText(body, limit, ok, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        if (size + chunk.length > limit) {
+            if (ok)
+                throw new TransientError(`an answer of over ${limit} bytes from ${origin}; not read`);
+            chunks.push(chunk.subarray(0, limit - size));
+            break; // destroys the body, which closes the connection
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function networkError(err, origin) {
+    if (isDecodeError(err)) {
+        return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
+    }
+    const code = err?.code;
+    return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
+}
+/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
+function isDecodeError(err) {
+    const code = String(err?.code ?? '');
+    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
+}
+/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
+function proxyError(err, proxy, origin) {
+    const message = err instanceof Error ? err.message : '';
+    if (!message.startsWith('tunneling socket could not be established'))
+        return networkError(err, origin);
+    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
+    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
+    if (status === 407) {
+        return new HttpError(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
+    }
+    if (status >= 400 && status < 500)
+        return new HttpError(status, `${where}: the proxy refuses it`);
+    if (status > 0)
+        return new TransientError(where);
+    return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
+}
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+    }
+    return new HttpError(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
+const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobid_jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..')
+        return `"${id}" is not a job id`;
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (UNSAFE.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/api/documented.ts
 // The API's documented errors (from the manual), with a plain cause for each, and how an error body
 // is read: its shape is undocumented, so the reading is tolerant.
@@ -3812,7 +4024,7 @@ function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nestedDocumented = () => {
+    const nestedFields = () => {
         if (!isObject(top))
             return undefined;
         for (const value of Object.values(top)) {
@@ -3823,9 +4035,9 @@ function decodeErrorFields(body) {
         return undefined;
     };
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedDocumented()))
+    if (direct && (isDocumented(direct) || !nestedFields()))
         return direct;
-    return nestedDocumented() ?? direct;
+    return nestedFields() ?? direct;
 }
 function isDocumented(fields) {
     return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
@@ -3867,7 +4079,7 @@ function describeBody(response, json) {
     if (said)
         return `"${oneLine(said, 200)}"`;
     const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text?.length ?? 0;
+    const size = response.text.length;
     return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
 }
 class ApiClient {
@@ -3875,6 +4087,9 @@ class ApiClient {
     constructor(options) {
         this.options = options;
     }
+    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
+    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
+    // TransientError for other answers the retry gave up on).
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
         // Registered before anything can print it: the signed URL is a credential.
@@ -3920,7 +4135,7 @@ class ApiClient {
 }
 function interpret(response, isAnswer, now) {
     const json = parseJson(response.text);
-    const ok = response.status >= 200 && response.status < 300;
+    const ok = response.ok;
     const documented = documentedError(json);
     // A status body may carry a message of its own: it is an error only if it carries a code too.
     const statusBody = isObject(json) && typeof json.status === 'string';
@@ -3935,23 +4150,23 @@ function interpret(response, isAnswer, now) {
     throw statusError(response, `${where}: ${said}`, now);
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/clock.ts
+
 
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new CancelledError());
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new CancelledError();
+            throw err;
+        }
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/constants.ts
@@ -4023,7 +4238,7 @@ const ActionInterface = {
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function format_formatDuration(ms) {
+function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     let seconds = Math.round(ms / 1000);
@@ -4048,6 +4263,7 @@ function formatBytes(bytes) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // What a step tells later steps (outputs) and people (log lines, the job summary).
+
 
 
 
@@ -4085,39 +4301,23 @@ function writeOutputs(values) {
 function retryReporter() {
     const seen = new Set();
     return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${format_formatDuration(delayMs)} (try ${attempt + 1})`;
+        const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
         if (seen.has(err.message))
             return log_debug(line);
         seen.add(err.message);
         log_warning(line);
     };
 }
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-function reminder(everyMs) {
-    let last = 0;
-    return {
-        due: (elapsedMs) => elapsedMs - last >= everyMs,
-        printed: (elapsedMs) => {
-            last = elapsedMs;
-        }
-    };
-}
-function statusLine(jobId, job, elapsedMs) {
-    const model = job.modelId ? `, model ${job.modelId}` : '';
-    const message = job.message ? `: ${job.message}` : '';
-    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
-}
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000;
 const MAX_REASON = 4000;
 const MAX_TABLE_ROWS = 100;
+// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
+const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n');
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text, max = MAX_CELL) {
     return clip(redact(text), max)
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+        .replace(DROPPED, '')
         .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
@@ -4162,6 +4362,7 @@ function describeFile(name, bytes) {
 
 ;// CONCATENATED MODULE: ./src/runner.ts
 // The one place where an error becomes a failed step, and where cancellation is wired.
+
 
 
 
@@ -4224,14 +4425,25 @@ async function runAction(action, body, platform = process.platform) {
     if (final !== 'succeeded')
         fail(`${action} failed: ${why}`);
 }
+/** Runs an action of that shape: inputs read inside the run (an input error fails the step), outputs and summary on every outcome. */
+async function run(spec) {
+    await runAction(spec.name, async ({ signal, onFinish }) => {
+        const inputs = spec.readInputs(getInput);
+        const known = spec.start(inputs);
+        onFinish(async (outcome, reason) => {
+            writeOutputs(spec.outputs(inputs, known));
+            await writeSummary({ ...spec.summary(inputs, known), outcome, reason });
+        });
+        await spec.work(inputs, known, signal);
+    });
+}
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
+
 
 
 
@@ -4282,9 +4494,9 @@ function optional(get, name, fallback) {
 function duration(get, name, fallback, min, max) {
     const ms = parseDuration(name, optional(get, name, fallback));
     if (ms < min)
-        throw new errors_InputError(name, `must be at least ${min} ms`);
+        throw new errors_InputError(name, `must be at least ${formatDuration(min)}`);
     if (ms > max)
-        throw new errors_InputError(name, `must be at most ${max / 3_600_000} h`);
+        throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
 function bool(get, name, fallback) {
@@ -4303,23 +4515,18 @@ function readApiKey(get) {
         throw new errors_InputError(constants_Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
     return key;
 }
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
 function readApiUrl(get) {
     const raw = optional(get, constants_Inputs.ApiUrl, Defaults.ApiUrl);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_InputError(constants_Inputs.ApiUrl, `"${raw}" is not a URL`);
-    }
-    if (!isAllowedUrl(url)) {
-        throw new errors_InputError(constants_Inputs.ApiUrl, 'must be https (plain http is accepted only on a loopback host)');
-    }
-    if (url.username || url.password)
-        throw new errors_InputError(constants_Inputs.ApiUrl, 'must not hold credentials');
-    if (url.search || url.hash)
-        throw new errors_InputError(constants_Inputs.ApiUrl, 'must not hold a query or a fragment');
-    return url;
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new errors_InputError(constants_Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
 }
 function readJobId(get) {
     const id = required(get, Inputs.RetrainJobId);
@@ -4342,6 +4549,8 @@ function readCommon(get) {
 
 
 
+
+const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\']);
 function readUploadInputs(get, env = process.env) {
     const common = readCommon(get);
     const file = (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), required(get, constants_Inputs.File));
@@ -4362,8 +4571,8 @@ function readUploadInputs(get, env = process.env) {
     if (size === 0)
         throw new errors_InputError(constants_Inputs.File, `${file} is empty`);
     const filename = optional(get, constants_Inputs.Filename, (0,external_node_path_namespaceObject.basename)(file));
-    if (/[\u0000-\u001f\u007f/\\]/.test(filename)) {
-        throw new errors_InputError(constants_Inputs.Filename, 'must be a bare file name (no directory, no control characters)');
+    if (NOT_BARE.test(filename)) {
+        throw new errors_InputError(constants_Inputs.Filename, 'must be a bare file name (no directory, no control or bidirectional-override characters)');
     }
     return {
         ...common,
@@ -4374,91 +4583,71 @@ function readUploadInputs(get, env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/garbage.ts
-// Node's http hands a body over as fresh 64 KiB buffers, garbage as soon as they are written. V8
-// frees them only when its external-memory limit is reached, tens of MiB later: a download peaked
-// at about 145 MiB of RSS however little was in flight. A young-generation collection every few MiB
-// frees them while they are young: about 90 MiB at any size, for no more GC time than V8 spent on
-// its own collections (docs/benchmarks.md).
+;// CONCATENATED MODULE: ./src/storage.ts
+// What a storage host says when it refuses a signed URL: S3 and Google Cloud Storage's XML API
+// (`<Error><Code>…</Code><Message>…</Message>`), Azure Blob Storage (the same elements), or Google
+// Cloud Storage's JSON API (`{"error": {"message", "errors": [{"reason"}]}}`). Untrusted: the code is
+// kept only when it looks like one, the message is redacted and cut.
 
 
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
-let collect;
-/** V8's gc(), as Jest gets it: --expose-gc applies to contexts made after it is set. */
-function exposedGc() {
-    if (collect !== undefined)
-        return collect;
-    collect = null;
-    try {
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('typeof gc === "function" ? gc : undefined');
-        if (typeof gc === 'function')
-            collect = gc;
-    }
-    catch {
-        // A Node without it: V8's own schedule, more memory.
-    }
-    finally {
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--no-expose-gc');
-    }
-    return collect;
+const CODE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+const MAX_MESSAGE = 200;
+function xmlElement(text, name) {
+    const match = new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text);
+    return match?.[1].trim();
 }
-/** A counter of bytes passed through: every COLLECT_EVERY_BYTES, a young-generation collection. */
-function youngCollector(everyBytes = COLLECT_EVERY_BYTES) {
-    const gc = exposedGc();
-    if (!gc)
-        return () => undefined;
-    let since = 0;
-    return (bytes) => {
-        since += bytes;
-        if (since < everyBytes)
-            return;
-        since = 0;
-        gc({ type: 'minor' });
-    };
+function fromXml(text) {
+    if (!/<Error[\s>]/.test(text))
+        return undefined;
+    return { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') };
+}
+function fromJson(text) {
+    const json = parseJson(text);
+    const error = isObject(json) ? json.error : undefined;
+    if (!isObject(error))
+        return undefined;
+    const first = Array.isArray(error.errors) ? error.errors[0] : undefined;
+    const reason = isObject(first) && typeof first.reason === 'string' ? first.reason : undefined;
+    return { code: reason, message: typeof error.message === 'string' ? error.message : undefined };
+}
+/**
+ * ` (storage host: SignatureDoesNotMatch "The request signature …")`, or '' when the body is no
+ * storage host's error document. Redacted before it is cut, one line, bounded.
+ */
+function storageSays(text) {
+    const found = fromXml(text) ?? fromJson(text);
+    if (!found)
+        return '';
+    const code = found.code && CODE.test(found.code) ? found.code : undefined;
+    const message = found.message ? `"${oneLine(found.message, MAX_MESSAGE)}"` : undefined;
+    const said = [code, message].filter(Boolean).join(' ');
+    return said ? ` (storage host: ${said})` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/upload/put.ts
-// The upload's second half: the file's bytes, streamed to the signed upload URL without the key.
 
 
 
 
-
-const READ_BYTES = 1024 * 1024;
 async function putFile(options) {
     const url = checkUrl(options.url, 'the upload_url the API gave', 'used');
     await retry(async () => {
-        // Each try sends the file again from its first byte. Read 1 MiB at a time: with the default
-        // 64 KiB, each piece costs a file read and a socket write, and 256 MiB went out at half speed.
-        const body = (0,external_node_fs_namespaceObject.createReadStream)(options.file, { highWaterMark: READ_BYTES });
-        const collect = youngCollector();
-        body.on('data', (chunk) => collect(chunk.length));
-        try {
-            // No Content-Type: a signed URL may have been signed without one (the manual sends none).
-            const response = await send({
-                method: 'PUT',
-                url: url.href,
-                headers: { 'content-length': options.size },
-                body,
-                signal: options.signal,
-                idleTimeoutMs: options.requestTimeoutMs,
-                budgetMs: options.deadline - options.clock.now(),
-                redirects: 'none'
-            });
-            const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}`;
-            if (response.status >= 200 && response.status < 300)
-                return;
-            const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : '';
-            throw statusError(response, where + refused, options.clock.now());
-        }
-        finally {
-            body.destroy();
-        }
+        // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
+        // been signed without one (the manual sends none).
+        const response = await send({
+            method: 'PUT',
+            url: url.href,
+            file: { path: options.file, size: options.size },
+            signal: options.signal,
+            idleTimeoutMs: options.requestTimeoutMs,
+            budgetMs: options.deadline - options.clock.now(),
+            redirects: 'none'
+        });
+        if (response.ok)
+            return;
+        const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : '';
+        const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}${refused}`;
+        throw statusError(response, where + storageSays(response.text), options.clock.now());
     }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
 }
 
@@ -4473,41 +4662,27 @@ async function putFile(options) {
 
 
 
-
-const ACTION = 'prediction-one upload';
-async function run() {
-    await runAction(ACTION, async ({ signal, onFinish }) => {
-        const inputs = readUploadInputs(getInput);
-        const known = { startedAt: systemClock.now(), uploaded: false };
-        onFinish(async (outcome, reason) => {
-            publish(known);
-            await summarize(inputs, known, outcome, reason);
-        });
-        await work(inputs, known, signal);
-    });
-}
-async function work(inputs, known, signal) {
-    const clock = systemClock;
-    const deadline = known.startedAt + inputs.timeoutMs;
-    const onRetry = retryReporter();
-    const client = new ApiClient({ ...inputs, clock, signal, onRetry });
-    const target = await client.getUploadUrl(inputs.filename, deadline);
-    known.jobId = target.retrainJobId;
-    log_info(`Retrain job ${known.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
-    await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
-    known.uploaded = true;
-    log_info(`Uploaded in ${format_formatDuration(clock.now() - known.startedAt)}; the retrain starts by itself`);
-}
-// retrain_job_id names a retrain that started: the id of a job whose data never arrived would send a
-// later wait step after a job that never runs. The summary still names it.
-function publish(known) {
-    writeOutputs({ [Outputs.RetrainJobId]: known.uploaded ? known.jobId : undefined });
-}
-async function summarize(inputs, known, outcome, reason) {
-    await writeSummary({
+const uploadAction = {
+    name: 'prediction-one upload',
+    readInputs: (get) => readUploadInputs(get),
+    start: () => ({ startedAt: systemClock.now(), uploaded: false }),
+    async work(inputs, known, signal) {
+        const clock = systemClock;
+        const deadline = known.startedAt + inputs.timeoutMs;
+        const onRetry = retryReporter();
+        const client = new ApiClient({ ...inputs, clock, signal, onRetry });
+        const target = await client.getUploadUrl(inputs.filename, deadline);
+        known.jobId = target.retrainJobId;
+        log_info(`Retrain job ${known.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
+        await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
+        known.uploaded = true;
+        log_info(`Uploaded in ${formatDuration(clock.now() - known.startedAt)}; the retrain starts by itself`);
+    },
+    // retrain_job_id names a retrain that started: the id of a job whose data never arrived would send
+    // a later wait step after a job that never runs. The summary still names it.
+    outputs: (_inputs, known) => ({ [Outputs.RetrainJobId]: known.uploaded ? known.jobId : undefined }),
+    summary: (inputs, known) => ({
         title: `Prediction One upload of ${inputs.filename}`,
-        outcome,
-        reason,
         rows: [
             ['retrain job id', known.jobId],
             [
@@ -4515,10 +4690,11 @@ async function summarize(inputs, known, outcome, reason) {
                 known.jobId ? (known.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
             ],
             ['file', describeFile(inputs.filename, inputs.size)],
-            ['elapsed', format_formatDuration(systemClock.now() - known.startedAt)]
+            ['elapsed', formatDuration(systemClock.now() - known.startedAt)]
         ]
-    });
-}
+    })
+};
+const main_run = () => run(uploadAction);
 
 
 /***/ }),
@@ -4674,6 +4850,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

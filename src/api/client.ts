@@ -1,7 +1,7 @@
 // The Prediction One retrain API: three calls, each under the one retry policy.
 import type { Clock } from '../clock.js'
 import { ActionError, TransientError } from '../errors.js'
-import { send, statusError, type HttpResponse } from '../http.js'
+import { send, statusError, type TextResponse } from '../http.js'
 import { jobIdProblem } from '../jobid.js'
 import { asText, isObject, parseJson, type JsonObject } from '../json.js'
 import { oneLine } from '../log.js'
@@ -40,18 +40,22 @@ export interface ApiClientOptions {
 }
 
 /** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response: HttpResponse, json: unknown): string {
+function describeBody(response: TextResponse, json: unknown): string {
   const fields = decodeErrorFields(json)
   const said = fields?.message ?? fields?.error
   // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
   if (said) return `"${oneLine(said, 200)}"`
   const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0]
-  const size = response.text?.length ?? 0
+  const size = response.text.length
   return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`
 }
 
 export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
+
+  // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
+  // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
+  // TransientError for other answers the retry gave up on).
 
   async getStatus(jobId: string, deadline: number): Promise<JobStatus> {
     const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string')
@@ -111,9 +115,9 @@ export class ApiClient {
   }
 }
 
-function interpret(response: HttpResponse, isAnswer: (json: JsonObject) => boolean, now: number): JsonObject {
+function interpret(response: TextResponse, isAnswer: (json: JsonObject) => boolean, now: number): JsonObject {
   const json = parseJson(response.text)
-  const ok = response.status >= 200 && response.status < 300
+  const ok = response.ok
   const documented = documentedError(json)
   // A status body may carry a message of its own: it is an error only if it carries a code too.
   const statusBody = isObject(json) && typeof json.status === 'string'

@@ -51,7 +51,7 @@ export function decodeErrorFields(body: unknown): ErrorFields | undefined {
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v)
   const top = first(body)
   const direct = fieldsOf(top)
-  const nestedDocumented = (): ErrorFields | undefined => {
+  const nestedFields = (): ErrorFields | undefined => {
     if (!isObject(top)) return undefined
     for (const value of Object.values(top)) {
       const fields = fieldsOf(first(value))
@@ -60,8 +60,8 @@ export function decodeErrorFields(body: unknown): ErrorFields | undefined {
     return undefined
   }
   // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-  if (direct && (isDocumented(direct) || !nestedDocumented())) return direct
-  return nestedDocumented() ?? direct
+  if (direct && (isDocumented(direct) || !nestedFields())) return direct
+  return nestedFields() ?? direct
 }
 
 function isDocumented(fields: ErrorFields): boolean {

@@ -11,6 +11,9 @@ import {
   type CommonInputs,
   type GetInput
 } from '../inputs.js'
+import { BIDI_CONTROLS, charClass, CONTROLS, SEPARATORS } from '../text.js'
+
+const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\'])
 
 export interface UploadInputs extends CommonInputs {
   file: string
@@ -35,8 +38,11 @@ export function readUploadInputs(get: GetInput, env: NodeJS.ProcessEnv = process
   }
   if (size === 0) throw new InputError(Inputs.File, `${file} is empty`)
   const filename = optional(get, Inputs.Filename, basename(file))
-  if (/[\u0000-\u001f\u007f/\\]/.test(filename)) {
-    throw new InputError(Inputs.Filename, 'must be a bare file name (no directory, no control characters)')
+  if (NOT_BARE.test(filename)) {
+    throw new InputError(
+      Inputs.Filename,
+      'must be a bare file name (no directory, no control or bidirectional-override characters)'
+    )
   }
   return {
     ...common,

@@ -1,23 +1,24 @@
-// The result file: streamed to a temporary file, hashed on the way, checked, then renamed into place.
+// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
 import { createHash } from 'node:crypto'
-import { mkdir, open, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Clock } from '../clock.js'
-import { ActionError, CancelledError, HttpError, LocalError, TransientError } from '../errors.js'
-import { youngCollector } from '../garbage.js'
+import { HttpError, LocalError, TransientError } from '../errors.js'
 import { send, statusError } from '../http.js'
 import { retry } from '../retry.js'
+import { storageSays } from '../storage.js'
 import { checkUrl, describeOrigin } from '../url.js'
-import { BatchedFile } from './batched-file.js'
 import { resultFileName } from './filename.js'
-import { moveIntoPlace, removeOrphans, stagingFor, tempName } from './staging.js'
+import { DiskFile, moveIntoPlace, stagingFor, tempName } from './staging.js'
 
 export interface DownloadOptions {
   url: string
   dir: string
   requestTimeoutMs: number
   clock: Clock
+  /** Epoch ms (clock.now()): no retry starts after it, and no request runs past it. */
   deadline: number
   signal?: AbortSignal
   /** Where the temporary file is written when it can be renamed from there (off `dir`). */
@@ -43,7 +44,6 @@ export async function downloadResult(options: DownloadOptions): Promise<Download
   await mkdir(options.dir, { recursive: true }).catch((err) => {
     throw new LocalError('cannot create the download folder', options.dir, err)
   })
-  await removeOrphans(options.dir)
   const staging = await stagingFor(options.dir, options.stagingDir)
   let url = checkDownloadUrl(options.url)
   let refreshes = 0
@@ -75,55 +75,30 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
     redirects: 'any',
     stream: true
   })
-  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
-  if (response.status < 200 || response.status >= 300) {
-    response.done()
-    response.message.resume()
-    throw statusError(response, `download: ${where}`, options.clock.now())
+  if (!response.ok) {
+    const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`
+    throw statusError(response, where + storageSays(response.text), options.clock.now())
   }
   const name = resultFileName(response.headers['content-disposition'], response.url)
   const temp = join(staging, tempName())
   const hash = createHash('sha256')
-  // A fault of the disk is told apart from a fault of the network: only the latter is retried. A
-  // network error also reaches the file (the pipeline destroys it with that error): not the disk's.
-  const networkErrors = new WeakSet<Error>()
-  response.message.on('error', (err) => networkErrors.add(err))
-  let diskError: Error | undefined
-  const handle = await open(temp, 'wx').catch((err: Error) => {
-    response.done()
-    response.message.destroy()
-    throw new LocalError('cannot write the result file in', staging, err)
-  })
-  const file = new BatchedFile(handle).on('error', (err) => {
-    if (!networkErrors.has(err)) diskError ??= err
-  })
-  // Attached just before the pipeline: a listener for 'data' starts the flow of the body.
   let bytes = 0
-  const collect = youngCollector()
-  response.message.on('data', (chunk: Buffer) => {
-    response.touch()
-    bytes += chunk.length
-    hash.update(chunk)
-    collect(chunk.length)
+  const hashed = new Transform({
+    transform: (chunk: Buffer, _encoding, callback) => {
+      bytes += chunk.length
+      hash.update(chunk)
+      callback(null, chunk)
+    }
   })
   try {
-    await pipeline(response.message, file, { signal: options.signal })
-    response.done()
-    const expected = Number(response.headers['content-length'])
-    if (response.headers['content-length'] !== undefined && bytes !== expected) {
-      throw new TransientError(`download truncated: ${bytes} of ${expected} bytes from ${describeOrigin(response.url)}`)
-    }
+    // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
+    // the file is closed (Windows refuses to rename an open file).
+    await pipeline(response.body, hashed, new DiskFile(temp, 'the result file', staging))
     const path = join(options.dir, name)
     await moveIntoPlace(temp, path, 'the result file')
     return { path, name, bytes, sha256: hash.digest('hex') }
   } catch (err) {
-    response.done()
-    response.message.destroy()
     await rm(temp, { force: true }).catch(() => undefined)
-    if (options.signal?.aborted) throw new CancelledError()
-    if (diskError) throw new LocalError('cannot write the result file in', staging, diskError)
-    if (err instanceof ActionError) throw err
-    // An aborted or reset body: a message that names the host, never the signed URL.
-    throw response.explain(err)
+    throw err
   }
 }

@@ -1,19 +1,19 @@
-// Unpacking the result zip: with the system's tool through @actions/tool-cache (unzip; PowerShell on
-// Windows), in a child process of our own so that a cancel or the deadline can kill it, into a
+// Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
+// decides every rule, the same on every system, before anything is written; the entries go into a
 // fresh folder that replaces the old one only once the unpack succeeded.
-import { spawn, spawnSync } from 'node:child_process'
-import { lstat, mkdir, open, readdir, rm, unlink } from 'node:fs/promises'
-import { dirname, join, parse, relative } from 'node:path'
+import { mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
+import { dirname, join, parse, sep } from 'node:path'
+import { pipeline as chain, Transform, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { crc32 } from 'node:zlib'
+import type { Entry, ZipFile } from 'yauzl'
 import { ActionError, CancelledError, DeadlineError, LocalError } from '../errors.js'
 import { oneLine } from '../log.js'
-import { moveIntoPlace, stagingFor, tempName } from './staging.js'
-
-/** The argument that makes the wait bundle run as the unpacking child process. */
-export const EXTRACT_HELPER = '--prediction-one-extract'
+import { decodeName, entryPath } from './entry-name.js'
+import { openZip } from './zip-reader.js'
+import { DiskFile, moveIntoPlace, stagingFor, tempName } from './staging.js'
 
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')]
-// What the child printed is kept for the error message only, and bounded.
-const MAX_CHILD_OUTPUT = 64 * 1024
 
 export async function isZip(file: string): Promise<boolean> {
   const handle = await open(file, 'r')
@@ -28,7 +28,11 @@ export async function isZip(file: string): Promise<boolean> {
 
 export interface Extracted {
   dir: string
-  /** Entries removed because they were links or special files, relative to `dir`. */
+  /** Files written. */
+  files: number
+  /** Bytes written, all files together. */
+  bytes: number
+  /** Entries not written because they were links or special files, as paths relative to `dir`. */
   dropped: string[]
 }
 
@@ -36,7 +40,7 @@ export interface ExtractOptions {
   /** Where the new folder is unpacked when a rename from there works (off the result's folder). */
   stagingDir: string
   signal?: AbortSignal
-  /** Epoch ms: the unpack is killed when it runs past it. */
+  /** Epoch ms (Date.now()): the unpack stops when it runs past it. */
   deadline: number
 }
 
@@ -45,109 +49,235 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
   const { name, ext } = parse(file)
   const parent = dirname(file)
   const dir = join(parent, ext ? name : `${name}-extracted`)
-  // What a killed unpack left beside the file, the download that came first has already removed.
   const staging = join(await stagingFor(parent, options.stagingDir), tempName())
   await mkdir(staging).catch((err) => {
     throw new LocalError('cannot create a folder to unpack into:', staging, err)
   })
   try {
-    await unpackInChild(file, staging, options)
-    const dropped = await dropLinks(staging)
+    const written = await unpack(file, staging, options)
     await rm(dir, { recursive: true, force: true }).catch((err) => {
       throw new LocalError('cannot remove the previous result folder', dir, err)
     })
     await moveIntoPlace(staging, dir, 'the unpacked result')
-    return { dir, dropped }
+    return { dir, ...written }
   } catch (err) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
     throw err
   }
 }
 
-/** In the child process: the unpack itself. Its output goes to the parent, never to the runner. */
-export async function extractHelper(file: string, dest: string): Promise<void> {
-  try {
-    const { extractZip } = await import('@actions/tool-cache')
-    await extractZip(file, dest)
-  } catch (err) {
-    process.stderr.write(`\n${err instanceof Error ? err.message : String(err)}\n`)
-    process.exitCode = 1
-  }
+interface Planned {
+  entry: Entry
+  /** Relative to the result folder, with `/`: for messages. */
+  shown: string
+  segments: string[]
 }
 
-function killTree(pid: number): void {
-  try {
-    if (process.platform === 'win32') spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' })
-    else process.kill(-pid, 'SIGKILL') // the child leads its own process group: unzip goes with it
-  } catch {
-    // already gone
-  }
+interface Plan {
+  files: Planned[]
+  folders: string[][]
+  dropped: string[]
 }
 
-function unpackInChild(file: string, dest: string, { signal, deadline }: ExtractOptions): Promise<void> {
-  if (signal?.aborted) return Promise.reject(new CancelledError())
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [process.argv[1], EXTRACT_HELPER, file, dest], {
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true
-    })
-    let output = ''
-    const keep = (chunk: Buffer): void => {
-      if (output.length < MAX_CHILD_OUTPUT) output += chunk.toString()
-    }
-    child.stdout.on('data', keep)
-    child.stderr.on('data', keep)
-    let stopped: Error | undefined
-    const stop = (why: Error): void => {
-      stopped ??= why
-      if (child.pid !== undefined) killTree(child.pid)
-    }
-    const onAbort = (): void => stop(new CancelledError())
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const timer = setTimeout(
-      () => stop(new DeadlineError('timed out while unpacking the result file (timeout)')),
-      Math.max(0, deadline - Date.now())
-    )
-    child.on('error', (err) => stop(new ActionError(`extract: cannot start the unpacking process: ${err.message}`)))
-    // 'close' comes once the child and everything holding its output (unzip) are gone.
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-      if (stopped) return reject(stopped)
-      if (code === 0) return resolve()
-      reject(new ActionError(`extract: ${explainFailure(output)}`))
-    })
-  })
+const S_IFMT = 0o170000
+const S_IFDIR = 0o040000
+const S_IFREG = 0o100000
+const S_IFLNK = 0o120000
+const MADE_BY_UNIX = 3
+const DOS_DIRECTORY = 0x10
+
+type Kind = 'file' | 'folder' | 'link' | 'special'
+
+/** What an entry is, from its name and the attributes its host system wrote (APPNOTE.TXT 4.4.2, 4.4.15). */
+function kindOf(entry: Entry, folderName: boolean): Kind {
+  const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0
+  const type = unixMode & S_IFMT
+  if (type === S_IFLNK) return 'link'
+  if (folderName || type === S_IFDIR || (entry.externalFileAttributes & DOS_DIRECTORY) !== 0) return 'folder'
+  if (type === 0 || type === S_IFREG) return 'file'
+  return 'special'
 }
 
-function explainFailure(output: string): string {
-  if (/Unable to locate executable file: unzip/i.test(output)) {
-    return 'extract needs unzip on this runner, and it is not installed: install it (on Debian or Ubuntu: sudo apt-get install -y unzip), or set extract: false'
-  }
-  // unzip strips absolute and ../ paths but ends with a warning status; .NET (Windows) throws: the
-  // zip is refused either way.
-  if (/stripped absolute path|"\.\.\/" path component|outside the specified destination directory/.test(output)) {
-    return 'the zip holds entries whose names lead out of the result folder (absolute or ../ paths): it is refused'
-  }
-  const last = output.trim().split(/\r?\n/).pop() ?? ''
-  return `the result file could not be unpacked; is it a damaged zip? (${oneLine(last, 300) || 'no message'})`
+function refuse(shown: string, why: string): ActionError {
+  return new ActionError(`extract: the zip is refused: entry "${oneLine(shown, 300)}" ${why}; nothing was unpacked`)
+}
+
+function damaged(why: string, shown?: string): ActionError {
+  const where = shown === undefined ? '' : ` (entry "${oneLine(shown, 300)}")`
+  return new ActionError(
+    `extract: the result file could not be unpacked: a damaged or unsupported zip${where}: ${oneLine(why, 300)}`
+  )
 }
 
 /**
- * Links could point out of the result folder (to /etc/passwd, to ../../..), and special files have
- * no business in it: both are removed, and named to the caller.
+ * Reads the whole central directory and decides every entry before anything is written: where it
+ * goes, or why the zip is refused. Names that would be the same file on a case-insensitive or
+ * normalising filesystem (Windows, macOS) collide everywhere, so the folder is the same on all.
  */
-async function dropLinks(root: string, dir = root): Promise<string[]> {
-  const dropped: string[] = []
-  for (const entry of await readdir(dir)) {
-    const path = join(dir, entry)
-    const info = await lstat(path)
-    if (info.isDirectory()) dropped.push(...(await dropLinks(root, path)))
-    else if (!info.isFile()) {
-      await unlink(path)
-      dropped.push(relative(root, path))
+async function planEntries(zip: ZipFile, signal: AbortSignal): Promise<Plan> {
+  const plan: Plan = { files: [], folders: [], dropped: [] }
+  // Collision key (NFC, lower case) -> what holds it, and the name it was first given.
+  const taken = new Map<string, { folder: boolean; shown: string }>()
+  const claim = (segments: string[], folder: boolean, shown: string): void => {
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const isFolder = folder || depth < segments.length
+      const path = segments.slice(0, depth).join('/')
+      const key = path.normalize('NFC').toLowerCase()
+      const held = taken.get(key)
+      if (held && !(held.folder && isFolder)) {
+        throw refuse(shown, `would be the same file as entry "${oneLine(held.shown, 300)}" (${oneLine(path, 300)})`)
+      }
+      if (!held) taken.set(key, { folder: isFolder, shown })
     }
   }
-  return dropped
+  for await (const entry of zip.eachEntry()) {
+    signal.throwIfAborted()
+    const name = decodeName({
+      bytes: entry.fileNameRaw,
+      flags: entry.generalPurposeBitFlag,
+      extraFields: entry.extraFields
+    })
+    const path = entryPath(name)
+    if ('refused' in path) throw refuse(name, path.refused)
+    const shown = path.segments.join('/')
+    const kind = kindOf(entry, path.folder)
+    if (kind === 'link' || kind === 'special') {
+      plan.dropped.push(shown || name)
+      continue
+    }
+    if (path.segments.length === 0) {
+      if (kind === 'folder') continue
+      throw refuse(name, 'has no file name')
+    }
+    if (kind === 'folder') {
+      claim(path.segments, true, name)
+      plan.folders.push(path.segments)
+    } else {
+      if (entry.isEncrypted()) throw damaged('the entry is encrypted', shown)
+      claim(path.segments, false, name)
+      plan.files.push({ entry, shown, segments: path.segments })
+    }
+  }
+  return plan
+}
+
+/** Fails the stream when the bytes do not match the entry's CRC-32, which yauzl does not check. */
+function crcCheck(expected: number): Transform {
+  let crc = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      crc = crc32(chunk, crc)
+      done(null, chunk)
+    },
+    flush(done: TransformCallback) {
+      done(crc === expected >>> 0 ? null : new Error('CRC-32 mismatch: the entry is corrupt'))
+    }
+  })
+}
+
+function inside(root: string, segments: string[]): string {
+  const path = join(root, ...segments)
+  // The segments are safe by construction; this states the promise where it is kept.
+  if (!path.startsWith(root + sep)) throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`)
+  return path
+}
+
+// Entries up to this size are read whole and written in one call, several at a time: most of a
+// result zip's entries are small, and each file costs more in trips through libuv's thread pool
+// (open, write, close, set the time) than in bytes.
+const SMALL_ENTRY_BYTES = 1024 * 1024
+const WRITES_IN_FLIGHT = 8
+
+async function openEntry(zip: ZipFile, item: Planned): Promise<Transform> {
+  const source = await zip.openReadStreamPromise(item.entry).catch((err: Error) => {
+    throw damaged(err.message, item.shown)
+  })
+  // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
+  return chain(source, crcCheck(item.entry.crc32), () => undefined)
+}
+
+async function setModified(path: string, entry: Entry): Promise<void> {
+  const modified = entry.getLastModDate()
+  if (!Number.isNaN(modified.getTime())) await utimes(path, modified, modified).catch(() => undefined)
+}
+
+/** Writes running at once; the first failure is thrown by the next `within`. */
+class Writes {
+  private running = new Set<Promise<void>>()
+  private failure: { err: unknown } | undefined
+
+  start(write: () => Promise<void>): void {
+    const done: Promise<void> = write()
+      .catch((err: unknown) => void (this.failure ??= { err }))
+      .finally(() => this.running.delete(done))
+    this.running.add(done)
+  }
+
+  /** Waits until at most `count` writes run; throws the first failure. */
+  async within(count: number): Promise<void> {
+    while (this.running.size > count) await Promise.race(this.running)
+    if (this.failure) throw this.failure.err
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.running)
+  }
+}
+
+async function unpack(
+  file: string,
+  root: string,
+  options: ExtractOptions
+): Promise<{ files: number; bytes: number; dropped: string[] }> {
+  const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()))
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
+  let zip: ZipFile | undefined
+  let current: string | undefined
+  const writes = new Writes()
+  try {
+    zip = await openZip(file)
+    const plan = await planEntries(zip, signal)
+    const made = new Set<string>()
+    const folder = async (path: string): Promise<void> => {
+      if (made.has(path)) return
+      await mkdir(path, { recursive: true }).catch((err: unknown) => {
+        throw new LocalError('cannot write the unpacked result in', root, err)
+      })
+      made.add(path)
+    }
+    for (const segments of plan.folders) await folder(inside(root, segments))
+    let bytes = 0
+    for (const item of plan.files) {
+      signal.throwIfAborted()
+      current = item.shown
+      const path = inside(root, item.segments)
+      await folder(dirname(path))
+      if (item.entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
+        const data = Buffer.concat(await (await openEntry(zip, item)).toArray())
+        writes.start(async () => {
+          await writeFile(path, data, { flag: 'wx' }).catch((err: unknown) => {
+            throw new LocalError('cannot write the unpacked result in', root, err)
+          })
+          await setModified(path, item.entry)
+        })
+        await writes.within(WRITES_IN_FLIGHT - 1)
+      } else {
+        await writes.within(0)
+        await pipeline(await openEntry(zip, item), new DiskFile(path, 'the unpacked result', root), { signal })
+        await setModified(path, item.entry)
+      }
+      bytes += item.entry.uncompressedSize
+    }
+    await writes.within(0)
+    return { files: plan.files.length, bytes, dropped: plan.dropped }
+  } catch (err) {
+    if (options.signal?.aborted) throw new CancelledError()
+    if (deadline.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
+    if (err instanceof ActionError) throw err
+    throw damaged(err instanceof Error ? err.message : String(err), current)
+  } finally {
+    // Nothing may still write into the folder once the caller removes it.
+    await writes.settled()
+    zip?.close()
+  }
 }

@@ -1,4 +1,6 @@
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
+import { parse } from 'content-disposition'
+import { BIDI_CONTROLS, charClass, CONTROLS } from '../text.js'
 
 const FALLBACK_RESULT_NAME = 'retrain-result'
 
@@ -10,34 +12,47 @@ function decode(text: string): string {
   }
 }
 
-/** The file name a `Content-Disposition` header gives, `filename*` (RFC 6266) first. */
+/**
+ * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
+ * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed.
+ */
 export function dispositionName(header: string | undefined): string | undefined {
   if (!header) return undefined
-  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header)
-  if (extended) return decode(extended[2].trim().replace(/^"|"$/g, ''))
-  const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header)
-  if (quoted) return quoted[1].replace(/\\(.)/g, '$1')
-  const token = /filename\s*=\s*([^;\s]+)/i.exec(header)
-  return token ? token[1] : undefined
+  try {
+    // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
+    return parse(header).parameters.filename
+  } catch {
+    return undefined
+  }
 }
 
 // Names Windows keeps for devices, with or without an extension, in any case: `nul.zip` opens NUL.
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g')
 // Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
 const MAX_NAME_BYTES = 200
 
 /**
- * A bare file name, valid on Linux, macOS and Windows alike: no directory part, no control
- * characters, none of the characters Windows refuses, no device name, no trailing dot or space, and
- * cut (between characters, never inside one) to a length every filesystem takes.
+ * One segment of a path (a file or folder name, no separator in it), made valid on Linux, macOS
+ * and Windows alike: no control or bidirectional-override characters, none of the characters
+ * Windows refuses, no device name, no trailing dot or space, and cut (between characters, never
+ * inside one) to a length every filesystem takes. '' when nothing is left.
+ */
+export function safeSegment(raw: string): string {
+  const chars = Array.from(raw.replace(UNSAFE_CHARS, '').replace(/[<>:"|?*/\\]/g, '_'))
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop()
+  let name = chars.join('').replace(/^\s+|[\s.]+$/g, '')
+  if (WINDOWS_DEVICE.test(name)) name = `_${name}`
+  return name
+}
+
+/**
+ * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
+ * and no leading dot either (never a hidden file, never one of the step's temporary names).
  */
 export function sanitizeFileName(raw: string | undefined, fallback = FALLBACK_RESULT_NAME): string {
-  if (!raw) return fallback
-  const base = raw.split(/[/\\]/).pop() ?? ''
-  const chars = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[<>:"|?*]/g, '_'))
-  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop()
-  let name = chars.join('').replace(/^[\s.]+|[\s.]+$/g, '')
-  if (WINDOWS_DEVICE.test(name)) name = `_${name}`
+  const base = raw?.split(/[/\\]/).pop() ?? ''
+  const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''))
   return name === '' ? fallback : name
 }
 

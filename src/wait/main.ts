@@ -1,31 +1,21 @@
-import * as core from '@actions/core'
 import { join } from 'node:path'
 import { ApiClient } from '../api/client.js'
 import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
 import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../log.js'
-import { formatDuration } from '../format.js'
-import {
-  describeFile,
-  reminder,
-  retryReporter,
-  statusLine,
-  writeOutputs,
-  writeSummary,
-  type Outcome
-} from '../report.js'
-import { runAction } from '../runner.js'
+import { formatBytes, formatDuration } from '../format.js'
+import { describeFile, retryReporter } from '../report.js'
+import { run as runSpec, type ActionSpec } from '../runner.js'
 import { describeOrigin } from '../url.js'
 import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
 import { extractBeside, isZip } from './extract.js'
 import { readWaitInputs, type WaitInputs } from './inputs.js'
+import { reminder, statusLine } from './progress.js'
 import { timelineRows, waitForJob, type PollOptions, type PollState } from './poll.js'
 
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000
-
-const ACTION = 'prediction-one wait'
 
 interface Known {
   state: PollState
@@ -33,17 +23,40 @@ interface Known {
   resultDir?: string
 }
 
-export async function run(): Promise<void> {
-  await runAction(ACTION, async ({ signal, onFinish }) => {
-    const inputs = readWaitInputs(core.getInput)
-    const known: Known = { state: { startedAt: systemClock.now(), checks: 0 } }
-    onFinish(async (outcome, reason) => {
-      publish(inputs, known)
-      await summarize(inputs, known, outcome, reason)
-    })
-    await work(inputs, known, signal)
+export const waitAction: ActionSpec<WaitInputs, Known> = {
+  name: 'prediction-one wait',
+  readInputs: (get) => readWaitInputs(get),
+  start: () => ({ state: { startedAt: systemClock.now(), checks: 0 } }),
+  work,
+  outputs: (inputs, { state, file, resultDir }) => ({
+    [Outputs.RetrainJobId]: inputs.jobId,
+    [Outputs.Status]: state.last?.status,
+    [Outputs.ModelId]: state.last?.modelId,
+    [Outputs.Message]: state.last?.message,
+    [Outputs.ResultFile]: file?.path,
+    [Outputs.ResultSha256]: file?.sha256,
+    [Outputs.ResultDir]: resultDir
+  }),
+  summary: (inputs, { state, file, resultDir }) => ({
+    title: `Prediction One retrain job ${inputs.jobId}`,
+    rows: [
+      ['retrain job id', inputs.jobId],
+      ['status', state.last?.status],
+      ['model id', state.last?.modelId],
+      ['message', state.last?.message],
+      ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
+      ['status checks', String(state.checks)],
+      ['result file', file ? describeFile(file.name, file.bytes) : undefined],
+      ['result sha256', file?.sha256],
+      ['result folder', resultDir ? 'extracted' : undefined]
+    ],
+    tables: [
+      { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
+    ]
   })
 }
+
+export const run = (): Promise<void> => runSpec(waitAction)
 
 async function work(inputs: WaitInputs, known: Known, signal: AbortSignal): Promise<void> {
   const onRetry = retryReporter()
@@ -122,55 +135,19 @@ async function fetchResult(
 
 async function extract(
   file: DownloadedFile,
-  { signal, deadline }: { signal: AbortSignal; deadline: number }
+  { signal, deadline }: { signal: AbortSignal; /** Epoch ms (systemClock). */ deadline: number }
 ): Promise<string | undefined> {
   if (!(await isZip(file.path))) {
     warning(`extract: ${file.name} is not a zip file; it is left as it is`)
     return undefined
   }
-  const { dir, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
+  const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
   if (dropped.length > 0) {
     warning(
       `extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a link or a special file' : 'ies were links or special files'}, ` +
         `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`
     )
   }
-  info(`Extracted into ${dir}`)
+  info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`)
   return dir
-}
-
-function publish(inputs: WaitInputs, known: Known): void {
-  const job = known.state.last
-  writeOutputs({
-    [Outputs.RetrainJobId]: inputs.jobId,
-    [Outputs.Status]: job?.status,
-    [Outputs.ModelId]: job?.modelId,
-    [Outputs.Message]: job?.message,
-    [Outputs.ResultFile]: known.file?.path,
-    [Outputs.ResultSha256]: known.file?.sha256,
-    [Outputs.ResultDir]: known.resultDir
-  })
-}
-
-async function summarize(inputs: WaitInputs, known: Known, outcome: Outcome, reason?: string): Promise<void> {
-  const { state, file } = known
-  await writeSummary({
-    title: `Prediction One retrain job ${inputs.jobId}`,
-    outcome,
-    reason,
-    rows: [
-      ['retrain job id', inputs.jobId],
-      ['status', state.last?.status],
-      ['model id', state.last?.modelId],
-      ['message', state.last?.message],
-      ['elapsed', formatDuration(systemClock.now() - state.startedAt)],
-      ['status checks', String(state.checks)],
-      ['result file', file ? describeFile(file.name, file.bytes) : undefined],
-      ['result sha256', file?.sha256],
-      ['result folder', known.resultDir ? 'extracted' : undefined]
-    ],
-    tables: [
-      { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(state) }
-    ]
-  })
 }

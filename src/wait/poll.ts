@@ -53,8 +53,9 @@ export function timelineRows(state: PollState): [status: string, began: string, 
 
 export type PollOutcome = 'finished' | 'pending'
 
+// A gateway or a later API version may spell it ` JOB_FINISHED `; outputs keep the text as sent.
 function isFinished(status: string): boolean {
-  return status === FINISHED_STATUS
+  return status.trim().toLowerCase() === FINISHED_STATUS
 }
 
 function isFailure(status: string): boolean {

@@ -1,24 +1,24 @@
 // Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
-// is renamed into place. Names carry this machine and process, so that steps sharing a folder never
-// touch each other's work, and what a killed step left can be told from a running step's.
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
-import { hostname } from 'node:os'
-import { join } from 'node:path'
-import { LocalError } from '../errors.js'
+// is renamed into place, so that a target never holds half a result. It is staged in the runner's
+// temp folder, which the runner empties after each job. Where a rename from there cannot reach the
+// target (another filesystem), it is staged beside the target under a random hidden name, removed
+// by the step whatever happens to it; only a step killed outright (SIGKILL, a lost runner) leaves
+// one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
+// from a running one's (ids are reused; containers share host names and volumes).
+import { randomBytes } from 'node:crypto'
+import { WriteStream } from 'node:fs'
+import { mkdir, rename, stat } from 'node:fs/promises'
+import { setTimeout as delay } from 'node:timers/promises'
+import { ActionError, LocalError } from '../errors.js'
 
-const PREFIX = '.prediction-one-'
-const SUFFIX = '.partial'
-const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
-const NAME = /^\.prediction-one-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.partial$/
-
+/** A fresh name for work in progress: hidden, random, and saying what it is. */
 export function tempName(): string {
-  return `${PREFIX}${HOST}-${process.pid}-${randomBytes(6).toString('hex')}${SUFFIX}`
+  return `.prediction-one-${randomBytes(8).toString('hex')}.partial`
 }
 
 /**
- * Where to stage work for `target`: `preferred` (the runner's temp folder, emptied after each job)
- * when a rename from there into `target` works (same filesystem), else `target` itself.
+ * Where to stage work for `target`: `preferred` (the runner's temp folder) when a rename from there
+ * into `target` works (same filesystem), else `target` itself.
  */
 export async function stagingFor(target: string, preferred: string): Promise<string> {
   try {
@@ -31,28 +31,6 @@ export async function stagingFor(target: string, preferred: string): Promise<str
   return target
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Removes from `dir` what a killed step of this machine left: only names whose process is gone. */
-export async function removeOrphans(dir: string): Promise<void> {
-  for (const entry of await readdir(dir).catch(() => [])) {
-    const match = NAME.exec(entry)
-    if (!match || match[1] !== HOST || isAlive(Number(match[2]))) continue
-    await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined)
-  }
-}
-
-/**
- * Moves finished work into place. On Windows a virus scanner may hold a new file for a moment
- * (EPERM, EBUSY): the move is tried again for about a second before it gives up.
- */
 /** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
 async function explainTaken(from: string, to: string, err: unknown): Promise<unknown> {
   const [source, target] = await Promise.all([stat(from).catch(() => undefined), stat(to).catch(() => undefined)])
@@ -61,6 +39,11 @@ async function explainTaken(from: string, to: string, err: unknown): Promise<unk
   return err
 }
 
+/**
+ * Moves finished work into place (`what` names it in the error). On Windows a virus scanner may
+ * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second.
+ * Throws LocalError.
+ */
 export async function moveIntoPlace(from: string, to: string, what: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -69,7 +52,39 @@ export async function moveIntoPlace(from: string, to: string, what: string): Pro
       const code = (err as NodeJS.ErrnoException).code
       const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')
       if (!busy || attempt >= 10) throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err))
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      await delay(100)
     }
+  }
+}
+
+// Queued pieces go out in one writev of up to this much.
+const WRITE_BYTES = 1024 * 1024
+
+/**
+ * A new file (`wx`: never one that exists) written in batches of up to 1 MiB, whose own faults
+ * (a full disk, no permission) fail it as LocalError, naming `folder`; an ActionError that reaches
+ * it from upstream (the body's, a zip's) passes as it is.
+ */
+export class DiskFile extends (WriteStream as unknown as new (
+  path: string,
+  options: { flags: string; highWaterMark: number }
+) => WriteStream) {
+  constructor(
+    path: string,
+    private readonly what: string,
+    private readonly folder: string
+  ) {
+    super(path, { flags: 'wx', highWaterMark: WRITE_BYTES })
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    super._destroy(err, (closeErr?: Error | null) => {
+      const fault = err ?? closeErr
+      callback(
+        fault && !(fault instanceof ActionError)
+          ? new LocalError(`cannot write ${this.what} in`, this.folder, fault)
+          : fault
+      )
+    })
   }
 }

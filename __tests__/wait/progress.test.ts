@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from '@jest/globals'
-import { reminder } from '../src/report.js'
+import { reminder } from '../../src/wait/progress.js'
 
 test('a reminder is due at most once per interval since the last line printed', () => {
   const quiet = reminder(300_000)
