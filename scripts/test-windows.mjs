@@ -225,6 +225,8 @@ ${node} --import tsx sim/self-test.ts </dev/null >${logs}/chain.log 2>&1 && echo
     bind: [project],
     env: {
       ...WINE_ENV,
+      // Read by __tests__/helpers/skip.ts, together with Wine's own ntdll.dll.
+      P1_UNDER_WINE: '1',
       // Jest's colours would reach the log file as escape codes.
       FORCE_COLOR: '0',
       WINEPATH: windowsPath(`${NODE_DIR}/bin`),
