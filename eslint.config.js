@@ -5,9 +5,13 @@ import tseslint from 'typescript-eslint'
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-checked: catches promises left floating, awaited non-promises, unsafe any.
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
+    },
     rules: {
       // Unused names are errors, except the ones marked as deliberately unused.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -16,5 +20,7 @@ export default tseslint.config(
       // A variable read by a callback before it is assigned (the outputs of a step that failed early) stays a let.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }]
     }
-  }
+  },
+  // Plain JavaScript (the scripts, this file) is outside the TypeScript project: not type-checked.
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked }
 )

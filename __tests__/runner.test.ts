@@ -44,7 +44,8 @@ test('work that completes after a signal still counts as cancelled', async () =>
 test('a signal while the outputs are written: the step still fails as cancelled, the process is not killed', async () => {
   const seen = await outcomeOf(
     async () => undefined,
-    () => process.emit('SIGTERM')
+    // The system's other signal: SIGTERM, or SIGBREAK on Windows (which has no SIGTERM to send).
+    () => process.emit(cancelSignals()[1])
   )
   expect(seen).toEqual(['succeeded'])
   assert.equal(process.exitCode, 1)

@@ -43,6 +43,7 @@ export function bundleFor(action: ActionName, meta: ActionMetadata = metadata(ac
 export interface ActionRun {
   code: number | null
   signal: NodeJS.Signals | null
+  /** The log as the runner reads it (see `asRunnerReads`). */
   stdout: string
   stderr: string
   outputs: Record<string, string>
@@ -81,6 +82,14 @@ export function parseOutputFile(text: string, platform: NodeJS.Platform = proces
     outputs[head[1]] = bare(value.join('\n'))
   }
   return outputs
+}
+
+/**
+ * An action's log with one LF per line end: @actions/core ends lines with the system's EOL, CR LF
+ * on Windows, and the runner reads CR LF as one line end, so tests of lines hold on every system.
+ */
+export function asRunnerReads(log: string): string {
+  return log.replaceAll('\r\n', '\n')
 }
 
 // What any process of the system needs, and a runner passes on: Windows' networking and PowerShell
@@ -140,7 +149,7 @@ export async function runAction(
   return {
     code,
     signal,
-    stdout,
+    stdout: asRunnerReads(stdout),
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),

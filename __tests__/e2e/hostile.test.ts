@@ -16,7 +16,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { buildZip, makeZip } from '../../sim/zip.js'
 import { failure, runAction, visibleText, type ActionRun } from '../../sim/runner.js'
@@ -448,10 +448,11 @@ describe('local faults are not network faults', () => {
 
 // The runner's temp folder and download-dir on two filesystems: no rename between them, so the
 // temporary file must live in download-dir. /dev/shm is a tmpfs on Linux; elsewhere there is no
-// second filesystem to be had without privileges.
+// second filesystem to be had without privileges. Resolved, because a path without a drive is on
+// each Windows process's own current drive (under Wine, Z:\dev\shm is Linux's tmpfs).
 const otherFs = ((): string | undefined => {
   try {
-    return statSync('/dev/shm').dev !== statSync(tmpdir()).dev ? '/dev/shm' : undefined
+    return statSync('/dev/shm').dev !== statSync(tmpdir()).dev ? resolve('/dev/shm') : undefined
   } catch {
     return undefined
   }

@@ -1,20 +1,25 @@
 // The simulator CLI that the repository's self-test workflow starts: it prints what a workflow
 // needs, serves one scripted run to the three bundles, and stops cleanly.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from '@jest/globals'
+import { afterAll, test } from '@jest/globals'
 import { failure, ROOT, runAction } from '../../sim/runner.js'
 import { assertNoSecrets } from '../helpers/secrets.js'
+
+// A failed check must not leave the simulator serving: it would keep Jest from exiting.
+const started: ChildProcess[] = []
+afterAll(() => started.forEach((cli) => cli.kill()))
 
 test('npm run sim: one scripted run served to upload, wait (with extract) and switch, then a clean stop', async () => {
   const cli = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sim/cli.ts'), '--scenario', 'finished'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  started.push(cli)
   let out = ''
   cli.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)))

@@ -1,4 +1,5 @@
 import { test } from '@jest/globals'
+import { skipIf } from './skip.js'
 import type { ChildProcess } from 'node:child_process'
 
 /** Sends `signal` to the action `delayMs` after its stdout first shows `text`; `sentAt()` says when. */
@@ -19,4 +20,8 @@ export function signalAfterOutput(text: string, signal: NodeJS.Signals, delayMs:
  * (`kill()` ends it outright, and Ctrl+C needs a console), so there they are skipped: the Windows
  * signals (SIGINT, SIGBREAK) are tested at unit level in runner.test.ts.
  */
-export const signalTest = process.platform === 'win32' ? test.skip : test.concurrent
+export const signalTest = skipIf(
+  process.platform === 'win32',
+  'Windows cannot send SIGINT or SIGTERM to a child',
+  test.concurrent
+)

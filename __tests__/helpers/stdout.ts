@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals'
+import { asRunnerReads } from '../../sim/runner.js'
 
-/** What `body` printed to stdout, kept from the test log. */
+/** What `body` printed to stdout, kept from the test log, as the runner reads it. */
 export function printed(body: () => void): string {
   const write = process.stdout.write
   let out = ''
@@ -10,7 +11,7 @@ export function printed(body: () => void): string {
   } finally {
     process.stdout.write = write
   }
-  return out
+  return asRunnerReads(out)
 }
 
 /**
