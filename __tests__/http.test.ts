@@ -47,6 +47,8 @@ test('a silent answer is abandoned at a request-timeout of 4 minutes, not before
   // @actions/http-client put a 3-minute time-out on every socket (req.setTimeout): any time-out
   // set on a socket is recorded here, so that one would show.
   const socketTimeouts: number[] = []
+  // Kept to be called with the socket as `this`, and put back when the test ends.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const setTimeout = net.Socket.prototype.setTimeout
   net.Socket.prototype.setTimeout = function (this: net.Socket, ms: number, callback?: () => void) {
     socketTimeouts.push(ms)

@@ -105,7 +105,10 @@ test('5xx, 429 and a non-JSON 200 are retried with backoff; Retry-After is honou
   scope.done()
   assert.equal(clock.sleeps.length, 3)
   assert.equal(clock.sleeps[1], 7000, 'Retry-After: 7 waits 7 s')
-  assert.ok(clock.sleeps[0] <= 500 && clock.sleeps[2] <= 2000, `capped exponential steps, saw ${clock.sleeps}`)
+  assert.ok(
+    clock.sleeps[0] <= 500 && clock.sleeps[2] <= 2000,
+    `capped exponential steps, saw ${clock.sleeps.join(', ')}`
+  )
 })
 
 // Connection resets are tested end to end with a real socket (nock's replyWithError never reaches

@@ -5,9 +5,13 @@ import { startSimulator, type Simulator } from '../../sim/simulator.js'
 export function simulatorFixture(key: string) {
   const fixture = {
     sim: undefined as unknown as Simulator,
-    waitInputs(jobId: string, extra: Record<string, string> = {}): Record<string, string> {
-      return { 'api-key': key, 'retrain-job-id': jobId, 'api-url': fixture.sim.apiUrl, 'poll-interval': '1s', ...extra }
-    }
+    waitInputs: (jobId: string, extra: Record<string, string> = {}): Record<string, string> => ({
+      'api-key': key,
+      'retrain-job-id': jobId,
+      'api-url': fixture.sim.apiUrl,
+      'poll-interval': '1s',
+      ...extra
+    })
   }
   beforeAll(async () => {
     fixture.sim = (await startSimulator()).addKey(key)

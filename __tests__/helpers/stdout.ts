@@ -3,9 +3,9 @@ import { asRunnerReads } from '../../sim/runner.js'
 
 /** What `body` printed to stdout, kept from the test log, as the runner reads it. */
 export function printed(body: () => void): string {
-  const write = process.stdout.write
+  const write = process.stdout.write.bind(process.stdout)
   let out = ''
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write
+  process.stdout.write = (chunk: string | Uint8Array) => ((out += String(chunk)), true)
   try {
     body()
   } finally {
@@ -19,9 +19,9 @@ export function printed(body: () => void): string {
  * GitHub runner they would become real masks and annotations of the CI run. They are kept out.
  */
 export function muteStdout(): void {
-  const write = process.stdout.write
+  const write = process.stdout.write.bind(process.stdout)
   beforeAll(() => {
-    process.stdout.write = (() => true) as typeof process.stdout.write
+    process.stdout.write = () => true
   })
   afterAll(() => {
     process.stdout.write = write
