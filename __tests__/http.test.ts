@@ -325,3 +325,72 @@ test('a file body is sent whole; a file that cannot be read is a local error', a
   const size = statSync(self).size
   expect(await put(self, size)).toMatchObject({ ok: true, text: String(size) })
 })
+
+test('a proxy that accepts the connection and never answers CONNECT: the idle time-out and a cancel still end send()', async () => {
+  const held: net.Socket[] = []
+  const silent = net.createServer((socket) => void held.push(socket))
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  process.env.http_proxy = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+  try {
+    await assert.rejects(send(get('http://api.p1.example/v1/x', { idleTimeoutMs: 300 })), /within 300 ms/)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 200)
+    await assert.rejects(send(get('http://api.p1.example/v1/x', { signal: controller.signal })), CancelledError)
+  } finally {
+    held.forEach((socket) => socket.destroy())
+    await new Promise((resolve) => silent.close(resolve))
+  }
+})
+
+test('a proxy variable without http:// or https:// (or a SOCKS one) is a clear error, not a silent direct connection', async () => {
+  for (const value of ['proxy.corp.example:3128', 'socks5://127.0.0.1:1080']) {
+    process.env.http_proxy = value
+    await assert.rejects(send(get('http://api.p1.example/v1/x')), /http_proxy must be an http:\/\/ or https:\/\/ URL/)
+  }
+})
+
+test('empty bodies marked as compressed read as no text; an error answer whose body does not decode is judged by its status', async () => {
+  const s = await server((req, res) => {
+    if (req.url === '/204') return void res.writeHead(204, { 'content-encoding': 'gzip' }).end()
+    if (req.url === '/empty') return void res.writeHead(200, { 'content-encoding': 'gzip' }).end()
+    res.writeHead(503, { 'content-encoding': 'gzip' }).end('<html>gateway busy</html>')
+  })
+  const noContent = await send(get(s.url + '/204'))
+  assert.ok(noContent.ok && noContent.text === '')
+  const empty = await send(get(s.url + '/empty'))
+  assert.ok(empty.ok && empty.text === '')
+  const busy = await send(get(s.url + '/503'))
+  assert.equal(busy.status, 503)
+  assert.ok(!busy.ok && busy.text === '')
+})
+
+test('a compressed answer cut short is a network fault, tried again', async () => {
+  const whole = zlib.gzipSync('{"status":"running"}'.repeat(100))
+  const s = await server((_req, res) => {
+    res.writeHead(200, { 'content-encoding': 'gzip', connection: 'close' })
+    res.end(whole.subarray(0, whole.length - 20))
+  })
+  await assert.rejects(
+    send(get(s.url)),
+    (err: unknown) => err instanceof TransientError && /cut short/.test(err.message)
+  )
+})
+
+test('redirects share one budget; a Location that is not a URL is an HTTP error naming the host', async () => {
+  let hops = 0
+  const s = await server((req, res) => {
+    if (req.url === '/bad') return void res.writeHead(302, { location: 'http://[bad' }).end()
+    hops++
+    setTimeout(() => res.writeHead(302, { location: `/hop${hops}` }).end(), 600)
+  })
+  const started = Date.now()
+  await assert.rejects(
+    send(get(s.url + '/hop', { redirects: 'any', budgetMs: 1500 })),
+    (err: unknown) => err instanceof DeadlineError
+  )
+  assert.ok(Date.now() - started < 2500, `the budget held across hops: ${Date.now() - started} ms`)
+  await assert.rejects(
+    send(get(s.url + '/bad', { redirects: 'any' })),
+    (err: unknown) => err instanceof HttpError && /redirected to an invalid URL$/.test(err.message)
+  )
+})

@@ -99,11 +99,22 @@ export async function send(request: HttpRequest & { stream?: false }): Promise<T
 export async function send(request: HttpRequest): Promise<HttpResponse>
 export async function send(request: HttpRequest): Promise<HttpResponse> {
   let url = new URL(request.url)
+  const started = Date.now()
   for (let hop = 0; ; hop++) {
-    const response = await sendOnce(request, url)
+    // The budget is for the whole send(), redirects included: each hop gets what is left of it.
+    const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started)
+    if (hop > 0 && left !== undefined && left <= 0) {
+      throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`)
+    }
+    const response = await sendOnce({ ...request, budgetMs: left }, url)
     const location = response.headers.location
     if (!REDIRECT_STATUSES.includes(response.status) || !location) return response
-    const next = new URL(location, url)
+    let next: URL
+    try {
+      next = new URL(location, url)
+    } catch {
+      throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
+    }
     const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
     if (request.redirects === 'none' || request.file) {
       throw new HttpError(response.status, `${where}; this request is not sent on`)
@@ -133,10 +144,32 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
   }
 
   return new Promise<HttpResponse>((resolve, reject) => {
+    const options = {
+      method: request.method,
+      headers: {
+        'user-agent': USER_AGENT,
+        'accept-encoding': ACCEPT_ENCODING,
+        ...request.headers,
+        ...(request.file ? { 'content-length': String(request.file.size) } : {})
+      },
+      // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+      // agent), or through a proxy, http-client's CONNECT tunnel.
+      agent: proxy ? proxyAgent(url) : false
+    }
+    let req: ClientRequest
+    try {
+      req = (url.protocol === 'https:' ? https : http).request(url, options)
+    } catch (err) {
+      return reject(translate(err))
+    }
     let body: Transform | undefined
+    // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
+    // error when destroyed, and would leave send() pending.
     const abort = (err: Error): void => {
-      if (body) body.destroy(err)
-      else req.destroy(err)
+      if (body) return void body.destroy(err)
+      stop()
+      req.destroy(err)
+      reject(translate(err))
     }
     const idle = setTimeout(
       () => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)),
@@ -146,26 +179,16 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
     const late = Number.isFinite(budget)
       ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
       : undefined
+    const onAbort = (): void => abort(new CancelledError())
     const stop = (): void => {
       clearTimeout(idle)
       clearTimeout(late)
+      request.signal?.removeEventListener('abort', onAbort)
     }
     const touch = (): void => void idle.refresh()
+    if (request.signal?.aborted) return onAbort()
+    request.signal?.addEventListener('abort', onAbort, { once: true })
 
-    const options = {
-      method: request.method,
-      headers: {
-        'user-agent': USER_AGENT,
-        'accept-encoding': ACCEPT_ENCODING,
-        ...request.headers,
-        ...(request.file ? { 'content-length': String(request.file.size) } : {})
-      },
-      signal: request.signal,
-      // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
-      // agent), or through a proxy, http-client's CONNECT tunnel.
-      agent: proxy ? proxyAgent(url) : false
-    }
-    const req: ClientRequest = (url.protocol === 'https:' ? https : http).request(url, options)
     req.on('error', (err) => {
       stop()
       reject(translate(err))
@@ -174,9 +197,11 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       const status = message.statusCode ?? 0
       const answer: Answer = { status, headers: message.headers, url }
       const ok = isOk(status)
+      // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+      const empty = status === 204 || status === 304 || message.headers['content-length'] === '0'
       let decoders: Transform[]
       try {
-        decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`)
+        decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`)
       } catch (err) {
         // An error answer is explained by its status; its body is read as it came.
         if (ok) {
@@ -186,12 +211,22 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         }
         decoders = []
       }
+      let received = 0
+      message.on('data', (chunk: Buffer) => void (received += chunk.length))
       body = bodyStream(message, { touch, stop, translate, origin })
       body.on('error', () => undefined) // surfaced to whoever reads it
       pipeline([message, ...decoders, body], () => undefined)
       if (ok && request.stream) return resolve({ ...answer, ok: true, body })
       const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES
-      readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), reject)
+      readText(body, limit, ok, origin).then(
+        (text) => resolve({ ...answer, ok, text }),
+        (err: unknown) => {
+          // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
+          // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
+          if (!ok || received === 0) return resolve({ ...answer, ok, text: '' })
+          reject(err instanceof Error ? err : new Error(String(err)))
+        }
+      )
     })
     if (request.file) sendFile(req, request.file.path, touch)
     else req.end()
@@ -270,6 +305,10 @@ async function readText(body: Readable, limit: number, ok: boolean, origin: stri
 }
 
 function networkError(err: unknown, origin: string): Error {
+  // zlib's "unexpected end of file": the stream was cut, not wrong.
+  if ((err as NodeJS.ErrnoException)?.code === 'Z_BUF_ERROR') {
+    return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`)
+  }
   if (isDecodeError(err)) {
     return new ActionError(`the answer from ${origin} could not be decoded: ${(err as Error).message}`)
   }

@@ -40,9 +40,16 @@ export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   if (checkBypass(url) || wildcardBypass(url)) return undefined
   const variable = proxyVariable(url)
   if (!variable) return undefined
+  // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
+  // not at all, going direct): only the forms both read alike are taken.
+  if (!/^https?:\/\//i.test(variable.value)) {
+    throw new ActionError(
+      `${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`
+    )
+  }
   let proxy: URL
   try {
-    proxy = new URL(/^https?:\/\//i.test(variable.value) ? variable.value : `http://${variable.value}`)
+    proxy = new URL(variable.value)
   } catch {
     throw new ActionError(`${variable.name} is not a URL`)
   }

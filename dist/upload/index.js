@@ -3564,9 +3564,14 @@ function proxyFor(url) {
     const variable = proxyVariable(url);
     if (!variable)
         return undefined;
+    // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
+    // not at all, going direct): only the forms both read alike are taken.
+    if (!/^https?:\/\//i.test(variable.value)) {
+        throw new ActionError(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
+    }
     let proxy;
     try {
-        proxy = new URL(/^https?:\/\//i.test(variable.value) ? variable.value : `http://${variable.value}`);
+        proxy = new URL(variable.value);
     }
     catch {
         throw new ActionError(`${variable.name} is not a URL`);
@@ -3728,12 +3733,24 @@ function isOk(status) {
 }
 async function send(request) {
     let url = new URL(request.url);
+    const started = Date.now();
     for (let hop = 0;; hop++) {
-        const response = await sendOnce(request, url);
+        // The budget is for the whole send(), redirects included: each hop gets what is left of it.
+        const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started);
+        if (hop > 0 && left !== undefined && left <= 0) {
+            throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
+        }
+        const response = await sendOnce({ ...request, budgetMs: left }, url);
         const location = response.headers.location;
         if (!REDIRECT_STATUSES.includes(response.status) || !location)
             return response;
-        const next = new URL(location, url);
+        let next;
+        try {
+            next = new URL(location, url);
+        }
+        catch {
+            throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
+        }
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
         if (request.redirects === 'none' || request.file) {
             throw new HttpError(response.status, `${where}; this request is not sent on`);
@@ -3761,23 +3778,6 @@ function sendOnce(request, url) {
         return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
     };
     return new Promise((resolve, reject) => {
-        let body;
-        const abort = (err) => {
-            if (body)
-                body.destroy(err);
-            else
-                req.destroy(err);
-        };
-        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
-        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-        const late = Number.isFinite(budget)
-            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
-            : undefined;
-        const stop = () => {
-            clearTimeout(idle);
-            clearTimeout(late);
-        };
-        const touch = () => void idle.refresh();
         const options = {
             method: request.method,
             headers: {
@@ -3786,12 +3786,42 @@ function sendOnce(request, url) {
                 ...request.headers,
                 ...(request.file ? { 'content-length': String(request.file.size) } : {})
             },
-            signal: request.signal,
             // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
             // agent), or through a proxy, http-client's CONNECT tunnel.
             agent: proxy ? proxyAgent(url) : false
         };
-        const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        let req;
+        try {
+            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        }
+        catch (err) {
+            return reject(translate(err));
+        }
+        let body;
+        // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
+        // error when destroyed, and would leave send() pending.
+        const abort = (err) => {
+            if (body)
+                return void body.destroy(err);
+            stop();
+            req.destroy(err);
+            reject(translate(err));
+        };
+        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
+        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
+        const late = Number.isFinite(budget)
+            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
+            : undefined;
+        const onAbort = () => abort(new CancelledError());
+        const stop = () => {
+            clearTimeout(idle);
+            clearTimeout(late);
+            request.signal?.removeEventListener('abort', onAbort);
+        };
+        const touch = () => void idle.refresh();
+        if (request.signal?.aborted)
+            return onAbort();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
         req.on('error', (err) => {
             stop();
             reject(translate(err));
@@ -3800,9 +3830,11 @@ function sendOnce(request, url) {
             const status = message.statusCode ?? 0;
             const answer = { status, headers: message.headers, url };
             const ok = isOk(status);
+            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
             let decoders;
             try {
-                decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
             }
             catch (err) {
                 // An error answer is explained by its status; its body is read as it came.
@@ -3813,13 +3845,21 @@ function sendOnce(request, url) {
                 }
                 decoders = [];
             }
+            let received = 0;
+            message.on('data', (chunk) => void (received += chunk.length));
             body = bodyStream(message, { touch, stop, translate, origin });
             body.on('error', () => undefined); // surfaced to whoever reads it
             (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
             if (ok && request.stream)
                 return resolve({ ...answer, ok: true, body });
             const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
-            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), reject);
+            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
+                // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
+                // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
+                if (!ok || received === 0)
+                    return resolve({ ...answer, ok, text: '' });
+                reject(err instanceof Error ? err : new Error(String(err)));
+            });
         });
         if (request.file)
             sendFile(req, request.file.path, touch);
@@ -3894,6 +3934,10 @@ async function readText(body, limit, ok, origin) {
     return Buffer.concat(chunks).toString('utf8');
 }
 function networkError(err, origin) {
+    // zlib's "unexpected end of file": the stream was cut, not wrong.
+    if (err?.code === 'Z_BUF_ERROR') {
+        return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
+    }
     if (isDecodeError(err)) {
         return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
     }
