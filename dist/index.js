@@ -6969,37 +6969,45 @@ var yauzl = __nccwpck_require__(663);
 // yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
 // entry in the central directory, two more per entry opened, each a trip through libuv's thread
 // pool. A result zip of tens of thousands of small files then spends its time on trips, not bytes.
-// This reader serves them from a window of the file read 1 MiB at a time, and large entries in
-// reads of 1 MiB.
+// This reader serves them from windows of the file read 1 MiB at a time, and large entries in
+// reads of 1 MiB. Two windows at least: while writing, yauzl reads the central directory (at the
+// end of the file) and the entries' local headers (from the start) in turn, and one window would
+// be read again for every entry.
 
 
 
 const WINDOW_BYTES = 1024 * 1024;
+const WINDOWS = 4;
 class WindowReader extends yauzl.RandomAccessReader {
     handle;
-    window = Buffer.alloc(0);
-    start = 0;
+    // Most recently used first.
+    windows = [];
     constructor(handle) {
         super();
         this.handle = handle;
     }
-    has(position, length) {
-        return position >= this.start && position + length <= this.start + this.window.length;
+    /** The window holding the range, moved to the front; undefined when none does. */
+    find(position, length) {
+        const at = this.windows.findIndex((w) => position >= w.start && position + length <= w.start + w.bytes.length);
+        if (at < 0)
+            return undefined;
+        const [window] = this.windows.splice(at, 1);
+        this.windows.unshift(window);
+        return window;
     }
     read(buffer, offset, length, position, callback) {
-        const serve = () => {
-            const from = position - this.start;
-            const bytesRead = this.window.copy(buffer, offset, from, Math.min(from + length, this.window.length));
-            callback(null, bytesRead);
+        const serve = (window) => {
+            const from = position - window.start;
+            callback(null, window.bytes.copy(buffer, offset, from, Math.min(from + length, window.bytes.length)));
         };
-        if (this.has(position, length))
-            return process.nextTick(serve);
+        const found = this.find(position, length);
+        if (found)
+            return process.nextTick(serve, found);
         const size = Math.max(length, WINDOW_BYTES);
-        const next = Buffer.allocUnsafe(size);
-        this.handle.read(next, 0, size, position).then(({ bytesRead }) => {
-            this.window = next.subarray(0, bytesRead);
-            this.start = position;
-            serve();
+        this.handle.read(Buffer.allocUnsafe(size), 0, size, position).then(({ bytesRead, buffer: read }) => {
+            const window = { start: position, bytes: read.subarray(0, bytesRead) };
+            this.windows = [window, ...this.windows.slice(0, WINDOWS - 1)];
+            serve(window);
         }, callback);
     }
     _readStreamForRange(start, end) {
@@ -7008,8 +7016,9 @@ class WindowReader extends yauzl.RandomAccessReader {
     // Not a stream of the file: whatever its options, a file stream's destroy() closes the descriptor,
     // which yauzl destroys after each entry and which the next entry still needs.
     async *range(start, end) {
-        if (this.has(start, end - start)) {
-            yield Buffer.from(this.window.subarray(start - this.start, end - this.start));
+        const window = this.find(start, end - start);
+        if (window) {
+            yield Buffer.from(window.bytes.subarray(start - window.start, end - window.start));
             return;
         }
         for (let position = start; position < end;) {

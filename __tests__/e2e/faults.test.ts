@@ -2,7 +2,7 @@
 // Each case checks the outcome, what the simulator saw, and that no secret was shown.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
@@ -19,10 +19,9 @@ const inputs = fixture.waitInputs
 
 function allFiles(dir: string): string[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? allFiles(path) : [path]
-  })
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => join(entry.parentPath, entry.name))
 }
 
 /** No temporary file anywhere the run could write, and download-dir holds exactly `expected`. */

@@ -44,10 +44,7 @@ const HOSTILE = `ok\n${COMMANDS[0]}\r\n${COMMANDS[1]}\r${COMMANDS[2]}\u2028${COM
 
 function allPaths(dir: string): string[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return lstatSync(path).isDirectory() ? [path, ...allPaths(path)] : [path]
-  })
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).map((entry) => join(entry.parentPath, entry.name))
 }
 
 const leftovers = (run: ActionRun): string[] => allPaths(run.dir).filter((p) => /\.prediction-one-.*\.partial/.test(p))
