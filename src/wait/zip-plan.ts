@@ -33,7 +33,7 @@ export interface Decided {
   shown: string
 }
 
-export function refuse(name: string, why: string): ActionError {
+function refuse(name: string, why: string): ActionError {
   return new ActionError(`extract: the zip is refused: entry "${oneLine(name, 300)}" ${why}; nothing was unpacked`)
 }
 
