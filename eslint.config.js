@@ -22,6 +22,35 @@ export default tseslint.config(
     }
   },
   {
+    // The core knows nothing of its front doors: only src/github/ talks to the runner's toolkit, and
+    // nothing imports a front door (src/github/, src/cli/) but the front door itself.
+    files: ['src/**/*.ts'],
+    ignores: ['src/github/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@actions/core', message: 'only src/github/ imports @actions/core; the core logs through host.ts' }
+          ],
+          patterns: [{ group: ['**/github/*', '**/cli/*'], message: 'the core never imports a front door' }]
+        }
+      ]
+    }
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@actions/core', message: 'only src/github/ imports @actions/core' }],
+          patterns: [{ group: ['**/github/*'], message: 'the command-line tool does not use the GitHub adapter' }]
+        }
+      ]
+    }
+  },
+  {
     files: ['__tests__/**'],
     rules: {
       // Fakes implement the code's async interfaces (a client, a clock) without needing to await.

@@ -1,10 +1,16 @@
 // Untrusted text on its way to the log: redacted before it is cut, one line, never a command.
 import assert from 'node:assert/strict'
 import { afterEach, expect, test } from '@jest/globals'
-import { clip, info, oneLine } from '../src/log.js'
+import { workflowHost } from '../src/github/workflow-host.js'
+import { useHost } from '../src/host.js'
+import { info } from '../src/log.js'
 import { addSecret, addSignedUrl, clearSecrets, redact } from '../src/secrets.js'
+import { clip, oneLine } from '../src/text.js'
 import { runnerCommands } from './helpers/commands.js'
 import { printed } from './helpers/stdout.js'
+
+// The lines as the GitHub adapter prints them.
+useHost(workflowHost)
 
 afterEach(() => clearSecrets())
 

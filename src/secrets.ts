@@ -1,6 +1,6 @@
-// Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
+// Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
-import * as core from '@actions/core'
+import { host } from './host.js'
 
 const secrets = new Set<string>()
 /** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
@@ -10,13 +10,13 @@ const parts = new Set<string>()
 const REDACTED = '***'
 
 /**
- * Registers a secret with the runner (masked in its log) and with our own redaction. `inPart`:
+ * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
  * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
  * whose host and path would match harmless text).
  */
 export function addSecret(value: string | undefined, inPart = true): void {
   if (!value || secrets.has(value)) return
-  core.setSecret(value)
+  host().secret(value)
   secrets.add(value)
   if (!inPart || value.length < PART) return
   for (let i = 0; i + PART <= value.length; i++) parts.add(value.slice(i, i + PART))

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { expect, test } from '@jest/globals'
-import { ActionInterface, Defaults, Inputs } from '../../src/constants.js'
+import { ActionInterface, Defaults, Inputs } from '../../src/retrain/contract.js'
 import { ACTION_YML, metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
 const ACTIONS = Object.keys(ACTION_YML) as ActionName[]

@@ -2,15 +2,15 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -282,39 +282,30 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 532:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(824);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 824:
+/***/ 174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ main_run)
-});
-
-// UNUSED EXPORTS: switchAction
-
-;// CONCATENATED MODULE: ./src/errors.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N_: () => (/* binding */ TransientError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   hD: () => (/* binding */ ApiError),
+/* harmony export */   il: () => (/* binding */ LocalError),
+/* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   r3: () => (/* binding */ isRetryable)
+/* harmony export */ });
+/* unused harmony export JobFailedError */
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
-class errors_ActionError extends Error {
+class ActionError extends Error {
     constructor(message) {
         super(message);
         this.name = new.target.name;
     }
 }
-class errors_InputError extends errors_ActionError {
+class InputError extends ActionError {
     input;
     constructor(input, detail) {
         super(`input "${input}": ${detail}`);
@@ -322,7 +313,7 @@ class errors_InputError extends errors_ActionError {
     }
 }
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
-class TransientError extends errors_ActionError {
+class TransientError extends ActionError {
     retryAfterMs;
     retryable = true;
     constructor(message, retryAfterMs) {
@@ -331,7 +322,7 @@ class TransientError extends errors_ActionError {
     }
 }
 /** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
-class HttpError extends errors_ActionError {
+class HttpError extends ActionError {
     status;
     constructor(status, message) {
         super(message);
@@ -339,7 +330,7 @@ class HttpError extends errors_ActionError {
     }
 }
 /** One of the errors the manual documents; never retried. */
-class ApiError extends errors_ActionError {
+class ApiError extends ActionError {
     code;
     apiMessage;
     hint;
@@ -351,7 +342,7 @@ class ApiError extends errors_ActionError {
     }
 }
 /** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
-class LocalError extends errors_ActionError {
+class LocalError extends ActionError {
     constructor(what, path, err) {
         const code = err?.code;
         super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
@@ -367,11 +358,11 @@ const LOCAL_CAUSES = {
     EROFS: 'the filesystem is read-only',
     EEXIST: 'something of that name is in the way'
 };
-class JobFailedError extends (/* unused pure expression or super */ null && (errors_ActionError)) {
+class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
 }
-class DeadlineError extends errors_ActionError {
+class DeadlineError extends ActionError {
 }
-class CancelledError extends errors_ActionError {
+class CancelledError extends ActionError {
     constructor(message = 'cancelled') {
         super(message);
     }
@@ -385,26 +376,23 @@ function errorMessage(err) {
     return String(err);
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 949:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  eg: () => (/* binding */ runStep)
+});
+
+// UNUSED EXPORTS: cancelSignals, runCancellable
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -440,7 +428,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -536,7 +524,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -573,810 +561,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(526);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -1401,7 +589,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -1423,7 +611,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -1445,13 +633,13 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1525,7 +713,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1806,7 +994,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -1848,7 +1036,7 @@ var external_events_ = __nccwpck_require__(434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2028,7 +1216,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2302,7 +1490,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2890,7 +2078,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2970,7 +2158,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3035,7 +2223,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3353,8 +2541,1299 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/secrets.ts
-// Every secret this run knows, for our own redaction of untrusted text: the runner's mask only
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(174);
+// EXTERNAL MODULE: ./src/host.ts
+var host = __nccwpck_require__(227);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(107);
+// EXTERNAL MODULE: ./src/retrain/contract.ts
+var contract = __nccwpck_require__(733);
+// EXTERNAL MODULE: ./src/retrain/report.ts
+var report = __nccwpck_require__(701);
+;// CONCATENATED MODULE: ./src/retrain/step.ts
+// What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
+// inputs, what it knows as it goes, its work, and what it tells on every outcome.
+
+/**
+ * How a run ended. A signal makes it cancelled whatever the work did after it, even if the work
+ * happened to complete; `cancelledBy` names the signal.
+ */
+function outcomeOf(failure, cancelledBy) {
+    if (cancelledBy !== undefined || failure instanceof errors/* CancelledError */.cc) {
+        return ['cancelled', `cancelled by ${cancelledBy ?? 'an abort'}`];
+    }
+    return failure === undefined ? ['succeeded', undefined] : ['failed', (0,errors/* errorMessage */.gJ)(failure)];
+}
+
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(716);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(774);
+;// CONCATENATED MODULE: ./src/github/summary.ts
+// The step's job summary: what the step knows, as HTML the runner shows on the run's page.
+
+
+
+
+// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
+const MAX_CELL = 1000;
+const MAX_REASON = 4000;
+const MAX_TABLE_ROWS = 100;
+// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
+const DROPPED = (0,src_text/* charClass */.zc)([src_text/* CONTROLS */.VH, src_text/* BIDI_CONTROLS */.KL], 'g', '\t\r\n');
+/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
+function cell(text, max = MAX_CELL) {
+    return (0,src_text/* clip */.$Q)((0,secrets/* redact */.E$)(text), max)
+        .replace(DROPPED, '')
+        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
+}
+/** The job summary; a runner without a summary file (a local run) is not an error. */
+async function writeSummary({ title, rows, tables = [] }, outcome, reason) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
+    const table = rows
+        .filter((row) => row[1] !== undefined && row[1] !== '')
+        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
+    try {
+        summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
+        if (reason)
+            summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
+        summary.addTable([
+            [
+                { data: 'item', header: true },
+                { data: 'value', header: true }
+            ],
+            ...table
+        ]);
+        for (const extra of tables.filter((t) => t.rows.length > 0)) {
+            summary.addHeading(cell(extra.heading), 4);
+            summary.addTable([
+                extra.header.map((name) => ({ data: cell(name), header: true })),
+                // A job that flips between statuses for days must not make the summary too large for GitHub.
+                ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
+            ]);
+            if (extra.rows.length > MAX_TABLE_ROWS)
+                summary.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`);
+        }
+        await summary.write();
+    }
+    catch (err) {
+        (0,log/* debug */.Yz)(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+;// CONCATENATED MODULE: ./src/github/workflow-host.ts
+// The GitHub runner as the core's host: lines go to the step's log, where no text the API sent can
+// act as a workflow command, and secrets are masked by the runner too.
+
+
+
+
+// `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
+const COMMAND_LIKE = /::|##\[/;
+/**
+ * A line that could be read as a command is printed between `::stop-commands::` and its resume
+ * token, the runner's own way to print untrusted text; the token is random per line. Annotations
+ * and debug lines: @actions/core escapes their data (%, CR, LF), so they cannot end the command early.
+ */
+const workflowHost = {
+    log(level, line) {
+        if (level === 'warning')
+            return warning(line);
+        if (level === 'debug')
+            return core_debug(line);
+        if (!COMMAND_LIKE.test(line))
+            return info(line);
+        const token = (0,external_node_crypto_namespaceObject.randomUUID)();
+        process.stdout.write(`::stop-commands::${token}${external_node_os_.EOL}${line}${external_node_os_.EOL}::${token}::${external_node_os_.EOL}`);
+    },
+    secret: (value) => core_setSecret(value)
+};
+/** The step's failure, shown as its error annotation. */
+function fail(text) {
+    setFailed((0,src_text/* oneLine */.TN)(text));
+}
+
+;// CONCATENATED MODULE: ./src/github/action.ts
+// A step run as a GitHub action: inputs from the runner, the one place where an error becomes a
+// failed step, cancellation wired to the runner's signals, and the outputs and summary known so far
+// written on every outcome.
+
+
+
+
+
+
+
+
+
+
+/**
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
+/**
+ * Runs a body as a step: the API key is masked before anything else can be printed; any error
+ * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it.
+ * Node is left to exit by itself (an explicit process.exit() right after a large download has hung
+ * Node 24 at shutdown).
+ */
+async function runCancellable(name, body, platform = process.platform) {
+    (0,host/* useHost */.K)(workflowHost);
+    (0,secrets/* addSecret */.Ck)(getInput(contract/* Inputs */.G0.ApiKey));
+    const controller = new AbortController();
+    let received;
+    const handlers = cancelSignals(platform).map((signal) => {
+        const handler = () => {
+            if (received)
+                return;
+            received = signal;
+            (0,log/* warning */.$e)(`${signal} received: stopping`);
+            controller.abort();
+        };
+        process.on(signal, handler);
+        return [signal, handler];
+    });
+    let finish;
+    let failure;
+    try {
+        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
+    }
+    catch (err) {
+        failure = err;
+    }
+    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
+    const [outcome, reason] = outcomeOf(failure, received);
+    try {
+        await finish?.(outcome, reason);
+    }
+    catch (err) {
+        (0,log/* warning */.$e)(`could not write the outputs or summary: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    for (const [signal, handler] of handlers)
+        process.off(signal, handler);
+    // A signal that came while the outputs were written still cancels the step.
+    const [final, why] = outcomeOf(failure, received);
+    if (final !== 'succeeded')
+        fail(`${name} failed: ${why}`);
+}
+/**
+ * Runs a step as an action: inputs read inside the run (an input error fails the step), outputs
+ * (through the runner's output file, where no text can act as a command) and summary on every outcome.
+ */
+async function runStep(step) {
+    await runCancellable(step.name, async ({ signal, onFinish }) => {
+        const inputs = step.readInputs(getInput);
+        const state = step.initialState(inputs);
+        onFinish(async (outcome, reason) => {
+            for (const [name, value] of Object.entries((0,report/* passableOutputs */.uh)(step.outputs(inputs, state))))
+                setOutput(name, value);
+            await writeSummary(step.summary(inputs, state), outcome, reason);
+        });
+        await step.perform(inputs, state, signal);
+    });
+}
+
+
+/***/ }),
+
+/***/ 229:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(949);
+/* harmony import */ var _retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(463);
+
+
+await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_1__/* .switchStep */ .P);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 227:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ host),
+/* harmony export */   K: () => (/* binding */ useHost)
+/* harmony export */ });
+// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
+// prints lines and announces secrets through the host the front door installs; what a step knows
+// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
+/** Until a front door installs its own: nothing is printed (unit tests of the core). */
+const QUIET = { log: () => undefined, secret: () => undefined };
+let current = QUIET;
+/** Installs the front door's host; called once, before the step runs. */
+function useHost(host) {
+    current = host;
+}
+function host() {
+    return current;
+}
+
+
+/***/ }),
+
+/***/ 107:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(774);
+// The one way the core prints. Lines may hold what the API or a storage host sent, so each is
+// redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
+
+
+function info(text) {
+    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().log('info', (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text));
+}
+function warning(text) {
+    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().log('warning', (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text));
+}
+function debug(text) {
+    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().log('debug', (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text));
+}
+
+
+/***/ }),
+
+/***/ 733:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   Hw: () => (/* binding */ Defaults),
+/* harmony export */   tY: () => (/* binding */ Outputs)
+/* harmony export */ });
+/* unused harmony export ActionInterface */
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s'
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
+
+
+/***/ }),
+
+/***/ 701:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   oP: () => (/* binding */ retryReporter),
+/* harmony export */   uh: () => (/* binding */ passableOutputs)
+/* harmony export */ });
+/* unused harmony exports outputProblem, describeFile */
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(107);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(716);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if ((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .holdsSecret */ .hK)(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * The outputs that can be passed on exactly as the API said them; each one that cannot is left
+ * out, with a warning that says why. Unknown values (undefined) are left out silently.
+ */
+function passableOutputs(values) {
+    const passable = {};
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e)(`output ${name} is not written: ${problem}`);
+        else
+            passable[name] = value;
+    }
+    return passable;
+}
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+function retryReporter() {
+    const seen = new Set();
+    return (err, attempt, delayMs) => {
+        const line = `${err.message}; trying again in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(err.message))
+            return (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz)(line);
+        seen.add(err.message);
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e)(line);
+    };
+}
+function describeFile(name, bytes) {
+    return `${name} (${formatBytes(bytes)})`;
+}
+
+
+/***/ }),
+
+/***/ 463:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  P: () => (/* binding */ switchStep)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(174);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(774);
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(526);
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __nccwpck_require__(887);
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+/** The variable that names the proxy for `url`, in @actions/http-client's order. */
+function proxyVariable(url) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    for (const name of names) {
+        const value = process.env[name];
+        if (value)
+            return { name, value };
+    }
+    return undefined;
+}
+/**
+ * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
+ * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
+ */
+function wildcardBypass(url) {
+    const list = process.env.no_proxy || process.env.NO_PROXY || '';
+    const host = url.hostname.toLowerCase();
+    return list
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+}
+/**
+ * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
+ * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
+ * or password is not valid percent-encoding (http-client would silently go direct).
+ */
+function proxyFor(url) {
+    if ((0,lib_proxy/* checkBypass */.H)(url) || wildcardBypass(url))
+        return undefined;
+    const variable = proxyVariable(url);
+    if (!variable)
+        return undefined;
+    // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
+    // not at all, going direct): only the forms both read alike are taken.
+    if (!/^https?:\/\//i.test(variable.value)) {
+        throw new errors/* ActionError */.lZ(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
+    }
+    let proxy;
+    try {
+        proxy = new URL(variable.value);
+    }
+    catch {
+        throw new errors/* ActionError */.lZ(`${variable.name} is not a URL`);
+    }
+    try {
+        decodeURIComponent(proxy.username);
+        decodeURIComponent(proxy.password);
+    }
+    catch {
+        throw new errors/* ActionError */.lZ(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+    }
+    return { url: proxy, variable: variable.name };
+}
+/**
+ * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
+ * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ */
+function proxyAgent(url) {
+    return new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
+}
+
+;// CONCATENATED MODULE: ./src/net/retry.ts
+
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
+function backoffDelay(attempt, policy, random) {
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
+}
+/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new errors/* CancelledError */.cc();
+            if (!(0,errors/* isRetryable */.r3)(err) || attempt >= policy.maxAttempts)
+                throw err;
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
+            const left = options.deadline - options.clock.now();
+            if (wanted > left) {
+                throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            }
+            options.onRetry?.(err, attempt, wanted);
+            await options.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/net/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
+
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return 'not a URL';
+    }
+    if (!isAllowedUrl(url))
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
+    return url;
+}
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+function describeOrigin(url) {
+    try {
+        return new URL(String(url)).host;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/net/http.ts
+// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
+// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// a URL's path or query: a signed URL is a credential.
+
+
+
+
+
+
+
+
+
+
+const http_USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+// A request made right at the deadline (the poll's last check) still gets a moment to answer.
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+// Of an error answer, only the start is read: enough for any error document.
+const ERROR_TEXT_BYTES = 64 * 1024;
+// A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
+// write, and 256 MiB went out at half speed.
+const READ_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** The one 2xx check. */
+function isOk(status) {
+    return status >= 200 && status < 300;
+}
+async function send(request) {
+    let url = new URL(request.url);
+    const started = Date.now();
+    for (let hop = 0;; hop++) {
+        // The budget is for the whole send(), redirects included: each hop gets what is left of it.
+        const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started);
+        if (hop > 0 && left !== undefined && left <= 0) {
+            throw new errors/* DeadlineError */.j3(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
+        }
+        const response = await sendOnce({ ...request, budgetMs: left }, url);
+        const location = response.headers.location;
+        if (!REDIRECT_STATUSES.includes(response.status) || !location)
+            return response;
+        let next;
+        try {
+            next = new URL(location, url);
+        }
+        catch {
+            throw new errors/* HttpError */.j$(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
+        }
+        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        if (request.redirects === 'none' || request.file) {
+            throw new errors/* HttpError */.j$(response.status, `${where}; this request is not sent on`);
+        }
+        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+            throw new errors/* HttpError */.j$(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
+        }
+        if (!isAllowedUrl(next)) {
+            throw new errors/* HttpError */.j$(response.status, `${where} over ${next.protocol}; only https is followed`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS)
+            throw new errors/* HttpError */.j$(response.status, `${where}: too many redirects`);
+        url = next;
+    }
+}
+/** One request, no redirect followed; the timers, the signal and the connection end with it. */
+function sendOnce(request, url) {
+    const origin = describeOrigin(url);
+    const proxy = proxyFor(url);
+    const translate = (err) => {
+        if (err instanceof errors/* ActionError */.lZ)
+            return err;
+        if (request.signal?.aborted)
+            return new errors/* CancelledError */.cc();
+        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
+    };
+    return new Promise((resolve, reject) => {
+        const options = {
+            method: request.method,
+            headers: {
+                'user-agent': http_USER_AGENT,
+                'accept-encoding': ACCEPT_ENCODING,
+                ...request.headers,
+                ...(request.file ? { 'content-length': String(request.file.size) } : {})
+            },
+            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+            // agent), or through a proxy, http-client's CONNECT tunnel.
+            agent: proxy ? proxyAgent(url) : false
+        };
+        let req;
+        try {
+            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        }
+        catch (err) {
+            return reject(translate(err));
+        }
+        let body;
+        // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
+        // error when destroyed, and would leave send() pending.
+        const abort = (err) => {
+            if (body)
+                return void body.destroy(err);
+            stop();
+            req.destroy(err);
+            reject(translate(err));
+        };
+        const idle = setTimeout(() => abort(new errors/* TransientError */.N_(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
+        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
+        const late = Number.isFinite(budget)
+            ? setTimeout(() => abort(new errors/* DeadlineError */.j3(`the time left ran out during a request to ${origin}`)), budget)
+            : undefined;
+        const onAbort = () => abort(new errors/* CancelledError */.cc());
+        const stop = () => {
+            clearTimeout(idle);
+            clearTimeout(late);
+            request.signal?.removeEventListener('abort', onAbort);
+        };
+        const touch = () => void idle.refresh();
+        if (request.signal?.aborted)
+            return onAbort();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        req.on('error', (err) => {
+            stop();
+            reject(translate(err));
+        });
+        req.on('response', (message) => {
+            const status = message.statusCode ?? 0;
+            const answer = { status, headers: message.headers, url };
+            const ok = isOk(status);
+            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
+            let decoders;
+            try {
+                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+            }
+            catch (err) {
+                // An error answer is explained by its status; its body is read as it came.
+                if (ok) {
+                    stop();
+                    message.destroy();
+                    return reject(err instanceof Error ? err : new Error(String(err)));
+                }
+                decoders = [];
+            }
+            let received = 0;
+            message.on('data', (chunk) => void (received += chunk.length));
+            body = bodyStream(message, { touch, stop, translate, origin });
+            body.on('error', () => undefined); // surfaced to whoever reads it
+            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
+            if (ok && request.stream)
+                return resolve({ ...answer, ok: true, body });
+            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
+            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
+                // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
+                // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
+                if (!ok || received === 0)
+                    return resolve({ ...answer, ok, text: '' });
+                reject(err instanceof Error ? err : new Error(String(err)));
+            });
+        });
+        if (request.file)
+            sendFile(req, request.file.path, touch);
+        else
+            req.end();
+    });
+}
+/** Streams the file into the request; each piece read counts as progress. */
+function sendFile(req, path, touch) {
+    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+    file.on('data', touch);
+    // Before pipeline's own listener: the request fails with a local error, not a network one.
+    file.on('error', (err) => req.destroy(new errors/* LocalError */.il('cannot read', path, err)));
+    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+}
+/**
+ * The stream a caller reads: every piece received restarts the idle timer; the end checks the
+ * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
+ */
+function bodyStream(message, how) {
+    const announced = message.headers['content-length'];
+    let received = 0;
+    message.on('data', (chunk) => {
+        received += chunk.length;
+        how.touch();
+    });
+    return new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => callback(null, chunk),
+        flush: (callback) => {
+            how.stop();
+            if (announced !== undefined && received !== Number(announced)) {
+                return callback(new errors/* TransientError */.N_(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`));
+            }
+            callback();
+        },
+        destroy: (err, callback) => {
+            how.stop();
+            callback(err ? how.translate(err) : null);
+        }
+    });
+}
+/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
+function decodersFor(header, what) {
+    const codings = (header ?? '')
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    return codings.reverse().map((coding) => {
+        if (coding === 'gzip' || coding === 'x-gzip')
+            return external_node_zlib_default().createGunzip();
+        if (coding === 'deflate')
+            return external_node_zlib_default().createInflate();
+        if (coding === 'br')
+            return external_node_zlib_default().createBrotliDecompress();
+        throw new errors/* ActionError */.lZ(`${what} is encoded as "${(0,src_text/* oneLine */.TN)(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
+    });
+}
+/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
+async function readText(body, limit, ok, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        if (size + chunk.length > limit) {
+            if (ok)
+                throw new errors/* TransientError */.N_(`an answer of over ${limit} bytes from ${origin}; not read`);
+            chunks.push(chunk.subarray(0, limit - size));
+            break; // destroys the body, which closes the connection
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function networkError(err, origin) {
+    // zlib's "unexpected end of file": the stream was cut, not wrong.
+    if (err?.code === 'Z_BUF_ERROR') {
+        return new errors/* TransientError */.N_(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
+    }
+    if (isDecodeError(err)) {
+        return new errors/* ActionError */.lZ(`the answer from ${origin} could not be decoded: ${err.message}`);
+    }
+    const code = err?.code;
+    return new errors/* TransientError */.N_(`network error with ${origin}: ${code ?? 'connection failed'}`);
+}
+/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
+function isDecodeError(err) {
+    const code = String(err?.code ?? '');
+    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
+}
+/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
+function proxyError(err, proxy, origin) {
+    const message = err instanceof Error ? err.message : '';
+    if (!message.startsWith('tunneling socket could not be established'))
+        return networkError(err, origin);
+    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
+    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
+    if (status === 407) {
+        return new errors/* HttpError */.j$(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
+    }
+    if (status >= 400 && status < 500)
+        return new errors/* HttpError */.j$(status, `${where}: the proxy refuses it`);
+    if (status > 0)
+        return new errors/* TransientError */.N_(where);
+    return new errors/* TransientError */.N_(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
+}
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new errors/* TransientError */.N_(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+    }
+    return new errors/* HttpError */.j$(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/retrain/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
+const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = (0,src_text/* charClass */.zc)([src_text/* CONTROLS */.VH, src_text/* SEPARATORS */.fl]);
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..')
+        return `"${id}" is not a job id`;
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (UNSAFE.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/net/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        return JSON.parse(text, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(716);
+;// CONCATENATED MODULE: ./src/retrain/documented.ts
+// The API's documented errors (from the manual), with a plain cause for each, and how an error body
+// is read: its shape is undocumented, so the reading is tolerant.
+
+
+const DOCUMENTED_CODES = ['4001000204', '5001000201'];
+const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
+/** Keyed by the API's message, lower-cased, as the manual prints it. */
+const DOCUMENTED = {
+    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
+    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
+    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
+    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
+    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
+    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
+    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
+    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+};
+function documentedCause(message) {
+    return DOCUMENTED[message.trim().toLowerCase()];
+}
+function fieldsOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
+    return fields.code || fields.error || fields.message ? fields : undefined;
+}
+/**
+ * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
+ * down (an object, or the first element of an array), the code a number or a string.
+ */
+function decodeErrorFields(body) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const top = first(body);
+    const direct = fieldsOf(top);
+    const nestedFields = () => {
+        if (!isObject(top))
+            return undefined;
+        for (const value of Object.values(top)) {
+            const fields = fieldsOf(first(value));
+            if (fields)
+                return fields;
+        }
+        return undefined;
+    };
+    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
+    if (direct && (isDocumented(direct) || !nestedFields()))
+        return direct;
+    return nestedFields() ?? direct;
+}
+function isDocumented(fields) {
+    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
+        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+}
+/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
+function documentedError(body) {
+    const fields = decodeErrorFields(body);
+    if (!fields || !isDocumented(fields))
+        return undefined;
+    const code = fields.code?.trim();
+    const apiMessage = fields.message ?? fields.error ?? '';
+    const cause = documentedCause(apiMessage) ??
+        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
+    return new errors/* ApiError */.hD(code, apiMessage, cause);
+}
+
+;// CONCATENATED MODULE: ./src/retrain/api.ts
+
+
+
+
+
+
+
+
+
+const API_KEY_HEADER = 'x-api-key';
+const ApiPaths = {
+    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+};
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response, json) {
+    const fields = decodeErrorFields(json);
+    const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+    if (said)
+        return `"${(0,src_text/* oneLine */.TN)(said, 200)}"`;
+    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
+    const size = response.text.length;
+    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+}
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
+    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
+    // TransientError for other answers the retry gave up on).
+    async getStatus(jobId, deadline) {
+        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
+        // Registered before anything can print it: the signed URL is a credential.
+        if (typeof body.download_url === 'string')
+            (0,secrets/* addSignedUrl */.xm)(body.download_url);
+        return {
+            status: body.status,
+            modelId: asText(body.model_id),
+            message: asText(body.message),
+            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+        };
+    }
+    async getUploadUrl(filename, deadline) {
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
+        const uploadUrl = body.upload_url;
+        (0,secrets/* addSignedUrl */.xm)(uploadUrl);
+        const retrainJobId = asText(body.retrain_job_id);
+        const problem = jobIdProblem(retrainJobId);
+        if (problem)
+            throw new errors/* ActionError */.lZ(`the retrain_job_id the API gave ${problem}; it is not used`);
+        return { retrainJobId, uploadUrl };
+    }
+    async updateModel(jobId, deadline) {
+        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
+    }
+    async call(method, path, deadline, isAnswer) {
+        const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
+        const url = apiUrl.href.replace(/\/+$/, '') + path;
+        return retry(async () => {
+            const response = await send({
+                method,
+                url,
+                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+                signal,
+                idleTimeoutMs: requestTimeoutMs,
+                budgetMs: deadline - clock.now(),
+                redirects: 'same-origin'
+            });
+            return interpret(response, isAnswer, clock.now());
+        }, { clock, deadline, signal, onRetry });
+    }
+}
+function interpret(response, isAnswer, now) {
+    const json = parseJson(response.text);
+    const ok = response.ok;
+    const documented = documentedError(json);
+    // A status body may carry a message of its own: it is an error only if it carries a code too.
+    const statusBody = isObject(json) && typeof json.status === 'string';
+    if (documented && !(statusBody && documented.code === undefined))
+        throw documented;
+    if (ok && isObject(json) && isAnswer(json))
+        return json;
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    const said = describeBody(response, json);
+    if (ok)
+        throw new errors/* TransientError */.N_(`${where} with ${said}`);
+    throw statusError(response, `${where}: ${said}`, now);
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new errors/* CancelledError */.cc();
+            throw err;
+        }
+    }
+};
+
+// EXTERNAL MODULE: ./src/retrain/contract.ts
+var contract = __nccwpck_require__(733);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(107);
+// EXTERNAL MODULE: ./src/retrain/report.ts
+var report = __nccwpck_require__(701);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+;// CONCATENATED MODULE: ./src/retrain/inputs.ts
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+
+
+
+
+
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (72 * 3_600_000));
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new errors/* InputError */.dz(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
+}
+function required(get, name) {
+    const value = get(name).trim();
+    if (value === '')
+        throw new errors/* InputError */.dz(name, 'is required and was empty');
+    return value;
+}
+function optional(get, name, fallback) {
+    const value = get(name).trim();
+    return value === '' ? fallback : value;
+}
+function duration(get, name, fallback, min, max) {
+    const ms = parseDuration(name, optional(get, name, fallback));
+    if (ms < min)
+        throw new errors/* InputError */.dz(name, `must be at least ${(0,src_text/* formatDuration */.a3)(min)}`);
+    if (ms > max)
+        throw new errors/* InputError */.dz(name, `must be at most ${(0,src_text/* formatDuration */.a3)(max)}`);
+    return ms;
+}
+function bool(get, name, fallback) {
+    return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+function readApiKey(get) {
+    const key = required(get, contract/* Inputs */.G0.ApiKey);
+    // A line break in a header value would let a secret smuggle in a header of its own.
+    if (/[\r\n]/.test(key))
+        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiKey, 'holds a line break; check how the secret was saved');
+    if (/[^\t\x20-\x7e]/.test(key))
+        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiKey, 'holds characters an HTTP header cannot carry');
+    return key;
+}
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
+function readApiUrl(get) {
+    const raw = optional(get, contract/* Inputs */.G0.ApiUrl, contract/* Defaults */.Hw.ApiUrl);
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
+}
+function readJobId(get) {
+    const id = required(get, contract/* Inputs */.G0.RetrainJobId);
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new errors/* InputError */.dz(contract/* Inputs */.G0.RetrainJobId, problem);
+    return id;
+}
+function readCommon(get) {
+    return {
+        apiKey: readApiKey(get),
+        apiUrl: readApiUrl(get),
+        requestTimeoutMs: duration(get, contract/* Inputs */.G0.RequestTimeout, contract/* Defaults */.Hw.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/switch/switch-inputs.ts
+
+function readSwitchInputs(get) {
+    return { ...readCommon(get), jobId: readJobId(get) };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/switch/switch-step.ts
+
+
+
+
+
+
+// One PUT, retried on transient faults for at most this long.
+const SWITCH_BUDGET_MS = 5 * 60_000;
+const switchStep = {
+    name: 'prediction-one switch',
+    readInputs: readSwitchInputs,
+    initialState: () => ({ switched: false }),
+    async perform(inputs, state, signal) {
+        const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: (0,report/* retryReporter */.oP)() });
+        await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS);
+        state.switched = true;
+        (0,log/* info */.pq)(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
+    },
+    // Only a switch that happened says which job's model is served.
+    outputs: (inputs, state) => ({ [contract/* Outputs */.tY.RetrainJobId]: state.switched ? inputs.jobId : undefined }),
+    summary: (inputs, state) => ({
+        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
+        rows: [
+            ['retrain job id', inputs.jobId],
+            ['model switched', state.switched ? 'yes' : 'no']
+        ]
+    })
+};
+
+
+/***/ }),
+
+/***/ 716:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ addSecret),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   hK: () => (/* binding */ holdsSecret),
+/* harmony export */   xm: () => (/* binding */ addSignedUrl)
+/* harmony export */ });
+/* unused harmony export clearSecrets */
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
+// Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
 
 const secrets = new Set();
@@ -3363,14 +3842,14 @@ const PART = 12;
 const parts = new Set();
 const REDACTED = '***';
 /**
- * Registers a secret with the runner (masked in its log) and with our own redaction. `inPart`:
+ * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
  * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
  * whose host and path would match harmless text).
  */
 function addSecret(value, inPart = true) {
     if (!value || secrets.has(value))
         return;
-    core_setSecret(value);
+    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().secret(value);
     secrets.add(value);
     if (!inPart || value.length < PART)
         return;
@@ -3449,9 +3928,27 @@ function clearSecrets() {
     parts.clear();
 }
 
-;// CONCATENATED MODULE: ./src/text.ts
-// What "control characters" means everywhere text from outside is checked or cleaned: one
-// definition, which each use composes (a log line keeps tabs, a summary cell keeps line breaks).
+
+/***/ }),
+
+/***/ 774:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   KL: () => (/* binding */ BIDI_CONTROLS),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   VH: () => (/* binding */ CONTROLS),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   fl: () => (/* binding */ SEPARATORS),
+/* harmony export */   z3: () => (/* binding */ formatBytes),
+/* harmony export */   zc: () => (/* binding */ charClass)
+/* harmony export */ });
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(716);
+// Text from outside, made fit to show: what "control characters" means everywhere text is checked
+// or cleaned (one definition, which each use composes), one log line of it, and how durations and
+// sizes are written.
+
 /** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
 const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
 /** The Unicode line and paragraph separators, which some viewers break lines at. */
@@ -3463,22 +3960,11 @@ function charClass(ranges, flags = '', except = '') {
     const excluded = except ? `(?![${except}])` : '';
     return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
 }
-
-;// CONCATENATED MODULE: ./src/log.ts
-// The one way text reaches the runner's log. Lines may hold what the API or a storage host sent,
-// so each is redacted, kept to one line, bounded, and never able to act as a workflow command.
-
-
-
-
-
 /** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
 const MAX_LINE = 2000;
-// Controls (a lone CR starts a new line for the runner; ESC starts colour codes), the Unicode line
+// Controls (a lone CR starts a new line in a CI log; ESC starts colour codes), the Unicode line
 // separators and the bidirectional controls, shown as escapes. Tab stays.
 const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
-// `::name::` at the start of a line (after spaces) or `##[name]` anywhere are runner commands.
-const COMMAND_LIKE = /::|##\[/;
 function escapeChar(c) {
     if (c === '\n')
         return '\\n';
@@ -3501,786 +3987,8 @@ function clip(text, max) {
  * one), unprintable characters shown as escapes, then cut to `max`.
  */
 function oneLine(text, max = MAX_LINE) {
-    return clip(redact(text).replace(UNPRINTABLE, escapeChar), max);
+    return clip((0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text).replace(UNPRINTABLE, escapeChar), max);
 }
-/**
- * A line that could be read as a command is printed between `::stop-commands::` and its resume
- * token, the runner's own way to print untrusted text; the token is random per line.
- */
-function log_info(text) {
-    const line = oneLine(text);
-    if (!COMMAND_LIKE.test(line))
-        return info(line);
-    const token = (0,external_node_crypto_namespaceObject.randomUUID)();
-    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}${line}${external_node_os_namespaceObject.EOL}::${token}::${external_node_os_namespaceObject.EOL}`);
-}
-// Annotations and debug lines: @actions/core escapes their data (%, CR, LF), so they cannot end the
-// command early; oneLine still redacts and bounds them.
-function log_warning(text) {
-    warning(oneLine(text));
-}
-function log_debug(text) {
-    core_debug(oneLine(text));
-}
-function fail(text) {
-    setFailed(oneLine(text));
-}
-
-;// CONCATENATED MODULE: ./src/proxy.ts
-
-
-
-const USER_AGENT = 'prediction-one-retrain-action';
-/** The variable that names the proxy for `url`, in @actions/http-client's order. */
-function proxyVariable(url) {
-    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
-    for (const name of names) {
-        const value = process.env[name];
-        if (value)
-            return { name, value };
-    }
-    return undefined;
-}
-/**
- * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
- * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
- */
-function wildcardBypass(url) {
-    const list = process.env.no_proxy || process.env.NO_PROXY || '';
-    const host = url.hostname.toLowerCase();
-    return list
-        .split(',')
-        .map((entry) => entry.trim().toLowerCase())
-        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
-}
-/**
- * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
- * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
- * or password is not valid percent-encoding (http-client would silently go direct).
- */
-function proxyFor(url) {
-    if (checkBypass(url) || wildcardBypass(url))
-        return undefined;
-    const variable = proxyVariable(url);
-    if (!variable)
-        return undefined;
-    // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
-    // not at all, going direct): only the forms both read alike are taken.
-    if (!/^https?:\/\//i.test(variable.value)) {
-        throw new errors_ActionError(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
-    }
-    let proxy;
-    try {
-        proxy = new URL(variable.value);
-    }
-    catch {
-        throw new errors_ActionError(`${variable.name} is not a URL`);
-    }
-    try {
-        decodeURIComponent(proxy.username);
-        decodeURIComponent(proxy.password);
-    }
-    catch {
-        throw new errors_ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
-    }
-    return { url: proxy, variable: variable.name };
-}
-/**
- * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
- * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
- */
-function proxyAgent(url) {
-    return new lib_HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
-/**
- * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
- * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
- */
-function backoffDelay(attempt, policy, random) {
-    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(step / 2 + random() * (step / 2));
-}
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
-async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError();
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (options.signal?.aborted)
-                throw new CancelledError();
-            if (!isRetryable(err) || attempt >= policy.maxAttempts)
-                throw err;
-            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
-            // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
-            }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
-        }
-    }
-}
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
-
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
-/**
- * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
- * requests are built on, such as api-url) also holds no credentials, query or fragment.
- */
-function parseUrl(raw, bare = false) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return 'not a URL';
-    }
-    if (!isAllowedUrl(url))
-        return 'scheme';
-    if (bare && (url.username || url.password))
-        return 'credentials';
-    if (bare && (url.search || url.hash))
-        return 'query';
-    return url;
-}
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
-    const url = parseUrl(raw);
-    if (url === 'not a URL')
-        throw new ActionError(`${what} is not a URL`);
-    if (!(url instanceof URL))
-        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
-    return url;
-}
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
-function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
-// a URL's path or query: a signed URL is a credential.
-
-
-
-
-
-
-
-
-
-
-const http_USER_AGENT = 'prediction-one-retrain-action';
-const MAX_REDIRECTS = 5;
-// A request made right at the deadline (the poll's last check) still gets a moment to answer.
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-// Of an error answer, only the start is read: enough for any error document.
-const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
-// write, and 256 MiB went out at half speed.
-const READ_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-const ACCEPT_ENCODING = 'gzip, deflate, br';
-/** The one 2xx check. */
-function isOk(status) {
-    return status >= 200 && status < 300;
-}
-async function send(request) {
-    let url = new URL(request.url);
-    const started = Date.now();
-    for (let hop = 0;; hop++) {
-        // The budget is for the whole send(), redirects included: each hop gets what is left of it.
-        const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started);
-        if (hop > 0 && left !== undefined && left <= 0) {
-            throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
-        }
-        const response = await sendOnce({ ...request, budgetMs: left }, url);
-        const location = response.headers.location;
-        if (!REDIRECT_STATUSES.includes(response.status) || !location)
-            return response;
-        let next;
-        try {
-            next = new URL(location, url);
-        }
-        catch {
-            throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
-        }
-        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        if (request.redirects === 'none' || request.file) {
-            throw new HttpError(response.status, `${where}; this request is not sent on`);
-        }
-        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
-            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
-        }
-        if (!isAllowedUrl(next)) {
-            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
-        }
-        if (hop + 1 >= MAX_REDIRECTS)
-            throw new HttpError(response.status, `${where}: too many redirects`);
-        url = next;
-    }
-}
-/** One request, no redirect followed; the timers, the signal and the connection end with it. */
-function sendOnce(request, url) {
-    const origin = describeOrigin(url);
-    const proxy = proxyFor(url);
-    const translate = (err) => {
-        if (err instanceof errors_ActionError)
-            return err;
-        if (request.signal?.aborted)
-            return new CancelledError();
-        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
-    };
-    return new Promise((resolve, reject) => {
-        const options = {
-            method: request.method,
-            headers: {
-                'user-agent': http_USER_AGENT,
-                'accept-encoding': ACCEPT_ENCODING,
-                ...request.headers,
-                ...(request.file ? { 'content-length': String(request.file.size) } : {})
-            },
-            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
-            // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: proxy ? proxyAgent(url) : false
-        };
-        let req;
-        try {
-            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
-        }
-        catch (err) {
-            return reject(translate(err));
-        }
-        let body;
-        // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
-        // error when destroyed, and would leave send() pending.
-        const abort = (err) => {
-            if (body)
-                return void body.destroy(err);
-            stop();
-            req.destroy(err);
-            reject(translate(err));
-        };
-        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
-        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-        const late = Number.isFinite(budget)
-            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
-            : undefined;
-        const onAbort = () => abort(new CancelledError());
-        const stop = () => {
-            clearTimeout(idle);
-            clearTimeout(late);
-            request.signal?.removeEventListener('abort', onAbort);
-        };
-        const touch = () => void idle.refresh();
-        if (request.signal?.aborted)
-            return onAbort();
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        req.on('error', (err) => {
-            stop();
-            reject(translate(err));
-        });
-        req.on('response', (message) => {
-            const status = message.statusCode ?? 0;
-            const answer = { status, headers: message.headers, url };
-            const ok = isOk(status);
-            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
-            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
-            let decoders;
-            try {
-                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
-            }
-            catch (err) {
-                // An error answer is explained by its status; its body is read as it came.
-                if (ok) {
-                    stop();
-                    message.destroy();
-                    return reject(err instanceof Error ? err : new Error(String(err)));
-                }
-                decoders = [];
-            }
-            let received = 0;
-            message.on('data', (chunk) => void (received += chunk.length));
-            body = bodyStream(message, { touch, stop, translate, origin });
-            body.on('error', () => undefined); // surfaced to whoever reads it
-            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
-            if (ok && request.stream)
-                return resolve({ ...answer, ok: true, body });
-            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
-            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
-                // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
-                // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
-                if (!ok || received === 0)
-                    return resolve({ ...answer, ok, text: '' });
-                reject(err instanceof Error ? err : new Error(String(err)));
-            });
-        });
-        if (request.file)
-            sendFile(req, request.file.path, touch);
-        else
-            req.end();
-    });
-}
-/** Streams the file into the request; each piece read counts as progress. */
-function sendFile(req, path, touch) {
-    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    file.on('data', touch);
-    // Before pipeline's own listener: the request fails with a local error, not a network one.
-    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
-    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
-}
-/**
- * The stream a caller reads: every piece received restarts the idle timer; the end checks the
- * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
- */
-function bodyStream(message, how) {
-    const announced = message.headers['content-length'];
-    let received = 0;
-    message.on('data', (chunk) => {
-        received += chunk.length;
-        how.touch();
-    });
-    return new external_node_stream_namespaceObject.Transform({
-        transform: (chunk, _encoding, callback) => callback(null, chunk),
-        flush: (callback) => {
-            how.stop();
-            if (announced !== undefined && received !== Number(announced)) {
-                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`));
-            }
-            callback();
-        },
-        destroy: (err, callback) => {
-            how.stop();
-            callback(err ? how.translate(err) : null);
-        }
-    });
-}
-/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
-function decodersFor(header, what) {
-    const codings = (header ?? '')
-        .split(',')
-        .map((coding) => coding.trim().toLowerCase())
-        .filter((coding) => coding !== '' && coding !== 'identity');
-    return codings.reverse().map((coding) => {
-        if (coding === 'gzip' || coding === 'x-gzip')
-            return external_node_zlib_default().createGunzip();
-        if (coding === 'deflate')
-            return external_node_zlib_default().createInflate();
-        if (coding === 'br')
-            return external_node_zlib_default().createBrotliDecompress();
-        throw new errors_ActionError(`${what} is encoded as "${oneLine(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
-    });
-}
-/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
-async function readText(body, limit, ok, origin) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        if (size + chunk.length > limit) {
-            if (ok)
-                throw new TransientError(`an answer of over ${limit} bytes from ${origin}; not read`);
-            chunks.push(chunk.subarray(0, limit - size));
-            break; // destroys the body, which closes the connection
-        }
-        size += chunk.length;
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function networkError(err, origin) {
-    // zlib's "unexpected end of file": the stream was cut, not wrong.
-    if (err?.code === 'Z_BUF_ERROR') {
-        return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
-    }
-    if (isDecodeError(err)) {
-        return new errors_ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
-    }
-    const code = err?.code;
-    return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
-}
-/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
-function isDecodeError(err) {
-    const code = String(err?.code ?? '');
-    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
-}
-/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
-function proxyError(err, proxy, origin) {
-    const message = err instanceof Error ? err.message : '';
-    if (!message.startsWith('tunneling socket could not be established'))
-        return networkError(err, origin);
-    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
-    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
-    if (status === 407) {
-        return new HttpError(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
-    }
-    if (status >= 400 && status < 500)
-        return new HttpError(status, `${where}: the proxy refuses it`);
-    if (status > 0)
-        return new TransientError(where);
-    return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
-}
-/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
-    }
-    return new HttpError(status, message);
-}
-
-;// CONCATENATED MODULE: ./src/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
-
-const MAX_JOB_ID_LENGTH = 256;
-const UNSAFE = charClass([CONTROLS, SEPARATORS]);
-/** What is wrong with a retrain job id, or undefined when it is fine. */
-function jobIdProblem(id) {
-    if (id === '')
-        return 'is empty';
-    if (id === '.' || id === '..')
-        return `"${id}" is not a job id`;
-    if (id.length > MAX_JOB_ID_LENGTH)
-        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (UNSAFE.test(id))
-        return 'holds control characters or line breaks';
-    if (!id.isWellFormed())
-        return 'is not well-formed Unicode text';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/api/documented.ts
-// The API's documented errors (from the manual), with a plain cause for each, and how an error body
-// is read: its shape is undocumented, so the reading is tolerant.
-
-
-const DOCUMENTED_CODES = ['4001000204', '5001000201'];
-const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
-/** Keyed by the API's message, lower-cased, as the manual prints it. */
-const DOCUMENTED = {
-    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
-    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
-    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
-    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
-    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
-    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
-    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
-    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
-};
-function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
-}
-function fieldsOf(value) {
-    if (!isObject(value))
-        return undefined;
-    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
-    return fields.code || fields.error || fields.message ? fields : undefined;
-}
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
-function decodeErrorFields(body) {
-    const first = (v) => (Array.isArray(v) ? v[0] : v);
-    const top = first(body);
-    const direct = fieldsOf(top);
-    const nestedFields = () => {
-        if (!isObject(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
-    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedFields()))
-        return direct;
-    return nestedFields() ?? direct;
-}
-function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
-}
-/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
-function documentedError(body) {
-    const fields = decodeErrorFields(body);
-    if (!fields || !isDocumented(fields))
-        return undefined;
-    const code = fields.code?.trim();
-    const apiMessage = fields.message ?? fields.error ?? '';
-    const cause = documentedCause(apiMessage) ??
-        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
-    return new ApiError(code, apiMessage, cause);
-}
-
-;// CONCATENATED MODULE: ./src/api/client.ts
-
-
-
-
-
-
-
-
-
-const API_KEY_HEADER = 'x-api-key';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
-/** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response, json) {
-    const fields = decodeErrorFields(json);
-    const said = fields?.message ?? fields?.error;
-    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
-    if (said)
-        return `"${oneLine(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text.length;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
-}
-class ApiClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
-    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
-    // TransientError for other answers the retry gave up on).
-    async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
-        // Registered before anything can print it: the signed URL is a credential.
-        if (typeof body.download_url === 'string')
-            addSignedUrl(body.download_url);
-        return {
-            status: body.status,
-            modelId: asText(body.model_id),
-            message: asText(body.message),
-            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
-        };
-    }
-    async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
-        const uploadUrl = body.upload_url;
-        addSignedUrl(uploadUrl);
-        const retrainJobId = asText(body.retrain_job_id);
-        const problem = jobIdProblem(retrainJobId);
-        if (problem)
-            throw new errors_ActionError(`the retrain_job_id the API gave ${problem}; it is not used`);
-        return { retrainJobId, uploadUrl };
-    }
-    async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
-        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
-    }
-    async call(method, path, deadline, isAnswer) {
-        const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
-        const url = apiUrl.href.replace(/\/+$/, '') + path;
-        return retry(async () => {
-            const response = await send({
-                method,
-                url,
-                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
-                signal,
-                idleTimeoutMs: requestTimeoutMs,
-                budgetMs: deadline - clock.now(),
-                redirects: 'same-origin'
-            });
-            return interpret(response, isAnswer, clock.now());
-        }, { clock, deadline, signal, onRetry });
-    }
-}
-function interpret(response, isAnswer, now) {
-    const json = parseJson(response.text);
-    const ok = response.ok;
-    const documented = documentedError(json);
-    // A status body may carry a message of its own: it is an error only if it carries a code too.
-    const statusBody = isObject(json) && typeof json.status === 'string';
-    if (documented && !(statusBody && documented.code === undefined))
-        throw documented;
-    if (ok && isObject(json) && isAnswer(json))
-        return json;
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    const said = describeBody(response, json);
-    if (ok)
-        throw new TransientError(`${where} with ${said}`);
-    throw statusError(response, `${where}: ${said}`, now);
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
-        }
-        catch (err) {
-            if (signal?.aborted)
-                throw new CancelledError();
-            throw err;
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/constants.ts
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
-const Inputs = {
-    ApiKey: 'api-key',
-    RetrainJobId: 'retrain-job-id',
-    ApiUrl: 'api-url',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    RequestTimeout: 'request-timeout',
-    Wait: 'wait',
-    Download: 'download',
-    DownloadDir: 'download-dir',
-    Extract: 'extract',
-    File: 'file',
-    Filename: 'filename'
-};
-const Outputs = {
-    Status: 'status',
-    ModelId: 'model_id',
-    Message: 'message',
-    RetrainJobId: 'retrain_job_id',
-    ResultFile: 'result_file',
-    ResultSha256: 'result_sha256',
-    ResultDir: 'result_dir'
-};
-const Defaults = {
-    ApiUrl: 'https://developer-api.predictionone.sony.biz',
-    Timeout: '30m',
-    PollInterval: '30s',
-    RequestTimeout: '30s'
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
-
-;// CONCATENATED MODULE: ./src/format.ts
 /** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
 function formatDuration(ms) {
     if (ms < 1000)
@@ -4292,7 +4000,7 @@ function formatDuration(ms) {
     seconds -= minutes * 60;
     return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
 }
-function format_formatBytes(bytes) {
+function formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
     const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -4304,324 +4012,6 @@ function format_formatBytes(bytes) {
     }
     return `${value.toFixed(1)} ${units[unit]}`;
 }
-
-;// CONCATENATED MODULE: ./src/report.ts
-// What a step tells later steps (outputs) and people (log lines, the job summary).
-
-
-
-
-
-// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
-const MAX_OUTPUT_BYTES = 1_000_000;
-/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
-function outputProblem(value) {
-    if (holdsSecret(value))
-        return 'it holds a secret (the API key or a signed URL)';
-    if (!value.isWellFormed())
-        return 'it is not well-formed Unicode text';
-    const bytes = Buffer.byteLength(value);
-    if (bytes > MAX_OUTPUT_BYTES)
-        return `it is ${format_formatBytes(bytes)}, more than GitHub passes on`;
-    return undefined;
-}
-/**
- * Every output that is known is written, also when the step fails, exactly as the API said it
- * (through the runner's output file, where no text can act as a command); a value that cannot be
- * passed on exactly is not written, with a warning that says why.
- */
-function writeOutputs(values) {
-    for (const [name, value] of Object.entries(values)) {
-        if (value === undefined)
-            continue;
-        const problem = outputProblem(value);
-        if (problem)
-            log_warning(`output ${name} is not written: ${problem}`);
-        else
-            setOutput(name, value);
-    }
-}
-/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
-function retryReporter() {
-    const seen = new Set();
-    return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(err.message))
-            return log_debug(line);
-        seen.add(err.message);
-        log_warning(line);
-    };
-}
-// The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
-const MAX_CELL = 1000;
-const MAX_REASON = 4000;
-const MAX_TABLE_ROWS = 100;
-// Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
-const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n');
-/** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
-function cell(text, max = MAX_CELL) {
-    return clip(redact(text), max)
-        .replace(DROPPED, '')
-        .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
-        .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
-}
-/** The job summary; a runner without a summary file (a local run) is not an error. */
-async function writeSummary({ title, outcome, reason, rows, tables = [] }) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const icon = outcome === 'succeeded' ? '✅' : outcome === 'cancelled' ? '⏹️' : '❌';
-    const table = rows
-        .filter((row) => row[1] !== undefined && row[1] !== '')
-        .map(([name, value]) => [{ data: cell(name) }, { data: cell(value) }]);
-    try {
-        summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
-        if (reason)
-            summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        summary.addTable([
-            [
-                { data: 'item', header: true },
-                { data: 'value', header: true }
-            ],
-            ...table
-        ]);
-        for (const extra of tables.filter((t) => t.rows.length > 0)) {
-            summary.addHeading(cell(extra.heading), 4);
-            summary.addTable([
-                extra.header.map((name) => ({ data: cell(name), header: true })),
-                // A job that flips between statuses for days must not make the summary too large for GitHub.
-                ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
-            ]);
-            if (extra.rows.length > MAX_TABLE_ROWS)
-                summary.addRaw(`<p>… and ${extra.rows.length - MAX_TABLE_ROWS} more</p>`);
-        }
-        await summary.write();
-    }
-    catch (err) {
-        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function describeFile(name, bytes) {
-    return `${name} (${formatBytes(bytes)})`;
-}
-
-;// CONCATENATED MODULE: ./src/runner.ts
-// The one place where an error becomes a failed step, and where cancellation is wired.
-
-
-
-
-
-
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
-function cancelSignals(platform = process.platform) {
-    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
-}
-/**
- * Runs an action's body. The API key is masked before anything else can be printed; any error
- * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it,
- * even if its work happened to complete. Node is left to exit by itself (an explicit
- * process.exit() right after a large download has hung Node 24 at shutdown).
- */
-async function runAction(action, body, platform = process.platform) {
-    addSecret(getInput(Inputs.ApiKey));
-    const controller = new AbortController();
-    let received;
-    const handlers = cancelSignals(platform).map((name) => {
-        const handler = () => {
-            if (received)
-                return;
-            received = name;
-            log_warning(`${name} received: stopping`);
-            controller.abort();
-        };
-        process.on(name, handler);
-        return [name, handler];
-    });
-    let finish;
-    let failure;
-    try {
-        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
-    }
-    catch (err) {
-        failure = err;
-    }
-    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
-    const settle = () => {
-        if (received !== undefined || failure instanceof CancelledError) {
-            return ['cancelled', `cancelled by ${received ?? 'an abort'}`];
-        }
-        return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
-    };
-    const [outcome, reason] = settle();
-    try {
-        await finish?.(outcome, reason);
-    }
-    catch (err) {
-        log_warning(`could not write the outputs or summary: ${errorMessage(err)}`);
-    }
-    for (const [name, handler] of handlers)
-        process.off(name, handler);
-    // A signal that came while the outputs were written still cancels the step.
-    const [final, why] = settle();
-    if (final !== 'succeeded')
-        fail(`${action} failed: ${why}`);
-}
-/** Runs an action of that shape: inputs read inside the run (an input error fails the step), outputs and summary on every outcome. */
-async function run(spec) {
-    await runAction(spec.name, async ({ signal, onFinish }) => {
-        const inputs = spec.readInputs(getInput);
-        const known = spec.start(inputs);
-        onFinish(async (outcome, reason) => {
-            writeOutputs(spec.outputs(inputs, known));
-            await writeSummary({ ...spec.summary(inputs, known), outcome, reason });
-        });
-        await spec.work(inputs, known, signal);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
-
-
-
-
-
-
-const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (72 * 3_600_000));
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
-function parseDuration(name, raw) {
-    const text = raw.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
-        throw new errors_InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
-    }
-    return Math.round(total);
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
-function parseBoolean(name, raw) {
-    const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
-}
-function required(get, name) {
-    const value = get(name).trim();
-    if (value === '')
-        throw new errors_InputError(name, 'is required and was empty');
-    return value;
-}
-function optional(get, name, fallback) {
-    const value = get(name).trim();
-    return value === '' ? fallback : value;
-}
-function duration(get, name, fallback, min, max) {
-    const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new errors_InputError(name, `must be at least ${formatDuration(min)}`);
-    if (ms > max)
-        throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
-    return ms;
-}
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || tmpdir();
-}
-function readApiKey(get) {
-    const key = required(get, Inputs.ApiKey);
-    // A line break in a header value would let a secret smuggle in a header of its own.
-    if (/[\r\n]/.test(key))
-        throw new errors_InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
-    if (/[^\t\x20-\x7e]/.test(key))
-        throw new errors_InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
-    return key;
-}
-const API_URL_PROBLEMS = {
-    'not a URL': 'is not a URL',
-    scheme: 'must be https (plain http is accepted only on a loopback host)',
-    credentials: 'must not hold credentials',
-    query: 'must not hold a query or a fragment'
-};
-function readApiUrl(get) {
-    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
-    const url = parseUrl(raw, true);
-    if (url instanceof URL)
-        return url;
-    throw new errors_InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
-}
-function readJobId(get) {
-    const id = required(get, Inputs.RetrainJobId);
-    const problem = jobIdProblem(id);
-    if (problem)
-        throw new errors_InputError(Inputs.RetrainJobId, problem);
-    return id;
-}
-function readCommon(get) {
-    return {
-        apiKey: readApiKey(get),
-        apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/switch/inputs.ts
-
-function readSwitchInputs(get) {
-    return { ...readCommon(get), jobId: readJobId(get) };
-}
-
-;// CONCATENATED MODULE: ./src/switch/main.ts
-
-
-
-
-
-
-
-// One PUT, retried on transient faults for at most this long.
-const SWITCH_BUDGET_MS = 5 * 60_000;
-const switchAction = {
-    name: 'prediction-one switch',
-    readInputs: readSwitchInputs,
-    start: () => ({ switched: false }),
-    async work(inputs, known, signal) {
-        const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: retryReporter() });
-        await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS);
-        known.switched = true;
-        log_info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
-    },
-    // Only a switch that happened says which job's model is served.
-    outputs: (inputs, known) => ({ [Outputs.RetrainJobId]: known.switched ? inputs.jobId : undefined }),
-    summary: (inputs, known) => ({
-        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
-        rows: [
-            ['retrain job id', inputs.jobId],
-            ['model switched', known.switched ? 'yes' : 'no']
-        ]
-    })
-};
-const main_run = () => run(switchAction);
 
 
 /***/ }),
@@ -4661,6 +4051,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 756:
 /***/ ((module) => {
 
@@ -4672,6 +4069,833 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 526:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
+var proxy = __nccwpck_require__(887);
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(482);
+;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = proxy/* getProxyUrl */.s(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = proxy/* getProxyUrl */.s(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 887:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ checkBypass),
+/* harmony export */   s: () => (/* binding */ getProxyUrl)
+/* harmony export */ });
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
 
 /***/ })
 
@@ -4855,6 +5079,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(532);
+/******/ var __webpack_exports__ = __nccwpck_require__(229);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,0 +1,84 @@
+// The upload's PUT against a real storage host on 127.0.0.1: its refusals are explained with the
+// host's own error code and a short, redacted message.
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { HttpError } from '../../../src/errors.js'
+import { addSignedUrl } from '../../../src/secrets.js'
+import { putFile } from '../../../src/retrain/upload/put.js'
+import { FakeClock } from '../../helpers/clock.js'
+import { serve, type TestServer } from '../../helpers/server.js'
+import { muteStdout } from '../../helpers/stdout.js'
+
+muteStdout()
+
+const SIGNATURE = 'f00dbabe0123456789abcdef0123456789abcdef'
+const file = join(tmpdir(), `put-${process.pid}.csv`)
+
+const REFUSALS: Record<string, { type: string; body: string; said: RegExp }> = {
+  s3: {
+    type: 'application/xml',
+    body:
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we ' +
+      `calculated does not match the signature you provided (${SIGNATURE}).</Message>` +
+      `<StringToSign>AWS4-HMAC-SHA256 ${SIGNATURE}</StringToSign></Error>`,
+    said: /\(storage host: SignatureDoesNotMatch "The request signature we calculated does not match the signature you provided \(\*\*\*\)\."\)$/
+  },
+  s3expired: {
+    type: 'application/xml',
+    body: '<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>',
+    said: /\(storage host: ExpiredToken "The provided token has expired\."\)$/
+  },
+  azure: {
+    type: 'application/xml',
+    body:
+      '\ufeff<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to ' +
+      'authenticate the request.\nRequestId:9f1c\nTime:2026-11-29T10:00:00Z</Message><AuthenticationErrorDetail>Signed ' +
+      'expiry time has passed</AuthenticationErrorDetail></Error>',
+    said: /\(storage host: AuthenticationFailed "Server failed to authenticate the request\.\\nRequestId:9f1c\\nTime:2026-11-29T10:00:00Z"\)$/
+  },
+  gcs: {
+    type: 'application/json',
+    body: JSON.stringify({
+      error: {
+        code: 403,
+        message: 'sa@p.iam.gserviceaccount.com does not have storage.objects.create access.',
+        errors: [{ message: '…', domain: 'global', reason: 'forbidden' }]
+      }
+    }),
+    said: /\(storage host: forbidden "sa@p\.iam\.gserviceaccount\.com does not have storage\.objects\.create access\."\)$/
+  }
+}
+
+let storage: TestServer
+beforeAll(async () => {
+  writeFileSync(file, 'a,b\n1,2\n')
+  storage = await serve((req, res) => {
+    req.resume()
+    const refusal = REFUSALS[new URL(req.url ?? '/', 'http://x').pathname.slice(1)]
+    res.writeHead(403, { 'content-type': refusal.type })
+    res.end(refusal.body)
+  })
+})
+afterAll(() => storage.close())
+
+for (const [host, refusal] of Object.entries(REFUSALS)) {
+  test(`a refusal in ${host}'s words shows its code and message, redacted`, async () => {
+    const url = `${storage.url}/${host}?X-Signature=${SIGNATURE}`
+    addSignedUrl(url)
+    const clock = new FakeClock()
+    await assert.rejects(
+      putFile({ url, file, size: 8, requestTimeoutMs: 5000, clock, deadline: clock.time + 60_000 }),
+      (err: unknown) => {
+        assert.ok(err instanceof HttpError)
+        assert.match(err.message, /^upload: HTTP 403 from 127\.0\.0\.1:\d+: the signed upload URL was refused/)
+        assert.match(err.message, refusal.said)
+        assert.ok(!err.message.includes(SIGNATURE.slice(0, 12)), 'no part of the signature')
+        return true
+      }
+    )
+    expect(clock.sleeps).toEqual([])
+  })
+}

@@ -1,0 +1,4 @@
+import { runStep } from './action.js'
+import { uploadStep } from '../retrain/upload/upload-step.js'
+
+await runStep(uploadStep)

@@ -1,0 +1,4 @@
+import { runStep } from './action.js'
+import { waitStep } from '../retrain/wait/wait-step.js'
+
+await runStep(waitStep)

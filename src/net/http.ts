@@ -1,0 +1,349 @@
+// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
+// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// a URL's path or query: a signed URL is a credential.
+import { createReadStream } from 'node:fs'
+import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
+import https from 'node:https'
+import { pipeline, Transform, type Readable } from 'node:stream'
+import zlib from 'node:zlib'
+import { ActionError, CancelledError, DeadlineError, HttpError, LocalError, TransientError } from '../errors.js'
+import { oneLine } from '../text.js'
+import { proxyAgent, proxyFor } from './proxy.js'
+import { parseRetryAfter } from './retry.js'
+import { describeOrigin, isAllowedUrl } from './url.js'
+
+const USER_AGENT = 'prediction-one-retrain-action'
+
+export type RedirectRule = 'same-origin' | 'any' | 'none'
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT'
+  url: string
+  headers?: Record<string, string>
+  /** A file sent as the body, read afresh by each call (so a retry sends it whole again). */
+  file?: { path: string; size: number }
+  signal?: AbortSignal
+  /**
+   * ms (wall time): the one idle time-out, `request-timeout`. The longest time without progress:
+   * connecting, sending the body, waiting for the answer's headers, and between pieces of its body.
+   */
+  idleTimeoutMs: number
+  /** ms from now: the longest the whole request may take, body included (the time left before a deadline). */
+  budgetMs?: number
+  redirects: RedirectRule
+  /** true: a 2xx answer's body is handed over as a stream (`body`) instead of being read as text. */
+  stream?: boolean
+}
+
+interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  /** The URL that answered, after redirects. */
+  url: URL
+}
+
+/** A 2xx read as text, or any other answer (its body as text, at most ERROR_TEXT_BYTES of it). */
+export interface TextResponse extends Answer {
+  ok: boolean
+  /** The decoded body. */
+  text: string
+}
+
+/** With `stream`: a 2xx hands over its body as a stream; any other answer is read as text. */
+export type StreamResponse = (Answer & { ok: true; body: Readable }) | (TextResponse & { ok: false })
+
+export type HttpResponse = TextResponse | StreamResponse
+
+const MAX_REDIRECTS = 5
+// A request made right at the deadline (the poll's last check) still gets a moment to answer.
+const LAST_MOMENT_MS = 1000
+// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024
+// Of an error answer, only the start is read: enough for any error document.
+const ERROR_TEXT_BYTES = 64 * 1024
+// A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
+// write, and 256 MiB went out at half speed.
+const READ_BYTES = 1024 * 1024
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+const ACCEPT_ENCODING = 'gzip, deflate, br'
+
+/** The one 2xx check. */
+export function isOk(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
+/**
+ * Sends one request, following redirects by `redirects`, and reads the answer.
+ *
+ * Returns every answer that arrived, 2xx or not, after redirects: `ok` says whether it is a 2xx.
+ * A non-2xx is never thrown: its body is read as text (the start of it) for the caller to explain.
+ * A 2xx is read as text (at most 1 MiB), or with `stream`, handed over as `body`: a stream of the
+ * decoded bytes that already keeps the idle timer alive, fails with the errors below, and releases
+ * the connection and the timers when it ends, fails or is destroyed. Read or destroy it.
+ *
+ * Bodies sent with `Content-Encoding` gzip, deflate or br are decoded; the length announced by
+ * `Content-Length` is checked against the bytes received (before decoding).
+ *
+ * Throws (and a `body` fails with) only these:
+ * - TransientError: a network error, no progress within `idleTimeoutMs`, a body cut short, a 2xx text
+ *   over 1 MiB, a proxy failing with 5xx;
+ * - DeadlineError: `budgetMs` ran out;
+ * - CancelledError: `signal` aborted;
+ * - HttpError: a redirect refused by `redirects` or the URL policy, a proxy refusing the request
+ *   (407: its credentials), each naming hosts only;
+ * - LocalError: the `file` could not be read;
+ * - ActionError: an encoding that cannot be decoded, the proxy variables misconfigured.
+ */
+export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
+export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
+export async function send(request: HttpRequest): Promise<HttpResponse>
+export async function send(request: HttpRequest): Promise<HttpResponse> {
+  let url = new URL(request.url)
+  const started = Date.now()
+  for (let hop = 0; ; hop++) {
+    // The budget is for the whole send(), redirects included: each hop gets what is left of it.
+    const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started)
+    if (hop > 0 && left !== undefined && left <= 0) {
+      throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`)
+    }
+    const response = await sendOnce({ ...request, budgetMs: left }, url)
+    const location = response.headers.location
+    if (!REDIRECT_STATUSES.includes(response.status) || !location) return response
+    let next: URL
+    try {
+      next = new URL(location, url)
+    } catch {
+      throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
+    }
+    const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
+    if (request.redirects === 'none' || request.file) {
+      throw new HttpError(response.status, `${where}; this request is not sent on`)
+    }
+    if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+      throw new HttpError(
+        response.status,
+        `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`
+      )
+    }
+    if (!isAllowedUrl(next)) {
+      throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`)
+    }
+    if (hop + 1 >= MAX_REDIRECTS) throw new HttpError(response.status, `${where}: too many redirects`)
+    url = next
+  }
+}
+
+/** One request, no redirect followed; the timers, the signal and the connection end with it. */
+function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
+  const origin = describeOrigin(url)
+  const proxy = proxyFor(url)
+  const translate = (err: unknown): Error => {
+    if (err instanceof ActionError) return err
+    if (request.signal?.aborted) return new CancelledError()
+    return proxy ? proxyError(err, proxy, origin) : networkError(err, origin)
+  }
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const options = {
+      method: request.method,
+      headers: {
+        'user-agent': USER_AGENT,
+        'accept-encoding': ACCEPT_ENCODING,
+        ...request.headers,
+        ...(request.file ? { 'content-length': String(request.file.size) } : {})
+      },
+      // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+      // agent), or through a proxy, http-client's CONNECT tunnel.
+      agent: proxy ? proxyAgent(url) : false
+    }
+    let req: ClientRequest
+    try {
+      req = (url.protocol === 'https:' ? https : http).request(url, options)
+    } catch (err) {
+      return reject(translate(err))
+    }
+    let body: Transform | undefined
+    // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
+    // error when destroyed, and would leave send() pending.
+    const abort = (err: Error): void => {
+      if (body) return void body.destroy(err)
+      stop()
+      req.destroy(err)
+      reject(translate(err))
+    }
+    const idle = setTimeout(
+      () => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)),
+      request.idleTimeoutMs
+    )
+    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS)
+    const late = Number.isFinite(budget)
+      ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
+      : undefined
+    const onAbort = (): void => abort(new CancelledError())
+    const stop = (): void => {
+      clearTimeout(idle)
+      clearTimeout(late)
+      request.signal?.removeEventListener('abort', onAbort)
+    }
+    const touch = (): void => void idle.refresh()
+    if (request.signal?.aborted) return onAbort()
+    request.signal?.addEventListener('abort', onAbort, { once: true })
+
+    req.on('error', (err) => {
+      stop()
+      reject(translate(err))
+    })
+    req.on('response', (message) => {
+      const status = message.statusCode ?? 0
+      const answer: Answer = { status, headers: message.headers, url }
+      const ok = isOk(status)
+      // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+      const empty = status === 204 || status === 304 || message.headers['content-length'] === '0'
+      let decoders: Transform[]
+      try {
+        decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`)
+      } catch (err) {
+        // An error answer is explained by its status; its body is read as it came.
+        if (ok) {
+          stop()
+          message.destroy()
+          return reject(err instanceof Error ? err : new Error(String(err)))
+        }
+        decoders = []
+      }
+      let received = 0
+      message.on('data', (chunk: Buffer) => void (received += chunk.length))
+      body = bodyStream(message, { touch, stop, translate, origin })
+      body.on('error', () => undefined) // surfaced to whoever reads it
+      pipeline([message, ...decoders, body], () => undefined)
+      if (ok && request.stream) return resolve({ ...answer, ok: true, body })
+      const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES
+      readText(body, limit, ok, origin).then(
+        (text) => resolve({ ...answer, ok, text }),
+        (err: unknown) => {
+          // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
+          // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
+          if (!ok || received === 0) return resolve({ ...answer, ok, text: '' })
+          reject(err instanceof Error ? err : new Error(String(err)))
+        }
+      )
+    })
+    if (request.file) sendFile(req, request.file.path, touch)
+    else req.end()
+  })
+}
+
+/** Streams the file into the request; each piece read counts as progress. */
+function sendFile(req: ClientRequest, path: string, touch: () => void): void {
+  const file = createReadStream(path, { highWaterMark: READ_BYTES })
+  file.on('data', touch)
+  // Before pipeline's own listener: the request fails with a local error, not a network one.
+  file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)))
+  pipeline(file, req, () => undefined)
+}
+
+/**
+ * The stream a caller reads: every piece received restarts the idle timer; the end checks the
+ * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
+ */
+function bodyStream(
+  message: IncomingMessage,
+  how: { touch: () => void; stop: () => void; translate: (err: unknown) => Error; origin: string }
+): Transform {
+  const announced = message.headers['content-length']
+  let received = 0
+  message.on('data', (chunk: Buffer) => {
+    received += chunk.length
+    how.touch()
+  })
+  return new Transform({
+    transform: (chunk: Buffer, _encoding, callback) => callback(null, chunk),
+    flush: (callback) => {
+      how.stop()
+      if (announced !== undefined && received !== Number(announced)) {
+        return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`))
+      }
+      callback()
+    },
+    destroy: (err, callback) => {
+      how.stop()
+      callback(err ? how.translate(err) : null)
+    }
+  })
+}
+
+/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
+function decodersFor(header: string | undefined, what: string): Transform[] {
+  const codings = (header ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+  return codings.reverse().map((coding) => {
+    if (coding === 'gzip' || coding === 'x-gzip') return zlib.createGunzip()
+    if (coding === 'deflate') return zlib.createInflate()
+    if (coding === 'br') return zlib.createBrotliDecompress()
+    throw new ActionError(
+      `${what} is encoded as "${oneLine(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`
+    )
+  })
+}
+
+/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
+async function readText(body: Readable, limit: number, ok: boolean, origin: string): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) {
+      if (ok) throw new TransientError(`an answer of over ${limit} bytes from ${origin}; not read`)
+      chunks.push(chunk.subarray(0, limit - size))
+      break // destroys the body, which closes the connection
+    }
+    size += chunk.length
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function networkError(err: unknown, origin: string): Error {
+  // zlib's "unexpected end of file": the stream was cut, not wrong.
+  if ((err as NodeJS.ErrnoException)?.code === 'Z_BUF_ERROR') {
+    return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`)
+  }
+  if (isDecodeError(err)) {
+    return new ActionError(`the answer from ${origin} could not be decoded: ${(err as Error).message}`)
+  }
+  const code = (err as NodeJS.ErrnoException)?.code
+  return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`)
+}
+
+/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
+function isDecodeError(err: unknown): boolean {
+  const code = String((err as NodeJS.ErrnoException)?.code ?? '')
+  return code.startsWith('Z_') || code.startsWith('ERR__ERROR_')
+}
+
+/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
+function proxyError(err: unknown, proxy: { url: URL; variable: string }, origin: string): Error {
+  const message = err instanceof Error ? err.message : ''
+  if (!message.startsWith('tunneling socket could not be established')) return networkError(err, origin)
+  const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0)
+  const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`
+  if (status === 407) {
+    return new HttpError(
+      407,
+      `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`
+    )
+  }
+  if (status >= 400 && status < 500) return new HttpError(status, `${where}: the proxy refuses it`)
+  if (status > 0) return new TransientError(where)
+  return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`)
+}
+
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+export function statusError(response: Answer, message: string, now: number): TransientError | HttpError {
+  const status = response.status
+  if (status === 408 || status === 429 || status >= 500) {
+    return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now))
+  }
+  return new HttpError(status, message)
+}

@@ -1,0 +1,73 @@
+// Which proxy a request goes through: `https_proxy` / `http_proxy` as @actions/http-client reads
+// them, `NO_PROXY` as it matches them plus a leading `*.`, and the agent it builds (a CONNECT
+// tunnel). The proxy's user name and password are credentials: errors name the proxy's host only.
+import type { Agent } from 'node:http'
+import { HttpClient } from '@actions/http-client'
+import { checkBypass } from '@actions/http-client/lib/proxy'
+import { ActionError } from '../errors.js'
+
+const USER_AGENT = 'prediction-one-retrain-action'
+
+/** The variable that names the proxy for `url`, in @actions/http-client's order. */
+function proxyVariable(url: URL): { name: string; value: string } | undefined {
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  for (const name of names) {
+    const value = process.env[name]
+    if (value) return { name, value }
+  }
+  return undefined
+}
+
+/**
+ * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
+ * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
+ */
+function wildcardBypass(url: URL): boolean {
+  const list = process.env.no_proxy || process.env.NO_PROXY || ''
+  const host = url.hostname.toLowerCase()
+  return list
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)))
+}
+
+/**
+ * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
+ * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
+ * or password is not valid percent-encoding (http-client would silently go direct).
+ */
+export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
+  if (checkBypass(url) || wildcardBypass(url)) return undefined
+  const variable = proxyVariable(url)
+  if (!variable) return undefined
+  // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
+  // not at all, going direct): only the forms both read alike are taken.
+  if (!/^https?:\/\//i.test(variable.value)) {
+    throw new ActionError(
+      `${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`
+    )
+  }
+  let proxy: URL
+  try {
+    proxy = new URL(variable.value)
+  } catch {
+    throw new ActionError(`${variable.name} is not a URL`)
+  }
+  try {
+    decodeURIComponent(proxy.username)
+    decodeURIComponent(proxy.password)
+  } catch {
+    throw new ActionError(
+      `the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`
+    )
+  }
+  return { url: proxy, variable: variable.name }
+}
+
+/**
+ * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
+ * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ */
+export function proxyAgent(url: URL): Agent {
+  return new HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href)
+}

@@ -1,0 +1,130 @@
+// The Prediction One retrain API: three calls, each under the one retry policy.
+import type { Clock } from '../clock.js'
+import { ActionError, TransientError } from '../errors.js'
+import { send, statusError, type TextResponse } from '../net/http.js'
+import { jobIdProblem } from './jobid.js'
+import { asText, isObject, parseJson, type JsonObject } from '../net/json.js'
+import { oneLine } from '../text.js'
+import { retry } from '../net/retry.js'
+import { addSignedUrl } from '../secrets.js'
+import { describeOrigin } from '../net/url.js'
+import { decodeErrorFields, documentedError } from './documented.js'
+
+const API_KEY_HEADER = 'x-api-key'
+
+const ApiPaths = {
+  status: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+  updateModel: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+  uploadUrl: (filename: string) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+}
+
+export interface JobStatus {
+  status: string
+  modelId?: string
+  message?: string
+  downloadUrl?: string
+}
+
+export interface UploadTarget {
+  retrainJobId: string
+  uploadUrl: string
+}
+
+export interface ApiClientOptions {
+  apiUrl: URL
+  apiKey: string
+  requestTimeoutMs: number
+  clock: Clock
+  signal?: AbortSignal
+  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+}
+
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response: TextResponse, json: unknown): string {
+  const fields = decodeErrorFields(json)
+  const said = fields?.message ?? fields?.error
+  // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+  if (said) return `"${oneLine(said, 200)}"`
+  const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0]
+  const size = response.text.length
+  return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`
+}
+
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
+  // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
+  // TransientError for other answers the retry gave up on).
+
+  async getStatus(jobId: string, deadline: number): Promise<JobStatus> {
+    const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string')
+    // Registered before anything can print it: the signed URL is a credential.
+    if (typeof body.download_url === 'string') addSignedUrl(body.download_url)
+    return {
+      status: body.status as string,
+      modelId: asText(body.model_id),
+      message: asText(body.message),
+      downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+    }
+  }
+
+  async getUploadUrl(filename: string, deadline: number): Promise<UploadTarget> {
+    const body = await this.call(
+      'GET',
+      ApiPaths.uploadUrl(filename),
+      deadline,
+      (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string'
+    )
+    const uploadUrl = body.upload_url as string
+    addSignedUrl(uploadUrl)
+    const retrainJobId = asText(body.retrain_job_id) as string
+    const problem = jobIdProblem(retrainJobId)
+    if (problem) throw new ActionError(`the retrain_job_id the API gave ${problem}; it is not used`)
+    return { retrainJobId, uploadUrl }
+  }
+
+  async updateModel(jobId: string, deadline: number): Promise<void> {
+    // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+    await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true)
+  }
+
+  private async call(
+    method: 'GET' | 'PUT',
+    path: string,
+    deadline: number,
+    isAnswer: (json: JsonObject) => boolean
+  ): Promise<JsonObject> {
+    const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options
+    const url = apiUrl.href.replace(/\/+$/, '') + path
+    return retry(
+      async () => {
+        const response = await send({
+          method,
+          url,
+          headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+          signal,
+          idleTimeoutMs: requestTimeoutMs,
+          budgetMs: deadline - clock.now(),
+          redirects: 'same-origin'
+        })
+        return interpret(response, isAnswer, clock.now())
+      },
+      { clock, deadline, signal, onRetry }
+    )
+  }
+}
+
+function interpret(response: TextResponse, isAnswer: (json: JsonObject) => boolean, now: number): JsonObject {
+  const json = parseJson(response.text)
+  const ok = response.ok
+  const documented = documentedError(json)
+  // A status body may carry a message of its own: it is an error only if it carries a code too.
+  const statusBody = isObject(json) && typeof json.status === 'string'
+  if (documented && !(statusBody && documented.code === undefined)) throw documented
+  if (ok && isObject(json) && isAnswer(json)) return json
+  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
+  const said = describeBody(response, json)
+  if (ok) throw new TransientError(`${where} with ${said}`)
+  throw statusError(response, `${where}: ${said}`, now)
+}

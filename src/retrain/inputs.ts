@@ -1,0 +1,117 @@
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+import { tmpdir } from 'node:os'
+import { Defaults, Inputs } from './contract.js'
+import { InputError } from '../errors.js'
+import { formatDuration } from '../text.js'
+import { jobIdProblem } from './jobid.js'
+import { parseUrl, type UrlProblem } from '../net/url.js'
+
+export type GetInput = (name: string) => string
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+export const MAX_TIMEOUT_MS = 72 * 3_600_000
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+export function parseDuration(name: string, raw: string): number {
+  const text = raw.trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
+  let total = 0
+  let consumed = 0
+  for (const match of text.matchAll(group)) {
+    total += Number(match[1]) * UNIT_MS[match[2]]
+    consumed += match[0].length
+  }
+  if (text === '' || consumed !== text.length) {
+    throw new InputError(
+      name,
+      `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`
+    )
+  }
+  return Math.round(total)
+}
+
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+export function parseBoolean(name: string, raw: string): boolean {
+  const text = raw.trim()
+  if (TRUE.includes(text)) return true
+  if (FALSE.includes(text)) return false
+  throw new InputError(name, `"${raw}" is not a boolean: use true or false`)
+}
+
+export interface CommonInputs {
+  apiKey: string
+  apiUrl: URL
+  requestTimeoutMs: number
+}
+
+export function required(get: GetInput, name: string): string {
+  const value = get(name).trim()
+  if (value === '') throw new InputError(name, 'is required and was empty')
+  return value
+}
+
+export function optional(get: GetInput, name: string, fallback: string): string {
+  const value = get(name).trim()
+  return value === '' ? fallback : value
+}
+
+export function duration(get: GetInput, name: string, fallback: string, min: number, max: number): number {
+  const ms = parseDuration(name, optional(get, name, fallback))
+  if (ms < min) throw new InputError(name, `must be at least ${formatDuration(min)}`)
+  if (ms > max) throw new InputError(name, `must be at most ${formatDuration(max)}`)
+  return ms
+}
+
+export function bool(get: GetInput, name: string, fallback: boolean): boolean {
+  return parseBoolean(name, optional(get, name, String(fallback)))
+}
+
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+export function runnerTemp(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_TEMP || tmpdir()
+}
+
+function readApiKey(get: GetInput): string {
+  const key = required(get, Inputs.ApiKey)
+  // A line break in a header value would let a secret smuggle in a header of its own.
+  if (/[\r\n]/.test(key)) throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved')
+  if (/[^\t\x20-\x7e]/.test(key)) throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry')
+  return key
+}
+
+const API_URL_PROBLEMS: Record<UrlProblem, string> = {
+  'not a URL': 'is not a URL',
+  scheme: 'must be https (plain http is accepted only on a loopback host)',
+  credentials: 'must not hold credentials',
+  query: 'must not hold a query or a fragment'
+}
+
+function readApiUrl(get: GetInput): URL {
+  const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl)
+  const url = parseUrl(raw, true)
+  if (url instanceof URL) return url
+  throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url])
+}
+
+export function readJobId(get: GetInput): string {
+  const id = required(get, Inputs.RetrainJobId)
+  const problem = jobIdProblem(id)
+  if (problem) throw new InputError(Inputs.RetrainJobId, problem)
+  return id
+}
+
+export function readCommon(get: GetInput): CommonInputs {
+  return {
+    apiKey: readApiKey(get),
+    apiUrl: readApiUrl(get),
+    requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+  }
+}

@@ -1,0 +1,48 @@
+// What a step tells later steps and people, whatever the front door: which values can be passed on
+// as outputs, how retries are reported, how a file is named in a line.
+import type { TransientError } from '../errors.js'
+import { debug, warning } from '../log.js'
+import { holdsSecret } from '../secrets.js'
+import { formatBytes, formatDuration } from '../text.js'
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000
+
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+export function outputProblem(value: string): string | undefined {
+  if (holdsSecret(value)) return 'it holds a secret (the API key or a signed URL)'
+  if (!value.isWellFormed()) return 'it is not well-formed Unicode text'
+  const bytes = Buffer.byteLength(value)
+  if (bytes > MAX_OUTPUT_BYTES) return `it is ${formatBytes(bytes)}, more than GitHub passes on`
+  return undefined
+}
+
+/**
+ * The outputs that can be passed on exactly as the API said them; each one that cannot is left
+ * out, with a warning that says why. Unknown values (undefined) are left out silently.
+ */
+export function passableOutputs(values: Record<string, string | undefined>): Record<string, string> {
+  const passable: Record<string, string> = {}
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue
+    const problem = outputProblem(value)
+    if (problem) warning(`output ${name} is not written: ${problem}`)
+    else passable[name] = value
+  }
+  return passable
+}
+
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+export function retryReporter(): (err: TransientError, attempt: number, delayMs: number) => void {
+  const seen = new Set<string>()
+  return (err, attempt, delayMs) => {
+    const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`
+    if (seen.has(err.message)) return debug(line)
+    seen.add(err.message)
+    warning(line)
+  }
+}
+
+export function describeFile(name: string, bytes: number): string {
+  return `${name} (${formatBytes(bytes)})`
+}

@@ -1,0 +1,54 @@
+import { accessSync, constants as fsConstants, statSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import { Defaults, Inputs } from '../contract.js'
+import { InputError } from '../../errors.js'
+import {
+  duration,
+  MAX_TIMEOUT_MS,
+  optional,
+  readCommon,
+  required,
+  type CommonInputs,
+  type GetInput
+} from '../inputs.js'
+import { BIDI_CONTROLS, charClass, CONTROLS, SEPARATORS } from '../../text.js'
+
+const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\'])
+
+export interface UploadInputs extends CommonInputs {
+  file: string
+  size: number
+  filename: string
+  timeoutMs: number
+}
+
+export function readUploadInputs(get: GetInput, env: NodeJS.ProcessEnv = process.env): UploadInputs {
+  const common = readCommon(get)
+  const file = resolve(env.GITHUB_WORKSPACE || process.cwd(), required(get, Inputs.File))
+  let size: number
+  try {
+    const info = statSync(file)
+    if (!info.isFile()) throw new InputError(Inputs.File, `${file} is not a file`)
+    accessSync(file, fsConstants.R_OK)
+    size = info.size
+  } catch (err) {
+    if (err instanceof InputError) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    throw new InputError(Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`)
+  }
+  if (size === 0) throw new InputError(Inputs.File, `${file} is empty`)
+  const filename = optional(get, Inputs.Filename, basename(file))
+  if (NOT_BARE.test(filename)) {
+    throw new InputError(
+      Inputs.Filename,
+      'must be a bare file name (no directory, no control or bidirectional-override characters)'
+    )
+  }
+  return {
+    ...common,
+    file,
+    size,
+    filename,
+    timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
+  }
+}

@@ -1,0 +1,57 @@
+import { ApiClient } from '../api.js'
+import { systemClock } from '../../clock.js'
+import { Outputs } from '../contract.js'
+import { formatDuration } from '../../text.js'
+import { info } from '../../log.js'
+import { describeFile, retryReporter } from '../report.js'
+import type { Step } from '../step.js'
+import { describeOrigin } from '../../net/url.js'
+import { readUploadInputs, type UploadInputs } from './upload-inputs.js'
+import { putFile } from './put.js'
+
+interface UploadState {
+  /** Epoch ms (systemClock). */
+  startedAt: number
+  /** The job the API issued for this upload. */
+  jobId?: string
+  /** The file's bytes arrived: the retrain started. */
+  uploaded: boolean
+}
+
+export const uploadStep: Step<UploadInputs, UploadState> = {
+  name: 'prediction-one upload',
+  readInputs: (get) => readUploadInputs(get),
+  initialState: () => ({ startedAt: systemClock.now(), uploaded: false }),
+
+  async perform(inputs, state, signal) {
+    const clock = systemClock
+    const deadline = state.startedAt + inputs.timeoutMs
+    const onRetry = retryReporter()
+    const client = new ApiClient({ ...inputs, clock, signal, onRetry })
+    const target = await client.getUploadUrl(inputs.filename, deadline)
+    state.jobId = target.retrainJobId
+    info(
+      `Retrain job ${state.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`
+    )
+    await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry })
+    state.uploaded = true
+    info(`Uploaded in ${formatDuration(clock.now() - state.startedAt)}; the retrain starts by itself`)
+  },
+
+  // retrain_job_id names a retrain that started: the id of a job whose data never arrived would send
+  // a later wait step after a job that never runs. The summary still names it.
+  outputs: (_inputs, state) => ({ [Outputs.RetrainJobId]: state.uploaded ? state.jobId : undefined }),
+
+  summary: (inputs, state) => ({
+    title: `Prediction One upload of ${inputs.filename}`,
+    rows: [
+      ['retrain job id', state.jobId],
+      [
+        'data uploaded',
+        state.jobId ? (state.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
+      ],
+      ['file', describeFile(inputs.filename, inputs.size)],
+      ['elapsed', formatDuration(systemClock.now() - state.startedAt)]
+    ]
+  })
+}

@@ -1,0 +1,104 @@
+// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
+import { createHash } from 'node:crypto'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Clock } from '../../clock.js'
+import { HttpError, LocalError, TransientError } from '../../errors.js'
+import { send, statusError } from '../../net/http.js'
+import { retry } from '../../net/retry.js'
+import { storageSays } from '../../net/storage.js'
+import { checkUrl, describeOrigin } from '../../net/url.js'
+import { resultFileName } from '../../disk/filename.js'
+import { DiskFile, moveIntoPlace, stagingFor, tempName } from '../../disk/staging.js'
+
+export interface DownloadOptions {
+  url: string
+  dir: string
+  requestTimeoutMs: number
+  clock: Clock
+  /** Epoch ms (clock.now()): no retry starts after it, and no request runs past it. */
+  deadline: number
+  signal?: AbortSignal
+  /** Where the temporary file is written when it can be renamed from there (off `dir`). */
+  stagingDir: string
+  /** Asks the status endpoint for a fresh signed URL, when the old one is refused. */
+  refreshUrl?: () => Promise<string | undefined>
+  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+}
+
+export interface DownloadedFile {
+  path: string
+  name: string
+  bytes: number
+  sha256: string
+}
+
+const EXPIRED = [403, 404, 410]
+const MAX_REFRESHES = 2
+
+const checkDownloadUrl = (raw: string): URL => checkUrl(raw, 'the download_url the API gave', 'downloaded')
+
+export async function downloadResult(options: DownloadOptions): Promise<DownloadedFile> {
+  await mkdir(options.dir, { recursive: true }).catch((err) => {
+    throw new LocalError('cannot create the download folder', options.dir, err)
+  })
+  const staging = await stagingFor(options.dir, options.stagingDir)
+  let url = checkDownloadUrl(options.url)
+  let refreshes = 0
+  return retry(
+    async () => {
+      try {
+        return await downloadOnce(url, options, staging)
+      } catch (err) {
+        if (!(err instanceof HttpError) || !EXPIRED.includes(err.status) || !options.refreshUrl) throw err
+        if (refreshes >= MAX_REFRESHES) throw err
+        refreshes++
+        const fresh = await options.refreshUrl()
+        if (!fresh) throw err
+        url = checkDownloadUrl(fresh)
+        throw new TransientError(`${err.message}; the signed URL has probably expired, asked for a fresh one`)
+      }
+    },
+    { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry }
+  )
+}
+
+async function downloadOnce(url: URL, options: DownloadOptions, staging: string): Promise<DownloadedFile> {
+  const response = await send({
+    method: 'GET',
+    url: url.href,
+    signal: options.signal,
+    idleTimeoutMs: options.requestTimeoutMs,
+    budgetMs: options.deadline - options.clock.now(),
+    redirects: 'any',
+    stream: true
+  })
+  if (!response.ok) {
+    const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`
+    throw statusError(response, where + storageSays(response.text), options.clock.now())
+  }
+  const name = resultFileName(response.headers['content-disposition'], response.url)
+  const temp = join(staging, tempName())
+  const hash = createHash('sha256')
+  let bytes = 0
+  const hashed = new Transform({
+    transform: (chunk: Buffer, _encoding, callback) => {
+      bytes += chunk.length
+      hash.update(chunk)
+      callback(null, chunk)
+    }
+  })
+  try {
+    // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
+    // the file is closed (Windows refuses to rename an open file).
+    await pipeline(response.body, hashed, new DiskFile(temp, 'the result file', staging))
+    const path = join(options.dir, name)
+    await moveIntoPlace(temp, path, 'the result file')
+    return { path, name, bytes, sha256: hash.digest('hex') }
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw err
+  }
+}

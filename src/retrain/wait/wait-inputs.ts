@@ -1,0 +1,45 @@
+import { join, resolve } from 'node:path'
+import { Defaults, Inputs } from '../contract.js'
+import {
+  bool,
+  duration,
+  MAX_TIMEOUT_MS,
+  readCommon,
+  readJobId,
+  runnerTemp,
+  type CommonInputs,
+  type GetInput
+} from '../inputs.js'
+import { sanitizeFileName } from '../../disk/filename.js'
+
+const MIN_POLL_INTERVAL_MS = 1000
+
+export interface WaitInputs extends CommonInputs {
+  jobId: string
+  timeoutMs: number
+  pollIntervalMs: number
+  wait: boolean
+  download: boolean
+  downloadDir: string
+  extract: boolean
+}
+
+export function readWaitInputs(get: GetInput, env: NodeJS.ProcessEnv = process.env): WaitInputs {
+  const common = readCommon(get)
+  const jobId = readJobId(get)
+  const dirInput = get(Inputs.DownloadDir).trim()
+  const downloadDir =
+    dirInput === ''
+      ? join(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
+      : resolve(env.GITHUB_WORKSPACE || process.cwd(), dirInput)
+  return {
+    ...common,
+    jobId,
+    timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
+    pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
+    wait: bool(get, Inputs.Wait, true),
+    download: bool(get, Inputs.Download, true),
+    downloadDir,
+    extract: bool(get, Inputs.Extract, false)
+  }
+}

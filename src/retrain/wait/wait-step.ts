@@ -1,0 +1,151 @@
+import { join } from 'node:path'
+import { ApiClient } from '../api.js'
+import { systemClock } from '../../clock.js'
+import { Outputs } from '../contract.js'
+import { runnerTemp } from '../inputs.js'
+import { debug, info, warning } from '../../log.js'
+import { formatBytes, formatDuration } from '../../text.js'
+import { describeFile, retryReporter } from '../report.js'
+import type { Step } from '../step.js'
+import { describeOrigin } from '../../net/url.js'
+import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
+import { extractBeside, isZip } from '../../unzip/extract.js'
+import { readWaitInputs, type WaitInputs } from './wait-inputs.js'
+import { reminder, statusLine } from './progress.js'
+import { timelineRows, waitForJob, type PollOptions, type PollState } from './poll.js'
+
+// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+const REMINDER_INTERVAL_MS = 5 * 60_000
+
+interface WaitState {
+  poll: PollState
+  file?: DownloadedFile
+  resultDir?: string
+}
+
+export const waitStep: Step<WaitInputs, WaitState> = {
+  name: 'prediction-one wait',
+  readInputs: (get) => readWaitInputs(get),
+  initialState: () => ({ poll: { startedAt: systemClock.now(), checks: 0 } }),
+  perform,
+  outputs: (inputs, { poll, file, resultDir }) => ({
+    [Outputs.RetrainJobId]: inputs.jobId,
+    [Outputs.Status]: poll.last?.status,
+    [Outputs.ModelId]: poll.last?.modelId,
+    [Outputs.Message]: poll.last?.message,
+    [Outputs.ResultFile]: file?.path,
+    [Outputs.ResultSha256]: file?.sha256,
+    [Outputs.ResultDir]: resultDir
+  }),
+  summary: (inputs, { poll, file, resultDir }) => ({
+    title: `Prediction One retrain job ${inputs.jobId}`,
+    rows: [
+      ['retrain job id', inputs.jobId],
+      ['status', poll.last?.status],
+      ['model id', poll.last?.modelId],
+      ['message', poll.last?.message],
+      ['elapsed', formatDuration(systemClock.now() - poll.startedAt)],
+      ['status checks', String(poll.checks)],
+      ['result file', file ? describeFile(file.name, file.bytes) : undefined],
+      ['result sha256', file?.sha256],
+      ['result folder', resultDir ? 'extracted' : undefined]
+    ],
+    tables: [
+      { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(poll) }
+    ]
+  })
+}
+
+async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal): Promise<void> {
+  const onRetry = retryReporter()
+  const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry })
+  info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
+  const outcome = await waitForJob(pollOptions(inputs, client, signal), state.poll)
+  if (outcome === 'pending') {
+    info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
+    return
+  }
+  if (!inputs.download) return
+  const url = state.poll.last?.downloadUrl
+  if (!url) {
+    warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
+    return
+  }
+  // Download and unpack have a budget of their own: a job finishing at the deadline still gets its file.
+  const deadline = systemClock.now() + inputs.timeoutMs
+  state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline })
+  if (inputs.extract) state.resultDir = await extract(state.file, { signal, deadline })
+}
+
+// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
+const stagingDir = (): string => join(runnerTemp(), '.prediction-one-partial')
+
+function pollOptions(inputs: WaitInputs, client: ApiClient, signal: AbortSignal): PollOptions {
+  const quiet = reminder(REMINDER_INTERVAL_MS)
+  return {
+    client,
+    jobId: inputs.jobId,
+    timeoutMs: inputs.timeoutMs,
+    intervalMs: inputs.pollIntervalMs,
+    wait: inputs.wait,
+    clock: systemClock,
+    signal,
+    onCheck: (job, check, elapsed, changed) => {
+      debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
+      if (!changed && quiet.due(elapsed)) {
+        info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
+        quiet.printed(elapsed)
+      }
+    },
+    onStatusChange: (job, elapsed) => {
+      info(statusLine(inputs.jobId, job, elapsed))
+      quiet.printed(elapsed)
+    }
+  }
+}
+
+async function fetchResult(
+  inputs: WaitInputs,
+  state: WaitState,
+  client: ApiClient,
+  url: string,
+  { signal, onRetry, deadline }: Pick<DownloadOptions, 'signal' | 'onRetry' | 'deadline'>
+): Promise<DownloadedFile> {
+  const file = await downloadResult({
+    url,
+    dir: inputs.downloadDir,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    clock: systemClock,
+    deadline,
+    signal,
+    stagingDir: stagingDir(),
+    refreshUrl: async () => {
+      const fresh = await client.getStatus(inputs.jobId, deadline)
+      state.poll.last = fresh
+      return fresh.downloadUrl
+    },
+    onRetry
+  })
+  info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
+  info(`sha256 ${file.sha256}`)
+  return file
+}
+
+async function extract(
+  file: DownloadedFile,
+  { signal, deadline }: { signal: AbortSignal; /** Epoch ms (systemClock). */ deadline: number }
+): Promise<string | undefined> {
+  if (!(await isZip(file.path))) {
+    warning(`extract: ${file.name} is not a zip file; it is left as it is`)
+    return undefined
+  }
+  const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
+  if (dropped.length > 0) {
+    warning(
+      `extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
+        `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`
+    )
+  }
+  info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`)
+  return dir
+}
