@@ -4263,7 +4263,8 @@ const Defaults = {
     ApiUrl: 'https://developer-api.predictionone.sony.biz',
     Timeout: '30m',
     PollInterval: '30s',
-    RequestTimeout: '30s'
+    RequestTimeout: '30s',
+    SwitchTimeout: '5m'
 };
 /** What each action.yml declares; a test holds the files to these lists. */
 const ActionInterface = {
@@ -4295,7 +4296,7 @@ const ActionInterface = {
         outputs: [Outputs.RetrainJobId]
     },
     switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
         outputs: [Outputs.RetrainJobId]
     }
 };

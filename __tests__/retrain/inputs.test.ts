@@ -86,6 +86,10 @@ test('upload inputs: the file must exist, be readable and not empty', () => {
 
 test('switch inputs', () => {
   assert.equal(readSwitchInputs(getter(base)).jobId, 'job 1')
+  // The switch's timeout: 5 minutes unless given, read as every duration is.
+  assert.equal(readSwitchInputs(getter(base)).timeoutMs, 300_000)
+  assert.equal(readSwitchInputs(getter({ ...base, timeout: '90s' })).timeoutMs, 90_000)
+  assert.throws(() => readSwitchInputs(getter({ ...base, timeout: 'soon' })), /input "timeout"/)
   assert.throws(() => readSwitchInputs(getter({ 'api-key': 'k' })), /input "retrain-job-id"/)
 })
 

@@ -2851,7 +2851,8 @@ const Defaults = {
     ApiUrl: 'https://developer-api.predictionone.sony.biz',
     Timeout: '30m',
     PollInterval: '30s',
-    RequestTimeout: '30s'
+    RequestTimeout: '30s',
+    SwitchTimeout: '5m'
 };
 /** What each action.yml declares; a test holds the files to these lists. */
 const ActionInterface = {
@@ -2883,7 +2884,7 @@ const ActionInterface = {
         outputs: [Outputs.RetrainJobId]
     },
     switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
         outputs: [Outputs.RetrainJobId]
     }
 };
@@ -3691,7 +3692,7 @@ var external_node_os_ = __nccwpck_require__(161);
 
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const MAX_TIMEOUT_MS = (/* unused pure expression or super */ null && (72 * 3_600_000));
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
 function parseDuration(name, raw) {
@@ -3785,8 +3786,13 @@ function readCommon(get) {
 
 ;// CONCATENATED MODULE: ./src/retrain/switch/switch-inputs.ts
 
+
 function readSwitchInputs(get) {
-    return { ...readCommon(get), jobId: readJobId(get) };
+    return {
+        ...readCommon(get),
+        jobId: readJobId(get),
+        timeoutMs: duration(get, contract/* Inputs */.G0.Timeout, contract/* Defaults */.Hw.SwitchTimeout, 1000, MAX_TIMEOUT_MS)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/switch/switch-step.ts
@@ -3796,15 +3802,13 @@ function readSwitchInputs(get) {
 
 
 
-// One PUT, retried on transient faults for at most this long.
-const SWITCH_BUDGET_MS = 5 * 60_000;
 const switchStep = {
     name: 'prediction-one switch',
     readInputs: readSwitchInputs,
     initialState: () => ({ switched: false }),
     async perform(inputs, state, signal) {
         const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: (0,report/* retryReporter */.oP)() });
-        await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS);
+        await client.updateModel(inputs.jobId, systemClock.now() + inputs.timeoutMs);
         state.switched = true;
         (0,log/* info */.pq)(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
     },

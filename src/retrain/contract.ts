@@ -30,7 +30,8 @@ export const Defaults = {
   ApiUrl: 'https://developer-api.predictionone.sony.biz',
   Timeout: '30m',
   PollInterval: '30s',
-  RequestTimeout: '30s'
+  RequestTimeout: '30s',
+  SwitchTimeout: '5m'
 } as const
 
 /** What each action.yml declares; a test holds the files to these lists. */
@@ -63,7 +64,7 @@ export const ActionInterface = {
     outputs: [Outputs.RetrainJobId]
   },
   switch: {
-    inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout],
+    inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
     outputs: [Outputs.RetrainJobId]
   }
 } as const

@@ -6,9 +6,6 @@ import { retryReporter } from '../report.js'
 import type { Step } from '../step.js'
 import { readSwitchInputs, type SwitchInputs } from './switch-inputs.js'
 
-// One PUT, retried on transient faults for at most this long.
-const SWITCH_BUDGET_MS = 5 * 60_000
-
 interface SwitchState {
   switched: boolean
 }
@@ -20,7 +17,7 @@ export const switchStep: Step<SwitchInputs, SwitchState> = {
 
   async perform(inputs, state, signal) {
     const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: retryReporter() })
-    await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS)
+    await client.updateModel(inputs.jobId, systemClock.now() + inputs.timeoutMs)
     state.switched = true
     info(`The prediction API now serves the model of retrain job ${inputs.jobId}`)
   },
