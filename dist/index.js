@@ -1727,7 +1727,6 @@ class InputError extends ActionError {
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
 class TransientError extends ActionError {
     retryAfterMs;
-    retryable = true;
     constructor(message, retryAfterMs) {
         super(message);
         this.retryAfterMs = retryAfterMs;
@@ -4164,7 +4163,7 @@ async function runStep(step) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(316);
-/* harmony import */ var _retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(908);
+/* harmony import */ var _retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(450);
 
 
 await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__/* .waitStep */ ._);
@@ -4316,6 +4315,8 @@ const ActionInterface = {
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(107);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(716);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+// What a step tells later steps and people, whatever the front door: which values can be passed on
+// as outputs, how retries are reported, how a file is named in a line.
 
 
 
@@ -4352,11 +4353,11 @@ function passableOutputs(values) {
 /** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
 function retryReporter() {
     const seen = new Set();
-    return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(err.message))
+    return (why, attempt, delayMs) => {
+        const line = `${why}; trying again in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(why))
             return (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz)(line);
-        seen.add(err.message);
+        seen.add(why);
         (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e)(line);
     };
 }
@@ -4367,7 +4368,7 @@ function describeFile(name, bytes) {
 
 /***/ }),
 
-/***/ 908:
+/***/ 450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4479,10 +4480,11 @@ function backoffDelay(attempt, policy, random) {
     const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
     return Math.floor(step / 2 + random() * (step / 2));
 }
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+const retry_transient = (err) => Promise.resolve((0,errors/* isRetryable */.r3)(err) ? (0,errors/* errorMessage */.gJ)(err) : undefined);
 async function retry(fn, options) {
     const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
+    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
             throw new errors/* CancelledError */.cc();
@@ -4492,17 +4494,20 @@ async function retry(fn, options) {
         catch (err) {
             if (options.signal?.aborted)
                 throw new errors/* CancelledError */.cc();
-            if (!(0,errors/* isRetryable */.r3)(err) || attempt >= policy.maxAttempts)
+            if (attempt >= policy.maxAttempts)
+                throw err;
+            const why = await worthAnotherTry(err);
+            if (why === undefined)
                 throw err;
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
+            const retryAfterMs = (0,errors/* isRetryable */.r3)(err) ? (err.retryAfterMs ?? 0) : 0;
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
+            if (wanted > options.deadline.left()) {
                 throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${(0,errors/* errorMessage */.gJ)(err)}`);
             }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
+            options.onRetry?.(why, attempt, wanted);
+            await options.deadline.clock.sleep(wanted, options.signal);
         }
     }
 }
@@ -4575,7 +4580,7 @@ function describeOrigin(url) {
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
 // The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
 // a URL's path or query: a signed URL is a credential.
 
 
@@ -4606,14 +4611,12 @@ function isOk(status) {
 }
 async function send(request) {
     let url = new URL(request.url);
-    const started = Date.now();
     for (let hop = 0;; hop++) {
-        // The budget is for the whole send(), redirects included: each hop gets what is left of it.
-        const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started);
-        if (hop > 0 && left !== undefined && left <= 0) {
+        // Each hop gets what is left before the deadline.
+        if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
             throw new errors/* DeadlineError */.j3(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
         }
-        const response = await sendOnce({ ...request, budgetMs: left }, url);
+        const response = await sendOnce(request, url);
         const location = response.headers.location;
         if (!REDIRECT_STATUSES.includes(response.status) || !location)
             return response;
@@ -4681,17 +4684,17 @@ function sendOnce(request, url) {
             reject(translate(err));
         };
         const idle = setTimeout(() => abort(new errors/* TransientError */.N_(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
-        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-        const late = Number.isFinite(budget)
-            ? setTimeout(() => abort(new errors/* DeadlineError */.j3(`the time left ran out during a request to ${origin}`)), budget)
+        const timeLeft = Math.max(request.deadline?.left() ?? Infinity, LAST_MOMENT_MS);
+        const outOfTime = Number.isFinite(timeLeft)
+            ? setTimeout(() => abort(new errors/* DeadlineError */.j3(`the time left ran out during a request to ${origin}`)), timeLeft)
             : undefined;
         const onAbort = () => abort(new errors/* CancelledError */.cc());
         const stop = () => {
             clearTimeout(idle);
-            clearTimeout(late);
+            clearTimeout(outOfTime);
             request.signal?.removeEventListener('abort', onAbort);
         };
-        const touch = () => void idle.refresh();
+        const progressed = () => void idle.refresh();
         if (request.signal?.aborted)
             return onAbort();
         request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -4720,7 +4723,7 @@ function sendOnce(request, url) {
             }
             let received = 0;
             message.on('data', (chunk) => void (received += chunk.length));
-            body = bodyStream(message, { touch, stop, translate, origin });
+            body = bodyStream(message, { progressed, stop, translate, origin });
             body.on('error', () => undefined); // surfaced to whoever reads it
             (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
             if (ok && request.stream)
@@ -4735,15 +4738,15 @@ function sendOnce(request, url) {
             });
         });
         if (request.file)
-            sendFile(req, request.file.path, touch);
+            sendFile(req, request.file.path, progressed);
         else
             req.end();
     });
 }
 /** Streams the file into the request; each piece read counts as progress. */
-function sendFile(req, path, touch) {
+function sendFile(req, path, progressed) {
     const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    file.on('data', touch);
+    file.on('data', progressed);
     // Before pipeline's own listener: the request fails with a local error, not a network one.
     file.on('error', (err) => req.destroy(new errors/* LocalError */.il('cannot read', path, err)));
     (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
@@ -4752,25 +4755,25 @@ function sendFile(req, path, touch) {
  * The stream a caller reads: every piece received restarts the idle timer; the end checks the
  * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
  */
-function bodyStream(message, how) {
+function bodyStream(message, hooks) {
     const announced = message.headers['content-length'];
     let received = 0;
     message.on('data', (chunk) => {
         received += chunk.length;
-        how.touch();
+        hooks.progressed();
     });
     return new external_node_stream_namespaceObject.Transform({
         transform: (chunk, _encoding, callback) => callback(null, chunk),
         flush: (callback) => {
-            how.stop();
+            hooks.stop();
             if (announced !== undefined && received !== Number(announced)) {
-                return callback(new errors/* TransientError */.N_(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`));
+                return callback(new errors/* TransientError */.N_(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
             }
             callback();
         },
         destroy: (err, callback) => {
-            how.stop();
-            callback(err ? how.translate(err) : null);
+            hooks.stop();
+            callback(err ? hooks.translate(err) : null);
         }
     });
 }
@@ -4845,6 +4848,33 @@ function statusError(response, message, now) {
         return new errors/* TransientError */.N_(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
     }
     return new errors/* HttpError */.j$(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/net/exchange.ts
+
+
+
+const MAX_RENEWALS = 2;
+async function exchange(spec) {
+    let renewals = 0;
+    const worthAnotherTry = async (err) => {
+        if ((0,errors/* isRetryable */.r3)(err))
+            return (0,errors/* errorMessage */.gJ)(err);
+        const { renew } = spec;
+        if (!renew || !(err instanceof errors/* HttpError */.j$) || !renew.statuses.includes(err.status))
+            return undefined;
+        if (renewals >= MAX_RENEWALS)
+            return undefined;
+        renewals++;
+        if (!(await renew.fresh()))
+            return undefined;
+        return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
+    };
+    return retry(async () => {
+        // The caller asked for the form of answer its reader takes (`stream` or not).
+        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
+        return spec.read(response);
+    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/jobid.ts
@@ -5006,9 +5036,9 @@ class ApiClient {
     constructor(options) {
         this.options = options;
     }
-    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
-    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
-    // TransientError for other answers the retry gave up on).
+    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
+    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
+    // other answers the retry gave up on).
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
         // Registered before anything can print it: the signed URL is a credential.
@@ -5036,20 +5066,21 @@ class ApiClient {
         await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
     }
     async call(method, path, deadline, isAnswer) {
-        const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
+        const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
         const url = apiUrl.href.replace(/\/+$/, '') + path;
-        return retry(async () => {
-            const response = await send({
+        return exchange({
+            request: () => ({
                 method,
                 url,
                 headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
-                signal,
                 idleTimeoutMs: requestTimeoutMs,
-                budgetMs: deadline - clock.now(),
                 redirects: 'same-origin'
-            });
-            return interpret(response, isAnswer, clock.now());
-        }, { clock, deadline, signal, onRetry });
+            }),
+            read: (response) => interpret(response, isAnswer, deadline.clock.now()),
+            deadline,
+            signal,
+            onRetry
+        });
     }
 }
 function interpret(response, isAnswer, now) {
@@ -5072,6 +5103,8 @@ function interpret(response, isAnswer, now) {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/clock.ts
+// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
+// makes once from its timeout and hands down to everything that waits.
 
 
 const systemClock = {
@@ -5087,6 +5120,36 @@ const systemClock = {
         }
     }
 };
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
+ * the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
+class Deadline {
+    clock;
+    startedAt;
+    timeoutMs;
+    constructor(clock, 
+    /** Epoch ms on `clock`. */
+    startedAt, timeoutMs) {
+        this.clock = clock;
+        this.startedAt = startedAt;
+        this.timeoutMs = timeoutMs;
+    }
+    static after(timeoutMs, clock = systemClock) {
+        return new Deadline(clock, clock.now(), timeoutMs);
+    }
+    /** ms left; negative once passed. */
+    left() {
+        return this.startedAt + this.timeoutMs - this.clock.now();
+    }
+    elapsed() {
+        return this.clock.now() - this.startedAt;
+    }
+    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
+    signal() {
+        return AbortSignal.timeout(Math.max(0, this.left()));
+    }
+}
 
 // EXTERNAL MODULE: ./src/retrain/contract.ts
 var contract = __nccwpck_require__(733);
@@ -5810,7 +5873,6 @@ function resultFileName(contentDisposition, url) {
 
 
 
-
 /** A fresh name for work in progress: hidden, random, and saying what it is. */
 function tempName() {
     return `.prediction-one-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.partial`;
@@ -5838,12 +5900,15 @@ async function explainTaken(from, to, err) {
         return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
     return err;
 }
+// On Windows a virus scanner may hold a new file for a moment: the move is tried again this often.
+const BUSY_TRIES = 10;
+const BUSY_PAUSE_MS = 100;
 /**
  * Moves finished work into place (`what` names it in the error). On Windows a virus scanner may
- * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second.
- * Throws LocalError.
+ * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second, on the
+ * deadline's clock and never past it. Throws LocalError.
  */
-async function moveIntoPlace(from, to, what) {
+async function moveIntoPlace(from, to, what, deadline) {
     for (let attempt = 1;; attempt++) {
         try {
             return await (0,external_node_fs_promises_namespaceObject.rename)(from, to);
@@ -5851,13 +5916,14 @@ async function moveIntoPlace(from, to, what) {
         catch (err) {
             const code = err.code;
             const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
-            if (!busy || attempt >= 10)
+            if (!busy || attempt >= BUSY_TRIES || deadline.left() < BUSY_PAUSE_MS) {
                 throw new errors/* LocalError */.il(`cannot move ${what} to`, to, await explainTaken(from, to, err));
-            await (0,promises_namespaceObject.setTimeout)(100);
+            }
+            await deadline.clock.sleep(BUSY_PAUSE_MS);
         }
     }
 }
-// Queued pieces go out in one writev of up to this much.
+// A write stream's buffer: pieces queued up to this much go to the disk together.
 const WRITE_BYTES = 1024 * 1024;
 /**
  * A new file (`wx`: never one that exists) written in batches of up to 1 MiB, whose own faults
@@ -5896,8 +5962,8 @@ class DiskFile extends external_node_fs_namespaceObject.WriteStream {
 
 
 
+// What a storage host answers to a signed URL that expired.
 const EXPIRED = [403, 404, 410];
-const MAX_REFRESHES = 2;
 const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
 async function downloadResult(options) {
     await (0,external_node_fs_promises_namespaceObject.mkdir)(options.dir, { recursive: true }).catch((err) => {
@@ -5905,38 +5971,35 @@ async function downloadResult(options) {
     });
     const staging = await stagingFor(options.dir, options.stagingDir);
     let url = checkDownloadUrl(options.url);
-    let refreshes = 0;
-    return retry(async () => {
-        try {
-            return await downloadOnce(url, options, staging);
-        }
-        catch (err) {
-            if (!(err instanceof errors/* HttpError */.j$) || !EXPIRED.includes(err.status) || !options.refreshUrl)
-                throw err;
-            if (refreshes >= MAX_REFRESHES)
-                throw err;
-            refreshes++;
-            const fresh = await options.refreshUrl();
-            if (!fresh)
-                throw err;
-            url = checkDownloadUrl(fresh);
-            throw new errors/* TransientError */.N_(`${err.message}; the signed URL has probably expired, asked for a fresh one`);
-        }
-    }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
-}
-async function downloadOnce(url, options, staging) {
-    const response = await send({
-        method: 'GET',
-        url: url.href,
+    const { refreshUrl } = options;
+    return exchange({
+        request: () => ({
+            method: 'GET',
+            url: url.href,
+            idleTimeoutMs: options.requestTimeoutMs,
+            redirects: 'any',
+            stream: true
+        }),
+        read: (response) => saveResult(response, options, staging),
+        deadline: options.deadline,
         signal: options.signal,
-        idleTimeoutMs: options.requestTimeoutMs,
-        budgetMs: options.deadline - options.clock.now(),
-        redirects: 'any',
-        stream: true
+        onRetry: options.onRetry,
+        renew: refreshUrl && {
+            statuses: EXPIRED,
+            fresh: async () => {
+                const fresh = await refreshUrl();
+                if (fresh)
+                    url = checkDownloadUrl(fresh);
+                return fresh !== undefined;
+            }
+        }
     });
+}
+/** One answer: a refusal explained, or the body saved under its name. */
+async function saveResult(response, options, staging) {
     if (!response.ok) {
         const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`;
-        throw statusError(response, where + storageSays(response.text), options.clock.now());
+        throw statusError(response, where + storageSays(response.text), options.deadline.clock.now());
     }
     const name = resultFileName(response.headers['content-disposition'], response.url);
     const temp = (0,external_node_path_namespaceObject.join)(staging, tempName());
@@ -5954,7 +6017,7 @@ async function downloadOnce(url, options, staging) {
         // the file is closed (Windows refuses to rename an open file).
         await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, hashed, new DiskFile(temp, 'the result file', staging));
         const path = (0,external_node_path_namespaceObject.join)(options.dir, name);
-        await moveIntoPlace(temp, path, 'the result file');
+        await moveIntoPlace(temp, path, 'the result file', options.deadline);
         return { path, name, bytes, sha256: hash.digest('hex') };
     }
     catch (err) {
@@ -6297,7 +6360,7 @@ async function extractBeside(file, options) {
         await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
             throw new errors/* LocalError */.il('cannot remove the previous result folder', dir, err);
         });
-        await moveIntoPlace(staging, dir, 'the unpacked result');
+        await moveIntoPlace(staging, dir, 'the unpacked result', options.deadline);
         return { dir, ...written };
     }
     catch (err) {
@@ -6440,8 +6503,8 @@ async function writeEntries(zip, root, dir, signal, current) {
     }
 }
 async function unpack(file, root, dir, options) {
-    const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()));
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const outOfTime = options.deadline.signal();
+    const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime;
     let zip;
     let current;
     try {
@@ -6456,7 +6519,7 @@ async function unpack(file, root, dir, options) {
     catch (err) {
         if (options.signal?.aborted)
             throw new errors/* CancelledError */.cc();
-        if (deadline.aborted)
+        if (outOfTime.aborted)
             throw new errors/* DeadlineError */.j3('timed out while unpacking the result file (timeout)');
         if (err instanceof errors/* ActionError */.lZ)
             throw err;
@@ -6540,8 +6603,8 @@ function isFailure(status) {
     return FAILURE_STATUS.test(status);
 }
 async function waitForJob(options, state) {
-    const { client, jobId, clock, signal } = options;
-    const deadline = state.startedAt + options.timeoutMs;
+    const { client, jobId, deadline, signal } = options;
+    const clock = deadline.clock;
     // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
     // the round trip of each answer does not push the next check later and later.
     const anchor = clock.now();
@@ -6556,7 +6619,7 @@ async function waitForJob(options, state) {
             throw err;
         }
         state.checks++;
-        const elapsed = clock.now() - state.startedAt;
+        const elapsed = deadline.elapsed();
         const changed = state.last?.status !== job.status;
         state.last = job;
         state.timeline ??= [];
@@ -6576,18 +6639,18 @@ async function waitForJob(options, state) {
         if (!options.wait)
             return 'pending';
         const now = clock.now();
-        if (deadline - now <= 0)
+        if (deadline.left() <= 0)
             throw new errors/* DeadlineError */.j3(timeoutMessage(options, state));
         // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
         // cut to the deadline, so that one last check is made right at it.
         const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs;
-        await clock.sleep(Math.min(next, deadline) - now, signal);
+        await clock.sleep(Math.min(next - now, deadline.left()), signal);
     }
 }
 function timeoutMessage(options, state, cause) {
     const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read';
     const why = cause ? `; the last check failed: ${(0,errors/* errorMessage */.gJ)(cause)}` : '';
-    return (`timed out after ${(0,src_text/* formatDuration */.a3)(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
+    return (`timed out after ${(0,src_text/* formatDuration */.a3)(options.deadline.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
         `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`);
 }
 
@@ -6611,7 +6674,7 @@ const REMINDER_INTERVAL_MS = 5 * 60_000;
 const waitStep = {
     name: 'prediction-one wait',
     readInputs: (get) => readWaitInputs(get),
-    initialState: () => ({ poll: { startedAt: systemClock.now(), checks: 0 } }),
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
     perform,
     outputs: (inputs, { poll, file, resultDir }) => ({
         [contract/* Outputs */.tY.RetrainJobId]: inputs.jobId,
@@ -6622,14 +6685,14 @@ const waitStep = {
         [contract/* Outputs */.tY.ResultSha256]: file?.sha256,
         [contract/* Outputs */.tY.ResultDir]: resultDir
     }),
-    summary: (inputs, { poll, file, resultDir }) => ({
+    summary: (inputs, { deadline, poll, file, resultDir }) => ({
         title: `Prediction One retrain job ${inputs.jobId}`,
         rows: [
             ['retrain job id', inputs.jobId],
             ['status', poll.last?.status],
             ['model id', poll.last?.modelId],
             ['message', poll.last?.message],
-            ['elapsed', (0,src_text/* formatDuration */.a3)(systemClock.now() - poll.startedAt)],
+            ['elapsed', (0,src_text/* formatDuration */.a3)(deadline.elapsed())],
             ['status checks', String(poll.checks)],
             ['result file', file ? (0,report/* describeFile */.CL)(file.name, file.bytes) : undefined],
             ['result sha256', file?.sha256],
@@ -6642,9 +6705,9 @@ const waitStep = {
 };
 async function perform(inputs, state, signal) {
     const onRetry = (0,report/* retryReporter */.oP)();
-    const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry });
+    const client = new ApiClient({ ...inputs, signal, onRetry });
     (0,log/* info */.pq)(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${(0,src_text/* formatDuration */.a3)(inputs.timeoutMs)})`);
-    const outcome = await waitForJob(pollOptions(inputs, client, signal), state.poll);
+    const outcome = await waitForJob(pollOptions(inputs, state.deadline, client, signal), state.poll);
     if (outcome === 'pending') {
         (0,log/* info */.pq)(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
         return;
@@ -6656,23 +6719,23 @@ async function perform(inputs, state, signal) {
         (0,log/* warning */.$e)(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
         return;
     }
-    // Download and unpack have a budget of their own: a job finishing at the deadline still gets its file.
-    const deadline = systemClock.now() + inputs.timeoutMs;
+    // The result has a deadline of its own, of the same length (README: how long a job may take): a
+    // job finishing right at the wait's deadline still gets its file.
+    const deadline = Deadline.after(inputs.timeoutMs);
     state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline });
     if (inputs.extract)
         state.resultDir = await extract(state.file, { signal, deadline });
 }
 // Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
 const stagingDir = () => (0,external_node_path_namespaceObject.join)(runnerTemp(), '.prediction-one-partial');
-function pollOptions(inputs, client, signal) {
+function pollOptions(inputs, deadline, client, signal) {
     const quiet = reminder(REMINDER_INTERVAL_MS);
     return {
         client,
         jobId: inputs.jobId,
-        timeoutMs: inputs.timeoutMs,
+        deadline,
         intervalMs: inputs.pollIntervalMs,
         wait: inputs.wait,
-        clock: systemClock,
         signal,
         onCheck: (job, check, elapsed, changed) => {
             (0,log/* debug */.Yz)(`check ${check} after ${(0,src_text/* formatDuration */.a3)(elapsed)}: "${job.status}"`);
@@ -6692,7 +6755,6 @@ async function fetchResult(inputs, state, client, url, { signal, onRetry, deadli
         url,
         dir: inputs.downloadDir,
         requestTimeoutMs: inputs.requestTimeoutMs,
-        clock: systemClock,
         deadline,
         signal,
         stagingDir: stagingDir(),

@@ -18,7 +18,6 @@ export class InputError extends ActionError {
 
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
 export class TransientError extends ActionError {
-  readonly retryable = true
   constructor(
     message: string,
     readonly retryAfterMs?: number

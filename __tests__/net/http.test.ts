@@ -9,6 +9,7 @@ import zlib from 'node:zlib'
 import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals'
 import { ActionError, CancelledError, DeadlineError, HttpError, TransientError } from '../../src/errors.js'
 import { send, type HttpRequest } from '../../src/net/http.js'
+import { Deadline } from '../../src/clock.js'
 import { FakeClock } from '../helpers/clock.js'
 import { serve, type TestServer } from '../helpers/server.js'
 
@@ -172,7 +173,7 @@ test('the body stream fails with send() errors: a reset, a cut body, a cancel, t
   const cancelled = await send(stream(`${s.url}/slow`, { signal: controller.signal }))
   setTimeout(() => controller.abort(), 100)
   await assert.rejects(cancelled.ok ? text(cancelled.body) : Promise.resolve(), CancelledError)
-  const late = await send(stream(`${s.url}/slow`, { budgetMs: 1000 }))
+  const late = await send(stream(`${s.url}/slow`, { deadline: Deadline.after(1000) }))
   await assert.rejects(late.ok ? text(late.body) : Promise.resolve(), (err: unknown) => {
     assert.ok(err instanceof DeadlineError)
     assert.match(err.message, /the time left ran out during a request to 127\.0\.0\.1:\d+/)
@@ -247,10 +248,9 @@ test('a 407 from the proxy fails at once, naming the proxy host and never the cr
   const api = new ApiClient({
     apiUrl: new URL(`http://api.p1.example:${s.port}`),
     apiKey: 'k',
-    requestTimeoutMs: 5000,
-    clock
+    requestTimeoutMs: 5000
   })
-  await assert.rejects(api.getStatus('j', clock.time + 10 * 60_000), (err: unknown) => {
+  await assert.rejects(api.getStatus('j', Deadline.after(10 * 60_000, clock)), (err: unknown) => {
     assert.ok(err instanceof HttpError)
     assert.equal(err.status, 407)
     assert.match(err.message, /the proxy 127\.0\.0\.1:\d+ answered HTTP 407/)
@@ -385,7 +385,7 @@ test('redirects share one budget; a Location that is not a URL is an HTTP error 
   })
   const started = Date.now()
   await assert.rejects(
-    send(get(s.url + '/hop', { redirects: 'any', budgetMs: 1500 })),
+    send(get(s.url + '/hop', { redirects: 'any', deadline: Deadline.after(1500) })),
     (err: unknown) => err instanceof DeadlineError
   )
   assert.ok(Date.now() - started < 2500, `the budget held across hops: ${Date.now() - started} ms`)

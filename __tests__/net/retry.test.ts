@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { expect, test } from '@jest/globals'
 import { CancelledError, DeadlineError, HttpError, TransientError } from '../../src/errors.js'
 import { backoffDelay, DEFAULT_POLICY, parseRetryAfter, retry } from '../../src/net/retry.js'
+import { Deadline } from '../../src/clock.js'
 import { FakeClock } from '../helpers/clock.js'
 
 test('equal jitter under a capped exponential step: never below half the step', () => {
@@ -21,7 +22,7 @@ test('Retry-After may lengthen a wait, never shorten it below the backoff', asyn
         calls++
         throw new TransientError('503 with Retry-After: 0', 0)
       },
-      { clock, deadline: clock.time + 10_000, random: () => 0 }
+      { deadline: Deadline.after(10_000, clock), random: () => 0 }
     ),
     DeadlineError
   )
@@ -38,7 +39,7 @@ test('transient errors are retried; others are thrown at once', async () => {
       if (++calls < 3) throw new TransientError('flaky')
       return 'ok'
     },
-    { clock, deadline: Infinity, random: () => 0.5 }
+    { deadline: Deadline.after(Infinity, clock), random: () => 0.5 }
   )
   assert.equal(value, 'ok')
   expect(clock.sleeps).toEqual([375, 750])
@@ -50,7 +51,7 @@ test('transient errors are retried; others are thrown at once', async () => {
         permanent++
         throw new HttpError(404, 'gone')
       },
-      { clock, deadline: Infinity }
+      { deadline: Deadline.after(Infinity, clock) }
     ),
     HttpError
   )
@@ -65,7 +66,7 @@ test('Retry-After wins over the backoff, but never past the deadline', async () 
       async () => {
         throw new TransientError('429', 5000)
       },
-      { clock, deadline: clock.time + 12_000, onRetry: (_e, _a, d) => retried.push(d) }
+      { deadline: Deadline.after(12_000, clock), onRetry: (_e, _a, d) => retried.push(d) }
     ),
     DeadlineError
   )
@@ -80,12 +81,12 @@ test('tries go on until the deadline, or a cap on tries when one is set', async 
     calls++
     throw new TransientError('down')
   }
-  await assert.rejects(retry(failing, { clock, deadline: clock.time + 10 * 60_000 }), DeadlineError)
+  await assert.rejects(retry(failing, { deadline: Deadline.after(10 * 60_000, clock) }), DeadlineError)
   assert.ok(calls > 20, `a 10-minute outage is retried all along, ${calls} tries`)
   assert.ok(Math.max(...clock.sleeps) <= DEFAULT_POLICY.capMs, 'no sleep over the cap')
   calls = 0
   await assert.rejects(
-    retry(failing, { clock, deadline: Infinity, policy: { ...DEFAULT_POLICY, maxAttempts: 3 } }),
+    retry(failing, { deadline: Deadline.after(Infinity, clock), policy: { ...DEFAULT_POLICY, maxAttempts: 3 } }),
     /down/
   )
   assert.equal(calls, 3)
@@ -101,7 +102,7 @@ test('an aborted signal stops retrying', async () => {
         controller.abort()
         throw new TransientError('x')
       },
-      { clock: new FakeClock(), deadline: Infinity, signal: controller.signal }
+      { deadline: Deadline.after(Infinity, new FakeClock()), signal: controller.signal }
     ),
     CancelledError
   )

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
 import nock from 'nock'
 import { ApiError, CancelledError, DeadlineError, HttpError } from '../../src/errors.js'
+import { Deadline } from '../../src/clock.js'
 import { FakeClock } from '../helpers/clock.js'
 import { muteStdout } from '../helpers/stdout.js'
 
@@ -27,9 +28,12 @@ afterAll(() => {
   nock.restore()
 })
 
-function client(clock = new FakeClock(), signal?: AbortSignal): ApiClient {
-  return new ApiClient({ apiUrl: new URL(API), apiKey: KEY, requestTimeoutMs: 5000, clock, signal })
+function client(signal?: AbortSignal): ApiClient {
+  return new ApiClient({ apiUrl: new URL(API), apiKey: KEY, requestTimeoutMs: 5000, signal })
 }
+
+/** No deadline, on a fake clock: retries do not wait for real. */
+const forever = (): Deadline => Deadline.after(Infinity, new FakeClock())
 
 const STATUS = '/v1/external/retrain_jobs/job-1'
 
@@ -43,7 +47,7 @@ test('status: sends the key, reads status, model id, message and download_url', 
       download_url: 'https://s.test/r.zip?sig=1',
       metadata: {}
     })
-  const job = await client().getStatus('job-1', Infinity)
+  const job = await client().getStatus('job-1', forever())
   expect(job).toEqual({
     status: 'job_finished',
     modelId: '12',
@@ -55,7 +59,7 @@ test('status: sends the key, reads status, model id, message and download_url', 
 
 test('status: the job id is percent-encoded into the path', async () => {
   const scope = nock(API).get('/v1/external/retrain_jobs/a%2Fb%3Fc%20d').reply(200, { status: 'running' })
-  assert.equal((await client().getStatus('a/b?c d', Infinity)).status, 'running')
+  assert.equal((await client().getStatus('a/b?c d', forever())).status, 'running')
   scope.done()
 })
 
@@ -64,7 +68,7 @@ test('a documented error fails at once, whatever HTTP status carries it', async 
     const scope = nock(API)
       .get(STATUS)
       .reply(status, { code: '4001000204', error: 'PREDA_EXTERNAL_BAD_REQUEST', message: 'Not found retrain job.' })
-    await assert.rejects(client().getStatus('job-1', Infinity), (err: unknown) => {
+    await assert.rejects(client().getStatus('job-1', forever()), (err: unknown) => {
       assert.ok(err instanceof ApiError, `HTTP ${status}`)
       assert.match(err.message, /retrain job id is wrong/)
       return true
@@ -75,19 +79,19 @@ test('a documented error fails at once, whatever HTTP status carries it', async 
 
 test('a failed job whose message reads like a documented error is still a status', async () => {
   nock(API).get(STATUS).reply(200, { status: 'job_failed', message: 'This job may be deleted.' })
-  expect(await client().getStatus('job-1', Infinity)).toEqual({
+  expect(await client().getStatus('job-1', forever())).toEqual({
     status: 'job_failed',
     modelId: undefined,
     message: 'This job may be deleted.',
     downloadUrl: undefined
   })
   nock(API).get(STATUS).reply(200, { status: 'error', code: 4001000204, message: 'This job may be deleted.' })
-  await assert.rejects(client().getStatus('job-1', Infinity), ApiError)
+  await assert.rejects(client().getStatus('job-1', forever()), ApiError)
 })
 
 test('update_model: a 200 carrying a documented message without a code is still an error', async () => {
   nock(API).put('/v1/external/retrain_jobs/rj-9/update_model').reply(200, { message: 'Retrain job is not finished.' })
-  await assert.rejects(client().updateModel('rj-9', Infinity), /has not finished/)
+  await assert.rejects(client().updateModel('rj-9', forever()), /has not finished/)
 })
 
 test('5xx, 429 and a non-JSON 200 are retried with backoff; Retry-After is honoured', async () => {
@@ -101,7 +105,7 @@ test('5xx, 429 and a non-JSON 200 are retried with backoff; Retry-After is honou
     .reply(200, '<html>gateway</html>', { 'content-type': 'text/html' })
     .get(STATUS)
     .reply(200, { status: 'running' })
-  assert.equal((await client(clock).getStatus('job-1', clock.time + 600_000)).status, 'running')
+  assert.equal((await client().getStatus('job-1', Deadline.after(600_000, clock))).status, 'running')
   scope.done()
   assert.equal(clock.sleeps.length, 3)
   assert.equal(clock.sleeps[1], 7000, 'Retry-After: 7 waits 7 s')
@@ -125,11 +129,10 @@ test('a request slower than request-timeout is aborted and retried', async () =>
     apiUrl: new URL(API),
     apiKey: KEY,
     requestTimeoutMs: 200,
-    clock: new FakeClock(),
-    onRetry: (e) => reasons.push(e.message)
+    onRetry: (why) => reasons.push(why)
   })
   const started = Date.now()
-  assert.equal((await api.getStatus('job-1', Infinity)).status, 'running')
+  assert.equal((await api.getStatus('job-1', forever())).status, 'running')
   assert.ok(Date.now() - started < 2000)
   expect(reasons).toEqual(['no answer from api.p1.test within 200 ms (request-timeout)'])
   scope.done()
@@ -137,7 +140,7 @@ test('a request slower than request-timeout is aborted and retried', async () =>
 
 test('another 4xx fails at once with its status and message', async () => {
   const scope = nock(API).get(STATUS).reply(403, { message: 'Forbidden' })
-  await assert.rejects(client().getStatus('job-1', Infinity), (err: unknown) => {
+  await assert.rejects(client().getStatus('job-1', forever()), (err: unknown) => {
     assert.ok(err instanceof HttpError)
     assert.equal(err.status, 403)
     assert.match(err.message, /HTTP 403 .*"Forbidden"/)
@@ -149,7 +152,7 @@ test('another 4xx fails at once with its status and message', async () => {
 test('retries stop at the deadline and say why', async () => {
   const clock = new FakeClock()
   nock(API).get(STATUS).times(20).reply(502, 'bad gateway')
-  await assert.rejects(client(clock).getStatus('job-1', clock.time + 3000), (err: unknown) => {
+  await assert.rejects(client().getStatus('job-1', Deadline.after(3000, clock)), (err: unknown) => {
     assert.ok(err instanceof DeadlineError)
     assert.match(err.message, /HTTP 502/)
     return true
@@ -160,7 +163,7 @@ test('retries stop at the deadline and say why', async () => {
 test('a redirect to another origin is refused and the key never reaches it', async () => {
   const api = nock(API).get(STATUS).reply(302, '', { location: 'https://elsewhere.test/steal' })
   const other = nock('https://elsewhere.test').get('/steal').reply(200, { status: 'running' })
-  await assert.rejects(client().getStatus('job-1', Infinity), /another origin/)
+  await assert.rejects(client().getStatus('job-1', forever()), /another origin/)
   api.done()
   assert.equal(other.isDone(), false, 'the other origin was never called')
 })
@@ -171,7 +174,7 @@ test('a same-origin redirect is followed with the key', async () => {
     .reply(307, '', { location: '/v2/moved' })
     .get('/v2/moved')
     .reply(200, { status: 'running' })
-  assert.equal((await client().getStatus('job-1', Infinity)).status, 'running')
+  assert.equal((await client().getStatus('job-1', forever())).status, 'running')
   scope.done()
 })
 
@@ -183,11 +186,11 @@ test('upload_url and update_model', async () => {
     .put('/v1/external/retrain_jobs/rj-9/update_model')
     .reply(200, { metadata: { retrain_job_id: 'rj-9' } })
   const api = client()
-  expect(await api.getUploadUrl('train data.csv', Infinity)).toEqual({
+  expect(await api.getUploadUrl('train data.csv', forever())).toEqual({
     retrainJobId: 'rj-9',
     uploadUrl: 'https://s.test/up?sig=2'
   })
-  await api.updateModel('rj-9', Infinity)
+  await api.updateModel('rj-9', forever())
   scope.done()
 })
 
@@ -195,13 +198,13 @@ test('update_model: a job not finished is a documented error with advice', async
   nock(API)
     .put('/v1/external/retrain_jobs/rj-9/update_model')
     .reply(400, { code: 4001000204, message: 'Retrain job is not finished.' })
-  await assert.rejects(client().updateModel('rj-9', Infinity), /wait for it first with the wait action/)
+  await assert.rejects(client().updateModel('rj-9', forever()), /wait for it first with the wait action/)
 })
 
 test('an abort signal cancels a request in flight', async () => {
   const controller = new AbortController()
   nock(API).get(STATUS).delay(10_000).reply(200, { status: 'running' })
-  const pending = client(new FakeClock(), controller.signal).getStatus('job-1', Infinity)
+  const pending = client(controller.signal).getStatus('job-1', forever())
   setTimeout(() => controller.abort(), 50)
   const started = Date.now()
   await assert.rejects(pending, (err: unknown) => err instanceof CancelledError)

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { ApiClient } from '../../src/retrain/api.js'
+import { Deadline } from '../../src/clock.js'
 import { FakeClock } from '../helpers/clock.js'
 import { serve, type TestServer } from '../helpers/server.js'
 import { muteStdout } from '../helpers/stdout.js'
@@ -36,9 +37,9 @@ afterAll(() => api.close())
 for (const coding of Object.keys(ENCODERS)) {
   test(`${coding}: status, upload_url and update_model answers are read`, async () => {
     const clock = new FakeClock()
-    const client = new ApiClient({ apiUrl: new URL(`${api.url}/`), apiKey: 'k', requestTimeoutMs: 5000, clock })
+    const client = new ApiClient({ apiUrl: new URL(`${api.url}/`), apiKey: 'k', requestTimeoutMs: 5000 })
     // Before, a compressed answer was taken for a gateway's page and retried until the deadline.
-    const deadline = clock.time + 60_000
+    const deadline = Deadline.after(60_000, clock)
     // The coding rides in the query of the job id, which the server reads back.
     const jobId = `j?coding=${coding}`
     expect(await client.getStatus(jobId, deadline)).toMatchObject({ status: 'job_finished', modelId: '7' })

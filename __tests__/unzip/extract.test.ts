@@ -16,6 +16,7 @@ import { once } from 'node:events'
 import { crc32, createDeflateRaw } from 'node:zlib'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { buildZip, S_IFIFO, S_IFLNK, S_IFREG, type BuildOptions, type ZipEntry } from '../../sim/zip.js'
+import { Deadline } from '../../src/clock.js'
 import { CancelledError, DeadlineError } from '../../src/errors.js'
 import { extractBeside, type ExtractOptions } from '../../src/unzip/extract.js'
 import { skipIf, underWine } from '../helpers/skip.js'
@@ -31,7 +32,7 @@ async function unpack(zip: Buffer, options: Partial<ExtractOptions> = {}) {
   const file = join(parent, 'result.zip')
   writeFileSync(file, zip)
   const staging = join(root, 'staging')
-  const run = extractBeside(file, { stagingDir: staging, deadline: Date.now() + 60_000, ...options })
+  const run = extractBeside(file, { stagingDir: staging, deadline: Deadline.after(60_000), ...options })
   return { parent, run, staging }
 }
 
@@ -277,7 +278,7 @@ describe('a damaged zip fails with what is wrong, and leaves no half folder', ()
     writeFileSync(join(parent, 'result', 'last-week.csv'), 'old')
     const again = extractBeside(join(parent, 'result.zip'), {
       stagingDir: join(root, 'staging'),
-      deadline: Date.now() + 60_000
+      deadline: Deadline.after(60_000)
     })
     await expect(again).rejects.toThrow(/refused/)
     expect(readdirSync(join(parent, 'result'))).toEqual(['last-week.csv'])
@@ -296,7 +297,7 @@ describe('size', () => {
         name: `d${i % 100}/f${i}.txt`,
         data: `${i}`
       }))
-      const result = await (await unpack(buildZip(entries), { deadline: Date.now() + 280_000 })).run
+      const result = await (await unpack(buildZip(entries), { deadline: Deadline.after(280_000) })).run
       assert.equal(result.files, 70_000)
       assert.equal(readdirSync(join(result.dir, 'd7')).length, 700)
       assert.equal(readFileSync(join(result.dir, 'd7', 'f69907.txt'), 'utf8'), '69907')
@@ -344,7 +345,7 @@ describe('cancel and deadline stop the unpack within an entry', () => {
       const started = Date.now()
       const { parent, run, staging } = await unpack(
         zip,
-        how === 'cancel' ? { signal: controller.signal } : { deadline: started + 300 }
+        how === 'cancel' ? { signal: controller.signal } : { deadline: Deadline.after(300) }
       )
       if (how === 'cancel') setTimeout(() => controller.abort(), 300)
       await expect(run).rejects.toBeInstanceOf(how === 'cancel' ? CancelledError : DeadlineError)

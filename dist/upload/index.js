@@ -315,7 +315,6 @@ class InputError extends ActionError {
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
 class TransientError extends ActionError {
     retryAfterMs;
-    retryable = true;
     constructor(message, retryAfterMs) {
         super(message);
         this.retryAfterMs = retryAfterMs;
@@ -2752,7 +2751,7 @@ async function runStep(step) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(949);
-/* harmony import */ var _retrain_upload_upload_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(711);
+/* harmony import */ var _retrain_upload_upload_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(228);
 
 
 await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_retrain_upload_upload_step_js__WEBPACK_IMPORTED_MODULE_1__/* .uploadStep */ .g);
@@ -2904,6 +2903,8 @@ const ActionInterface = {
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(107);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(716);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+// What a step tells later steps and people, whatever the front door: which values can be passed on
+// as outputs, how retries are reported, how a file is named in a line.
 
 
 
@@ -2940,11 +2941,11 @@ function passableOutputs(values) {
 /** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
 function retryReporter() {
     const seen = new Set();
-    return (err, attempt, delayMs) => {
-        const line = `${err.message}; trying again in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(err.message))
+    return (why, attempt, delayMs) => {
+        const line = `${why}; trying again in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(why))
             return (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz)(line);
-        seen.add(err.message);
+        seen.add(why);
         (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e)(line);
     };
 }
@@ -2955,7 +2956,7 @@ function describeFile(name, bytes) {
 
 /***/ }),
 
-/***/ 711:
+/***/ 228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3065,10 +3066,11 @@ function backoffDelay(attempt, policy, random) {
     const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
     return Math.floor(step / 2 + random() * (step / 2));
 }
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+const retry_transient = (err) => Promise.resolve((0,errors/* isRetryable */.r3)(err) ? (0,errors/* errorMessage */.gJ)(err) : undefined);
 async function retry(fn, options) {
     const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
+    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
             throw new errors/* CancelledError */.cc();
@@ -3078,17 +3080,20 @@ async function retry(fn, options) {
         catch (err) {
             if (options.signal?.aborted)
                 throw new errors/* CancelledError */.cc();
-            if (!(0,errors/* isRetryable */.r3)(err) || attempt >= policy.maxAttempts)
+            if (attempt >= policy.maxAttempts)
+                throw err;
+            const why = await worthAnotherTry(err);
+            if (why === undefined)
                 throw err;
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
+            const retryAfterMs = (0,errors/* isRetryable */.r3)(err) ? (err.retryAfterMs ?? 0) : 0;
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
+            if (wanted > options.deadline.left()) {
                 throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${(0,errors/* errorMessage */.gJ)(err)}`);
             }
-            options.onRetry?.(err, attempt, wanted);
-            await options.clock.sleep(wanted, options.signal);
+            options.onRetry?.(why, attempt, wanted);
+            await options.deadline.clock.sleep(wanted, options.signal);
         }
     }
 }
@@ -3161,7 +3166,7 @@ function describeOrigin(url) {
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
 // The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
 // a URL's path or query: a signed URL is a credential.
 
 
@@ -3192,14 +3197,12 @@ function isOk(status) {
 }
 async function send(request) {
     let url = new URL(request.url);
-    const started = Date.now();
     for (let hop = 0;; hop++) {
-        // The budget is for the whole send(), redirects included: each hop gets what is left of it.
-        const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started);
-        if (hop > 0 && left !== undefined && left <= 0) {
+        // Each hop gets what is left before the deadline.
+        if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
             throw new errors/* DeadlineError */.j3(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
         }
-        const response = await sendOnce({ ...request, budgetMs: left }, url);
+        const response = await sendOnce(request, url);
         const location = response.headers.location;
         if (!REDIRECT_STATUSES.includes(response.status) || !location)
             return response;
@@ -3267,17 +3270,17 @@ function sendOnce(request, url) {
             reject(translate(err));
         };
         const idle = setTimeout(() => abort(new errors/* TransientError */.N_(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
-        const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS);
-        const late = Number.isFinite(budget)
-            ? setTimeout(() => abort(new errors/* DeadlineError */.j3(`the time left ran out during a request to ${origin}`)), budget)
+        const timeLeft = Math.max(request.deadline?.left() ?? Infinity, LAST_MOMENT_MS);
+        const outOfTime = Number.isFinite(timeLeft)
+            ? setTimeout(() => abort(new errors/* DeadlineError */.j3(`the time left ran out during a request to ${origin}`)), timeLeft)
             : undefined;
         const onAbort = () => abort(new errors/* CancelledError */.cc());
         const stop = () => {
             clearTimeout(idle);
-            clearTimeout(late);
+            clearTimeout(outOfTime);
             request.signal?.removeEventListener('abort', onAbort);
         };
-        const touch = () => void idle.refresh();
+        const progressed = () => void idle.refresh();
         if (request.signal?.aborted)
             return onAbort();
         request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -3306,7 +3309,7 @@ function sendOnce(request, url) {
             }
             let received = 0;
             message.on('data', (chunk) => void (received += chunk.length));
-            body = bodyStream(message, { touch, stop, translate, origin });
+            body = bodyStream(message, { progressed, stop, translate, origin });
             body.on('error', () => undefined); // surfaced to whoever reads it
             (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
             if (ok && request.stream)
@@ -3321,15 +3324,15 @@ function sendOnce(request, url) {
             });
         });
         if (request.file)
-            sendFile(req, request.file.path, touch);
+            sendFile(req, request.file.path, progressed);
         else
             req.end();
     });
 }
 /** Streams the file into the request; each piece read counts as progress. */
-function sendFile(req, path, touch) {
+function sendFile(req, path, progressed) {
     const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    file.on('data', touch);
+    file.on('data', progressed);
     // Before pipeline's own listener: the request fails with a local error, not a network one.
     file.on('error', (err) => req.destroy(new errors/* LocalError */.il('cannot read', path, err)));
     (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
@@ -3338,25 +3341,25 @@ function sendFile(req, path, touch) {
  * The stream a caller reads: every piece received restarts the idle timer; the end checks the
  * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
  */
-function bodyStream(message, how) {
+function bodyStream(message, hooks) {
     const announced = message.headers['content-length'];
     let received = 0;
     message.on('data', (chunk) => {
         received += chunk.length;
-        how.touch();
+        hooks.progressed();
     });
     return new external_node_stream_namespaceObject.Transform({
         transform: (chunk, _encoding, callback) => callback(null, chunk),
         flush: (callback) => {
-            how.stop();
+            hooks.stop();
             if (announced !== undefined && received !== Number(announced)) {
-                return callback(new errors/* TransientError */.N_(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`));
+                return callback(new errors/* TransientError */.N_(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
             }
             callback();
         },
         destroy: (err, callback) => {
-            how.stop();
-            callback(err ? how.translate(err) : null);
+            hooks.stop();
+            callback(err ? hooks.translate(err) : null);
         }
     });
 }
@@ -3431,6 +3434,33 @@ function statusError(response, message, now) {
         return new errors/* TransientError */.N_(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
     }
     return new errors/* HttpError */.j$(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/net/exchange.ts
+
+
+
+const MAX_RENEWALS = 2;
+async function exchange(spec) {
+    let renewals = 0;
+    const worthAnotherTry = async (err) => {
+        if ((0,errors/* isRetryable */.r3)(err))
+            return (0,errors/* errorMessage */.gJ)(err);
+        const { renew } = spec;
+        if (!renew || !(err instanceof errors/* HttpError */.j$) || !renew.statuses.includes(err.status))
+            return undefined;
+        if (renewals >= MAX_RENEWALS)
+            return undefined;
+        renewals++;
+        if (!(await renew.fresh()))
+            return undefined;
+        return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
+    };
+    return retry(async () => {
+        // The caller asked for the form of answer its reader takes (`stream` or not).
+        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
+        return spec.read(response);
+    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/jobid.ts
@@ -3592,9 +3622,9 @@ class ApiClient {
     constructor(options) {
         this.options = options;
     }
-    // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
-    // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
-    // TransientError for other answers the retry gave up on).
+    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
+    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
+    // other answers the retry gave up on).
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
         // Registered before anything can print it: the signed URL is a credential.
@@ -3622,20 +3652,21 @@ class ApiClient {
         await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
     }
     async call(method, path, deadline, isAnswer) {
-        const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
+        const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
         const url = apiUrl.href.replace(/\/+$/, '') + path;
-        return retry(async () => {
-            const response = await send({
+        return exchange({
+            request: () => ({
                 method,
                 url,
                 headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
-                signal,
                 idleTimeoutMs: requestTimeoutMs,
-                budgetMs: deadline - clock.now(),
                 redirects: 'same-origin'
-            });
-            return interpret(response, isAnswer, clock.now());
-        }, { clock, deadline, signal, onRetry });
+            }),
+            read: (response) => interpret(response, isAnswer, deadline.clock.now()),
+            deadline,
+            signal,
+            onRetry
+        });
     }
 }
 function interpret(response, isAnswer, now) {
@@ -3658,6 +3689,8 @@ function interpret(response, isAnswer, now) {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/clock.ts
+// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
+// makes once from its timeout and hands down to everything that waits.
 
 
 const systemClock = {
@@ -3673,6 +3706,36 @@ const systemClock = {
         }
     }
 };
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
+ * the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
+class Deadline {
+    clock;
+    startedAt;
+    timeoutMs;
+    constructor(clock, 
+    /** Epoch ms on `clock`. */
+    startedAt, timeoutMs) {
+        this.clock = clock;
+        this.startedAt = startedAt;
+        this.timeoutMs = timeoutMs;
+    }
+    static after(timeoutMs, clock = systemClock) {
+        return new Deadline(clock, clock.now(), timeoutMs);
+    }
+    /** ms left; negative once passed. */
+    left() {
+        return this.startedAt + this.timeoutMs - this.clock.now();
+    }
+    elapsed() {
+        return this.clock.now() - this.startedAt;
+    }
+    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
+    signal() {
+        return AbortSignal.timeout(Math.max(0, this.left()));
+    }
+}
 
 // EXTERNAL MODULE: ./src/retrain/contract.ts
 var contract = __nccwpck_require__(733);
@@ -3875,24 +3938,27 @@ function storageSays(text) {
 
 async function putFile(options) {
     const url = checkUrl(options.url, 'the upload_url the API gave', 'used');
-    await retry(async () => {
+    await exchange({
         // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
         // been signed without one (the manual sends none).
-        const response = await send({
+        request: () => ({
             method: 'PUT',
             url: url.href,
             file: { path: options.file, size: options.size },
-            signal: options.signal,
             idleTimeoutMs: options.requestTimeoutMs,
-            budgetMs: options.deadline - options.clock.now(),
             redirects: 'none'
-        });
-        if (response.ok)
-            return;
-        const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : '';
-        const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}${refused}`;
-        throw statusError(response, where + storageSays(response.text), options.clock.now());
-    }, { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry });
+        }),
+        read: (response) => {
+            if (response.ok)
+                return;
+            const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : '';
+            const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}${refused}`;
+            throw statusError(response, where + storageSays(response.text), options.deadline.clock.now());
+        },
+        deadline: options.deadline,
+        signal: options.signal,
+        onRetry: options.onRetry
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/upload/upload-step.ts
@@ -3908,18 +3974,17 @@ async function putFile(options) {
 const uploadStep = {
     name: 'prediction-one upload',
     readInputs: (get) => readUploadInputs(get),
-    initialState: () => ({ startedAt: systemClock.now(), uploaded: false }),
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
     async perform(inputs, state, signal) {
-        const clock = systemClock;
-        const deadline = state.startedAt + inputs.timeoutMs;
+        const { deadline } = state;
         const onRetry = (0,report/* retryReporter */.oP)();
-        const client = new ApiClient({ ...inputs, clock, signal, onRetry });
+        const client = new ApiClient({ ...inputs, signal, onRetry });
         const target = await client.getUploadUrl(inputs.filename, deadline);
         state.jobId = target.retrainJobId;
         (0,log/* info */.pq)(`Retrain job ${state.jobId}: uploading ${(0,report/* describeFile */.CL)(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
-        await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry });
+        await putFile({ ...inputs, url: target.uploadUrl, deadline, signal, onRetry });
         state.uploaded = true;
-        (0,log/* info */.pq)(`Uploaded in ${(0,src_text/* formatDuration */.a3)(clock.now() - state.startedAt)}; the retrain starts by itself`);
+        (0,log/* info */.pq)(`Uploaded in ${(0,src_text/* formatDuration */.a3)(deadline.elapsed())}; the retrain starts by itself`);
     },
     // retrain_job_id names a retrain that started: the id of a job whose data never arrived would send
     // a later wait step after a job that never runs. The summary still names it.
@@ -3933,7 +3998,7 @@ const uploadStep = {
                 state.jobId ? (state.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
             ],
             ['file', (0,report/* describeFile */.CL)(inputs.filename, inputs.size)],
-            ['elapsed', (0,src_text/* formatDuration */.a3)(systemClock.now() - state.startedAt)]
+            ['elapsed', (0,src_text/* formatDuration */.a3)(state.deadline.elapsed())]
         ]
     })
 };

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { WriteStream } from 'node:fs'
 import { mkdir, rename, stat } from 'node:fs/promises'
-import { setTimeout as delay } from 'node:timers/promises'
+import type { Deadline } from '../clock.js'
 import { ActionError, LocalError } from '../errors.js'
 
 /** A fresh name for work in progress: hidden, random, and saying what it is. */
@@ -39,25 +39,31 @@ async function explainTaken(from: string, to: string, err: unknown): Promise<unk
   return err
 }
 
+// On Windows a virus scanner may hold a new file for a moment: the move is tried again this often.
+const BUSY_TRIES = 10
+const BUSY_PAUSE_MS = 100
+
 /**
  * Moves finished work into place (`what` names it in the error). On Windows a virus scanner may
- * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second.
- * Throws LocalError.
+ * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second, on the
+ * deadline's clock and never past it. Throws LocalError.
  */
-export async function moveIntoPlace(from: string, to: string, what: string): Promise<void> {
+export async function moveIntoPlace(from: string, to: string, what: string, deadline: Deadline): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await rename(from, to)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')
-      if (!busy || attempt >= 10) throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err))
-      await delay(100)
+      if (!busy || attempt >= BUSY_TRIES || deadline.left() < BUSY_PAUSE_MS) {
+        throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err))
+      }
+      await deadline.clock.sleep(BUSY_PAUSE_MS)
     }
   }
 }
 
-// Queued pieces go out in one writev of up to this much.
+// A write stream's buffer: pieces queued up to this much go to the disk together.
 const WRITE_BYTES = 1024 * 1024
 
 /**

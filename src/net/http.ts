@@ -1,11 +1,12 @@
 // The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, budget, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
 // a URL's path or query: a signed URL is a credential.
 import { createReadStream } from 'node:fs'
 import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { pipeline, Transform, type Readable } from 'node:stream'
 import zlib from 'node:zlib'
+import type { Deadline } from '../clock.js'
 import { ActionError, CancelledError, DeadlineError, HttpError, LocalError, TransientError } from '../errors.js'
 import { oneLine } from '../text.js'
 import { proxyAgent, proxyFor } from './proxy.js'
@@ -28,8 +29,8 @@ export interface HttpRequest {
    * connecting, sending the body, waiting for the answer's headers, and between pieces of its body.
    */
   idleTimeoutMs: number
-  /** ms from now: the longest the whole request may take, body included (the time left before a deadline). */
-  budgetMs?: number
+  /** The step's deadline: the whole request, redirects and body included, ends by it. */
+  deadline?: Deadline
   redirects: RedirectRule
   /** true: a 2xx answer's body is handed over as a stream (`body`) instead of being read as text. */
   stream?: boolean
@@ -87,7 +88,7 @@ export function isOk(status: number): boolean {
  * Throws (and a `body` fails with) only these:
  * - TransientError: a network error, no progress within `idleTimeoutMs`, a body cut short, a 2xx text
  *   over 1 MiB, a proxy failing with 5xx;
- * - DeadlineError: `budgetMs` ran out;
+ * - DeadlineError: the deadline passed;
  * - CancelledError: `signal` aborted;
  * - HttpError: a redirect refused by `redirects` or the URL policy, a proxy refusing the request
  *   (407: its credentials), each naming hosts only;
@@ -99,14 +100,12 @@ export async function send(request: HttpRequest & { stream?: false }): Promise<T
 export async function send(request: HttpRequest): Promise<HttpResponse>
 export async function send(request: HttpRequest): Promise<HttpResponse> {
   let url = new URL(request.url)
-  const started = Date.now()
   for (let hop = 0; ; hop++) {
-    // The budget is for the whole send(), redirects included: each hop gets what is left of it.
-    const left = request.budgetMs === undefined ? undefined : request.budgetMs - (Date.now() - started)
-    if (hop > 0 && left !== undefined && left <= 0) {
+    // Each hop gets what is left before the deadline.
+    if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
       throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`)
     }
-    const response = await sendOnce({ ...request, budgetMs: left }, url)
+    const response = await sendOnce(request, url)
     const location = response.headers.location
     if (!REDIRECT_STATUSES.includes(response.status) || !location) return response
     let next: URL
@@ -175,17 +174,17 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       () => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)),
       request.idleTimeoutMs
     )
-    const budget = Math.max(request.budgetMs ?? Infinity, LAST_MOMENT_MS)
-    const late = Number.isFinite(budget)
-      ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), budget)
+    const timeLeft = Math.max(request.deadline?.left() ?? Infinity, LAST_MOMENT_MS)
+    const outOfTime = Number.isFinite(timeLeft)
+      ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), timeLeft)
       : undefined
     const onAbort = (): void => abort(new CancelledError())
     const stop = (): void => {
       clearTimeout(idle)
-      clearTimeout(late)
+      clearTimeout(outOfTime)
       request.signal?.removeEventListener('abort', onAbort)
     }
-    const touch = (): void => void idle.refresh()
+    const progressed = (): void => void idle.refresh()
     if (request.signal?.aborted) return onAbort()
     request.signal?.addEventListener('abort', onAbort, { once: true })
 
@@ -213,7 +212,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       }
       let received = 0
       message.on('data', (chunk: Buffer) => void (received += chunk.length))
-      body = bodyStream(message, { touch, stop, translate, origin })
+      body = bodyStream(message, { progressed, stop, translate, origin })
       body.on('error', () => undefined) // surfaced to whoever reads it
       pipeline([message, ...decoders, body], () => undefined)
       if (ok && request.stream) return resolve({ ...answer, ok: true, body })
@@ -228,15 +227,15 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         }
       )
     })
-    if (request.file) sendFile(req, request.file.path, touch)
+    if (request.file) sendFile(req, request.file.path, progressed)
     else req.end()
   })
 }
 
 /** Streams the file into the request; each piece read counts as progress. */
-function sendFile(req: ClientRequest, path: string, touch: () => void): void {
+function sendFile(req: ClientRequest, path: string, progressed: () => void): void {
   const file = createReadStream(path, { highWaterMark: READ_BYTES })
-  file.on('data', touch)
+  file.on('data', progressed)
   // Before pipeline's own listener: the request fails with a local error, not a network one.
   file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)))
   pipeline(file, req, () => undefined)
@@ -248,26 +247,26 @@ function sendFile(req: ClientRequest, path: string, touch: () => void): void {
  */
 function bodyStream(
   message: IncomingMessage,
-  how: { touch: () => void; stop: () => void; translate: (err: unknown) => Error; origin: string }
+  hooks: { progressed: () => void; stop: () => void; translate: (err: unknown) => Error; origin: string }
 ): Transform {
   const announced = message.headers['content-length']
   let received = 0
   message.on('data', (chunk: Buffer) => {
     received += chunk.length
-    how.touch()
+    hooks.progressed()
   })
   return new Transform({
     transform: (chunk: Buffer, _encoding, callback) => callback(null, chunk),
     flush: (callback) => {
-      how.stop()
+      hooks.stop()
       if (announced !== undefined && received !== Number(announced)) {
-        return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${how.origin}`))
+        return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`))
       }
       callback()
     },
     destroy: (err, callback) => {
-      how.stop()
-      callback(err ? how.translate(err) : null)
+      hooks.stop()
+      callback(err ? hooks.translate(err) : null)
     }
   })
 }

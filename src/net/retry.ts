@@ -1,5 +1,7 @@
-import type { Clock } from '../clock.js'
-import { CancelledError, DeadlineError, errorMessage, isRetryable, type TransientError } from '../errors.js'
+// The one retry policy: what another try can fix is tried again, spaced by a capped, jittered
+// backoff, within the step's deadline; anything else is thrown at once.
+import type { Deadline } from '../clock.js'
+import { CancelledError, DeadlineError, errorMessage, isRetryable } from '../errors.js'
 
 export interface RetryPolicy {
   baseMs: number
@@ -12,17 +14,21 @@ export interface RetryPolicy {
 // spacing is what protects the API: see backoffDelay.
 export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity }
 
+/** Told before each wait for another try: why, which try failed, how long until the next. */
+export type RetryListener = (why: string, attempt: number, delayMs: number) => void
+
 export interface RetryOptions {
-  clock: Clock
-  /**
-   * Epoch ms on `clock`: no sleep goes past it; when the next try cannot start before it, the last
-   * error is thrown (as DeadlineError).
-   */
-  deadline: number
+  /** No sleep goes past it; when the next try cannot start before it, the last error is thrown (as DeadlineError). */
+  deadline: Deadline
   signal?: AbortSignal
   policy?: RetryPolicy
   random?: () => number
-  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+  onRetry?: RetryListener
+  /**
+   * Whether another try is worth it, and why (the line reported): by default a TransientError,
+   * with its message. undefined: thrown as it is.
+   */
+  worthAnotherTry?: (err: unknown) => Promise<string | undefined>
 }
 
 /**
@@ -34,28 +40,33 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.floor(step / 2 + random() * (step / 2))
 }
 
-/** The one retry policy: transient errors are tried again, within the deadline; others are thrown. */
+const transient = (err: unknown): Promise<string | undefined> =>
+  Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined)
+
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const policy = options.policy ?? DEFAULT_POLICY
   const random = options.random ?? Math.random
+  const worthAnotherTry = options.worthAnotherTry ?? transient
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError()
     try {
       return await fn(attempt)
     } catch (err) {
       if (options.signal?.aborted) throw new CancelledError()
-      if (!isRetryable(err) || attempt >= policy.maxAttempts) throw err
+      if (attempt >= policy.maxAttempts) throw err
+      const why = await worthAnotherTry(err)
+      if (why === undefined) throw err
       // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
       // `Retry-After: 0` must not be hammered. Never past the deadline either.
-      const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random))
-      const left = options.deadline - options.clock.now()
-      if (wanted > left) {
+      const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0
+      const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random))
+      if (wanted > options.deadline.left()) {
         throw new DeadlineError(
           `gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`
         )
       }
-      options.onRetry?.(err, attempt, wanted)
-      await options.clock.sleep(wanted, options.signal)
+      options.onRetry?.(why, attempt, wanted)
+      await options.deadline.clock.sleep(wanted, options.signal)
     }
   }
 }

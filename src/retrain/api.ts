@@ -1,11 +1,12 @@
 // The Prediction One retrain API: three calls, each under the one retry policy.
-import type { Clock } from '../clock.js'
+import type { Deadline } from '../clock.js'
 import { ActionError, TransientError } from '../errors.js'
-import { send, statusError, type TextResponse } from '../net/http.js'
+import { exchange } from '../net/exchange.js'
+import { statusError, type TextResponse } from '../net/http.js'
 import { jobIdProblem } from './jobid.js'
 import { asText, isObject, parseJson, type JsonObject } from '../net/json.js'
 import { oneLine } from '../text.js'
-import { retry } from '../net/retry.js'
+import type { RetryListener } from '../net/retry.js'
 import { addSignedUrl } from '../secrets.js'
 import { describeOrigin } from '../net/url.js'
 import { decodeErrorFields, documentedError } from './documented.js'
@@ -34,9 +35,8 @@ export interface ApiClientOptions {
   apiUrl: URL
   apiKey: string
   requestTimeoutMs: number
-  clock: Clock
   signal?: AbortSignal
-  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+  onRetry?: RetryListener
 }
 
 /** A short, printable account of a body that is not the API's JSON. */
@@ -53,11 +53,11 @@ function describeBody(response: TextResponse, json: unknown): string {
 export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
-  // Every call takes `deadline`, epoch ms on the client's clock: tries are retried until it, and no
-  // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
-  // TransientError for other answers the retry gave up on).
+  // Every call takes the step's deadline: tries are retried until it, and no request runs past it
+  // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
+  // other answers the retry gave up on).
 
-  async getStatus(jobId: string, deadline: number): Promise<JobStatus> {
+  async getStatus(jobId: string, deadline: Deadline): Promise<JobStatus> {
     const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string')
     // Registered before anything can print it: the signed URL is a credential.
     if (typeof body.download_url === 'string') addSignedUrl(body.download_url)
@@ -69,7 +69,7 @@ export class ApiClient {
     }
   }
 
-  async getUploadUrl(filename: string, deadline: number): Promise<UploadTarget> {
+  async getUploadUrl(filename: string, deadline: Deadline): Promise<UploadTarget> {
     const body = await this.call(
       'GET',
       ApiPaths.uploadUrl(filename),
@@ -84,7 +84,7 @@ export class ApiClient {
     return { retrainJobId, uploadUrl }
   }
 
-  async updateModel(jobId: string, deadline: number): Promise<void> {
+  async updateModel(jobId: string, deadline: Deadline): Promise<void> {
     // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
     await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true)
   }
@@ -92,26 +92,24 @@ export class ApiClient {
   private async call(
     method: 'GET' | 'PUT',
     path: string,
-    deadline: number,
+    deadline: Deadline,
     isAnswer: (json: JsonObject) => boolean
   ): Promise<JsonObject> {
-    const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options
+    const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options
     const url = apiUrl.href.replace(/\/+$/, '') + path
-    return retry(
-      async () => {
-        const response = await send({
-          method,
-          url,
-          headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
-          signal,
-          idleTimeoutMs: requestTimeoutMs,
-          budgetMs: deadline - clock.now(),
-          redirects: 'same-origin'
-        })
-        return interpret(response, isAnswer, clock.now())
-      },
-      { clock, deadline, signal, onRetry }
-    )
+    return exchange({
+      request: () => ({
+        method,
+        url,
+        headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+        idleTimeoutMs: requestTimeoutMs,
+        redirects: 'same-origin'
+      }),
+      read: (response: TextResponse) => interpret(response, isAnswer, deadline.clock.now()),
+      deadline,
+      signal,
+      onRetry
+    })
   }
 }
 

@@ -1,7 +1,7 @@
 // What a step tells later steps and people, whatever the front door: which values can be passed on
 // as outputs, how retries are reported, how a file is named in a line.
-import type { TransientError } from '../errors.js'
 import { debug, warning } from '../log.js'
+import type { RetryListener } from '../net/retry.js'
 import { holdsSecret } from '../secrets.js'
 import { formatBytes, formatDuration } from '../text.js'
 
@@ -33,12 +33,12 @@ export function passableOutputs(values: Record<string, string | undefined>): Rec
 }
 
 /** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
-export function retryReporter(): (err: TransientError, attempt: number, delayMs: number) => void {
+export function retryReporter(): RetryListener {
   const seen = new Set<string>()
-  return (err, attempt, delayMs) => {
-    const line = `${err.message}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`
-    if (seen.has(err.message)) return debug(line)
-    seen.add(err.message)
+  return (why, attempt, delayMs) => {
+    const line = `${why}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`
+    if (seen.has(why)) return debug(line)
+    seen.add(why)
     warning(line)
   }
 }

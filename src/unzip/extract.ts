@@ -3,10 +3,11 @@
 // fresh folder that replaces the old one only once the unpack succeeded.
 import { mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join, parse, sep } from 'node:path'
-import { pipeline as chain, Transform, type TransformCallback } from 'node:stream'
+import { pipeline as pipeStreams, Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { crc32, inflateRawSync } from 'node:zlib'
 import type { Entry, ZipFile } from 'yauzl'
+import type { Deadline } from '../clock.js'
 import { ActionError, CancelledError, DeadlineError, LocalError } from '../errors.js'
 import { oneLine } from '../text.js'
 import { DiskFile, moveIntoPlace, stagingFor, tempName } from '../disk/staging.js'
@@ -40,8 +41,8 @@ export interface ExtractOptions {
   /** Where the new folder is unpacked when a rename from there works (off the result's folder). */
   stagingDir: string
   signal?: AbortSignal
-  /** Epoch ms (Date.now()): the unpack stops when it runs past it. */
-  deadline: number
+  /** The unpack stops when it runs past it; so does the move into place. */
+  deadline: Deadline
 }
 
 /** Unpacks a zip beside itself: `result.zip` into `result/`; a file without an extension into `<name>-extracted/`. */
@@ -58,7 +59,7 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
     await rm(dir, { recursive: true, force: true }).catch((err) => {
       throw new LocalError('cannot remove the previous result folder', dir, err)
     })
-    await moveIntoPlace(staging, dir, 'the unpacked result')
+    await moveIntoPlace(staging, dir, 'the unpacked result', options.deadline)
     return { dir, ...written }
   } catch (err) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
@@ -115,7 +116,7 @@ async function readSmall(zip: ZipFile, entry: Entry): Promise<Buffer> {
 async function openLarge(zip: ZipFile, entry: Entry): Promise<Transform> {
   const source = await zip.openReadStreamPromise(entry)
   // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
-  return chain(source, crcCheck(entry.crc32), () => undefined)
+  return pipeStreams(source, crcCheck(entry.crc32), () => undefined)
 }
 
 async function setModified(path: string, entry: Entry): Promise<void> {
@@ -212,8 +213,8 @@ async function unpack(
   dir: string,
   options: ExtractOptions
 ): Promise<{ files: number; bytes: number; dropped: string[] }> {
-  const deadline = AbortSignal.timeout(Math.max(0, options.deadline - Date.now()))
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
+  const outOfTime = options.deadline.signal()
+  const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime
   let zip: ZipFile | undefined
   let current: string | undefined
   try {
@@ -226,7 +227,7 @@ async function unpack(
     return { ...written, dropped: links }
   } catch (err) {
     if (options.signal?.aborted) throw new CancelledError()
-    if (deadline.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
+    if (outOfTime.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
     if (err instanceof ActionError) throw err
     throw damaged(err instanceof Error ? err.message : String(err), current)
   } finally {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { HttpError } from '../../../src/errors.js'
 import { addSignedUrl } from '../../../src/secrets.js'
 import { putFile } from '../../../src/retrain/upload/put.js'
+import { Deadline } from '../../../src/clock.js'
 import { FakeClock } from '../../helpers/clock.js'
 import { serve, type TestServer } from '../../helpers/server.js'
 import { muteStdout } from '../../helpers/stdout.js'
@@ -70,7 +71,7 @@ for (const [host, refusal] of Object.entries(REFUSALS)) {
     addSignedUrl(url)
     const clock = new FakeClock()
     await assert.rejects(
-      putFile({ url, file, size: 8, requestTimeoutMs: 5000, clock, deadline: clock.time + 60_000 }),
+      putFile({ url, file, size: 8, requestTimeoutMs: 5000, deadline: Deadline.after(60_000, clock) }),
       (err: unknown) => {
         assert.ok(err instanceof HttpError)
         assert.match(err.message, /^upload: HTTP 403 from 127\.0\.0\.1:\d+: the signed upload URL was refused/)

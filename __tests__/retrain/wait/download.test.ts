@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { HttpError } from '../../../src/errors.js'
 import { addSignedUrl } from '../../../src/secrets.js'
 import { downloadResult, type DownloadOptions } from '../../../src/retrain/wait/download.js'
+import { Deadline } from '../../../src/clock.js'
 import { FakeClock } from '../../helpers/clock.js'
 import { serve, type TestServer } from '../../helpers/server.js'
 import { muteStdout } from '../../helpers/stdout.js'
@@ -47,7 +48,13 @@ afterAll(() => storage.close())
 function options(url: string): DownloadOptions {
   const clock = new FakeClock()
   const dir = mkdtempSync(join(tmpdir(), 'download-'))
-  return { url, dir, stagingDir: join(dir, '.staging'), requestTimeoutMs: 5000, clock, deadline: clock.time + 60_000 }
+  return {
+    url,
+    dir,
+    stagingDir: join(dir, '.staging'),
+    requestTimeoutMs: 5000,
+    deadline: Deadline.after(60_000, clock)
+  }
 }
 
 for (const coding of ['gzip', 'br']) {

@@ -4,6 +4,7 @@ import { expect, test } from '@jest/globals'
 import type { JobStatus } from '../../../src/retrain/api.js'
 import { CancelledError, DeadlineError, JobFailedError, TransientError } from '../../../src/errors.js'
 import { timelineRows, waitForJob, type PollOptions, type PollState } from '../../../src/retrain/wait/poll.js'
+import { Deadline } from '../../../src/clock.js'
 import { FakeClock } from '../../helpers/clock.js'
 
 /** A status endpoint that answers from a function of the time since start. */
@@ -21,11 +22,16 @@ function endpoint(clock: FakeClock, statusAt: (elapsedMs: number) => JobStatus |
   }
 }
 
-function options(clock: FakeClock, client: PollOptions['client'], extra: Partial<PollOptions> = {}): PollOptions {
-  return { client, jobId: 'j', timeoutMs: 60_000, intervalMs: 10_000, wait: true, clock, ...extra }
+/** The wait's options; `timeoutMs` makes its deadline, from now on `clock`. */
+function options(
+  clock: FakeClock,
+  client: PollOptions['client'],
+  { timeoutMs = 60_000, ...extra }: Partial<PollOptions> & { timeoutMs?: number } = {}
+): PollOptions {
+  return { client, jobId: 'j', deadline: Deadline.after(timeoutMs, clock), intervalMs: 10_000, wait: true, ...extra }
 }
 
-const state = (clock: FakeClock): PollState => ({ startedAt: clock.time, checks: 0 })
+const state = (_clock: FakeClock): PollState => ({ checks: 0 })
 
 test('polls at the interval until job_finished', async () => {
   const clock = new FakeClock()
@@ -51,13 +57,14 @@ test('a timeout names itself and the last status seen', async () => {
   const clock = new FakeClock()
   const api = endpoint(clock, () => ({ status: 'training' }))
   const s = state(clock)
+  const startedAt = clock.time
   await assert.rejects(waitForJob(options(clock, api, { timeoutMs: 30_000 }), s), (err: unknown) => {
     assert.ok(err instanceof DeadlineError)
     assert.match(err.message, /timed out after 30s \(timeout\)/)
     assert.match(err.message, /"training" after 4 checks/)
     return true
   })
-  assert.equal(clock.time - s.startedAt, 30_000, 'never sleeps past the deadline')
+  assert.equal(clock.time - startedAt, 30_000, 'never sleeps past the deadline')
 })
 
 test('a failure status fails with the status and the API message', async () => {

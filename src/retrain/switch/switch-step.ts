@@ -1,5 +1,5 @@
 import { ApiClient } from '../api.js'
-import { systemClock } from '../../clock.js'
+import { Deadline } from '../../clock.js'
 import { Outputs } from '../contract.js'
 import { info } from '../../log.js'
 import { retryReporter } from '../report.js'
@@ -7,17 +7,18 @@ import type { Step } from '../step.js'
 import { readSwitchInputs, type SwitchInputs } from './switch-inputs.js'
 
 interface SwitchState {
+  deadline: Deadline
   switched: boolean
 }
 
 export const switchStep: Step<SwitchInputs, SwitchState> = {
   name: 'prediction-one switch',
   readInputs: readSwitchInputs,
-  initialState: () => ({ switched: false }),
+  initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
 
   async perform(inputs, state, signal) {
-    const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: retryReporter() })
-    await client.updateModel(inputs.jobId, systemClock.now() + inputs.timeoutMs)
+    const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() })
+    await client.updateModel(inputs.jobId, state.deadline)
     state.switched = true
     info(`The prediction API now serves the model of retrain job ${inputs.jobId}`)
   },

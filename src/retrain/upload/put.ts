@@ -1,8 +1,8 @@
 // The upload's second half: the file's bytes, streamed to the signed upload URL without the key.
-import type { Clock } from '../../clock.js'
-import type { TransientError } from '../../errors.js'
-import { send, statusError } from '../../net/http.js'
-import { retry } from '../../net/retry.js'
+import type { Deadline } from '../../clock.js'
+import { exchange } from '../../net/exchange.js'
+import { statusError, type TextResponse } from '../../net/http.js'
+import type { RetryListener } from '../../net/retry.js'
 import { storageSays } from '../../net/storage.js'
 import { checkUrl, describeOrigin } from '../../net/url.js'
 
@@ -11,33 +11,32 @@ export interface PutFileOptions {
   file: string
   size: number
   requestTimeoutMs: number
-  clock: Clock
-  /** Epoch ms (clock.now()): no retry starts after it, and no request runs past it. */
-  deadline: number
+  /** No retry starts after it, and no request runs past it. */
+  deadline: Deadline
   signal?: AbortSignal
-  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+  onRetry?: RetryListener
 }
 
 export async function putFile(options: PutFileOptions): Promise<void> {
   const url = checkUrl(options.url, 'the upload_url the API gave', 'used')
-  await retry(
-    async () => {
-      // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
-      // been signed without one (the manual sends none).
-      const response = await send({
-        method: 'PUT',
-        url: url.href,
-        file: { path: options.file, size: options.size },
-        signal: options.signal,
-        idleTimeoutMs: options.requestTimeoutMs,
-        budgetMs: options.deadline - options.clock.now(),
-        redirects: 'none'
-      })
+  await exchange({
+    // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
+    // been signed without one (the manual sends none).
+    request: () => ({
+      method: 'PUT',
+      url: url.href,
+      file: { path: options.file, size: options.size },
+      idleTimeoutMs: options.requestTimeoutMs,
+      redirects: 'none'
+    }),
+    read: (response: TextResponse) => {
       if (response.ok) return
       const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : ''
       const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}${refused}`
-      throw statusError(response, where + storageSays(response.text), options.clock.now())
+      throw statusError(response, where + storageSays(response.text), options.deadline.clock.now())
     },
-    { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry }
-  )
+    deadline: options.deadline,
+    signal: options.signal,
+    onRetry: options.onRetry
+  })
 }

@@ -1,5 +1,5 @@
 import { ApiClient } from '../api.js'
-import { systemClock } from '../../clock.js'
+import { Deadline } from '../../clock.js'
 import { Outputs } from '../contract.js'
 import { formatDuration } from '../../text.js'
 import { info } from '../../log.js'
@@ -10,8 +10,8 @@ import { readUploadInputs, type UploadInputs } from './upload-inputs.js'
 import { putFile } from './put.js'
 
 interface UploadState {
-  /** Epoch ms (systemClock). */
-  startedAt: number
+  /** Made from the timeout when the step starts. */
+  deadline: Deadline
   /** The job the API issued for this upload. */
   jobId?: string
   /** The file's bytes arrived: the retrain started. */
@@ -21,21 +21,20 @@ interface UploadState {
 export const uploadStep: Step<UploadInputs, UploadState> = {
   name: 'prediction-one upload',
   readInputs: (get) => readUploadInputs(get),
-  initialState: () => ({ startedAt: systemClock.now(), uploaded: false }),
+  initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
 
   async perform(inputs, state, signal) {
-    const clock = systemClock
-    const deadline = state.startedAt + inputs.timeoutMs
+    const { deadline } = state
     const onRetry = retryReporter()
-    const client = new ApiClient({ ...inputs, clock, signal, onRetry })
+    const client = new ApiClient({ ...inputs, signal, onRetry })
     const target = await client.getUploadUrl(inputs.filename, deadline)
     state.jobId = target.retrainJobId
     info(
       `Retrain job ${state.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`
     )
-    await putFile({ ...inputs, url: target.uploadUrl, clock, deadline, signal, onRetry })
+    await putFile({ ...inputs, url: target.uploadUrl, deadline, signal, onRetry })
     state.uploaded = true
-    info(`Uploaded in ${formatDuration(clock.now() - state.startedAt)}; the retrain starts by itself`)
+    info(`Uploaded in ${formatDuration(deadline.elapsed())}; the retrain starts by itself`)
   },
 
   // retrain_job_id names a retrain that started: the id of a job whose data never arrived would send
@@ -51,7 +50,7 @@ export const uploadStep: Step<UploadInputs, UploadState> = {
         state.jobId ? (state.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
       ],
       ['file', describeFile(inputs.filename, inputs.size)],
-      ['elapsed', formatDuration(systemClock.now() - state.startedAt)]
+      ['elapsed', formatDuration(state.deadline.elapsed())]
     ]
   })
 }

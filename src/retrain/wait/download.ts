@@ -4,10 +4,11 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { Clock } from '../../clock.js'
-import { HttpError, LocalError, TransientError } from '../../errors.js'
-import { send, statusError } from '../../net/http.js'
-import { retry } from '../../net/retry.js'
+import type { Deadline } from '../../clock.js'
+import { LocalError } from '../../errors.js'
+import { exchange } from '../../net/exchange.js'
+import { statusError, type StreamResponse } from '../../net/http.js'
+import type { RetryListener } from '../../net/retry.js'
 import { storageSays } from '../../net/storage.js'
 import { checkUrl, describeOrigin } from '../../net/url.js'
 import { resultFileName } from '../../disk/filename.js'
@@ -17,15 +18,14 @@ export interface DownloadOptions {
   url: string
   dir: string
   requestTimeoutMs: number
-  clock: Clock
-  /** Epoch ms (clock.now()): no retry starts after it, and no request runs past it. */
-  deadline: number
+  /** No retry starts after it, and no request runs past it. */
+  deadline: Deadline
   signal?: AbortSignal
   /** Where the temporary file is written when it can be renamed from there (off `dir`). */
   stagingDir: string
   /** Asks the status endpoint for a fresh signed URL, when the old one is refused. */
   refreshUrl?: () => Promise<string | undefined>
-  onRetry?: (err: TransientError, attempt: number, delayMs: number) => void
+  onRetry?: RetryListener
 }
 
 export interface DownloadedFile {
@@ -35,8 +35,8 @@ export interface DownloadedFile {
   sha256: string
 }
 
+// What a storage host answers to a signed URL that expired.
 const EXPIRED = [403, 404, 410]
-const MAX_REFRESHES = 2
 
 const checkDownloadUrl = (raw: string): URL => checkUrl(raw, 'the download_url the API gave', 'downloaded')
 
@@ -46,38 +46,39 @@ export async function downloadResult(options: DownloadOptions): Promise<Download
   })
   const staging = await stagingFor(options.dir, options.stagingDir)
   let url = checkDownloadUrl(options.url)
-  let refreshes = 0
-  return retry(
-    async () => {
-      try {
-        return await downloadOnce(url, options, staging)
-      } catch (err) {
-        if (!(err instanceof HttpError) || !EXPIRED.includes(err.status) || !options.refreshUrl) throw err
-        if (refreshes >= MAX_REFRESHES) throw err
-        refreshes++
-        const fresh = await options.refreshUrl()
-        if (!fresh) throw err
-        url = checkDownloadUrl(fresh)
-        throw new TransientError(`${err.message}; the signed URL has probably expired, asked for a fresh one`)
+  const { refreshUrl } = options
+  return exchange({
+    request: () => ({
+      method: 'GET',
+      url: url.href,
+      idleTimeoutMs: options.requestTimeoutMs,
+      redirects: 'any',
+      stream: true
+    }),
+    read: (response: StreamResponse) => saveResult(response, options, staging),
+    deadline: options.deadline,
+    signal: options.signal,
+    onRetry: options.onRetry,
+    renew: refreshUrl && {
+      statuses: EXPIRED,
+      fresh: async () => {
+        const fresh = await refreshUrl()
+        if (fresh) url = checkDownloadUrl(fresh)
+        return fresh !== undefined
       }
-    },
-    { clock: options.clock, deadline: options.deadline, signal: options.signal, onRetry: options.onRetry }
-  )
+    }
+  })
 }
 
-async function downloadOnce(url: URL, options: DownloadOptions, staging: string): Promise<DownloadedFile> {
-  const response = await send({
-    method: 'GET',
-    url: url.href,
-    signal: options.signal,
-    idleTimeoutMs: options.requestTimeoutMs,
-    budgetMs: options.deadline - options.clock.now(),
-    redirects: 'any',
-    stream: true
-  })
+/** One answer: a refusal explained, or the body saved under its name. */
+async function saveResult(
+  response: StreamResponse,
+  options: DownloadOptions,
+  staging: string
+): Promise<DownloadedFile> {
   if (!response.ok) {
     const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`
-    throw statusError(response, where + storageSays(response.text), options.clock.now())
+    throw statusError(response, where + storageSays(response.text), options.deadline.clock.now())
   }
   const name = resultFileName(response.headers['content-disposition'], response.url)
   const temp = join(staging, tempName())
@@ -95,7 +96,7 @@ async function downloadOnce(url: URL, options: DownloadOptions, staging: string)
     // the file is closed (Windows refuses to rename an open file).
     await pipeline(response.body, hashed, new DiskFile(temp, 'the result file', staging))
     const path = join(options.dir, name)
-    await moveIntoPlace(temp, path, 'the result file')
+    await moveIntoPlace(temp, path, 'the result file', options.deadline)
     return { path, name, bytes, sha256: hash.digest('hex') }
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined)

@@ -1,6 +1,6 @@
 // The wait: check the status until the job finishes, fails, or the deadline passes.
 import type { ApiClient, JobStatus } from '../api.js'
-import type { Clock } from '../../clock.js'
+import type { Deadline } from '../../clock.js'
 import { DeadlineError, errorMessage, JobFailedError } from '../../errors.js'
 import { formatDuration } from '../../text.js'
 
@@ -11,11 +11,11 @@ const FAILURE_STATUS = /fail|error|cancel|abort/i
 export interface PollOptions {
   client: Pick<ApiClient, 'getStatus'>
   jobId: string
-  timeoutMs: number
+  /** The wait's deadline: the last check is made right at it. */
+  deadline: Deadline
   intervalMs: number
   /** false: one check, reported whatever it says. */
   wait: boolean
-  clock: Clock
   signal?: AbortSignal
   onStatusChange?: (job: JobStatus, elapsedMs: number) => void
   /** Called on every check, before onStatusChange; `changed` tells whether the status is new. */
@@ -24,7 +24,6 @@ export interface PollOptions {
 
 /** What is known so far; the caller keeps it so that a failed or cancelled wait still reports it. */
 export interface PollState {
-  startedAt: number
   checks: number
   last?: JobStatus
   /** Each status seen, in order: when it was first and last seen (ms since the start). */
@@ -63,8 +62,8 @@ function isFailure(status: string): boolean {
 }
 
 export async function waitForJob(options: PollOptions, state: PollState): Promise<PollOutcome> {
-  const { client, jobId, clock, signal } = options
-  const deadline = state.startedAt + options.timeoutMs
+  const { client, jobId, deadline, signal } = options
+  const clock = deadline.clock
   // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
   // the round trip of each answer does not push the next check later and later.
   const anchor = clock.now()
@@ -77,7 +76,7 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
       throw err
     }
     state.checks++
-    const elapsed = clock.now() - state.startedAt
+    const elapsed = deadline.elapsed()
     const changed = state.last?.status !== job.status
     state.last = job
     state.timeline ??= []
@@ -95,11 +94,11 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
     }
     if (!options.wait) return 'pending'
     const now = clock.now()
-    if (deadline - now <= 0) throw new DeadlineError(timeoutMessage(options, state))
+    if (deadline.left() <= 0) throw new DeadlineError(timeoutMessage(options, state))
     // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
     // cut to the deadline, so that one last check is made right at it.
     const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs
-    await clock.sleep(Math.min(next, deadline) - now, signal)
+    await clock.sleep(Math.min(next - now, deadline.left()), signal)
   }
 }
 
@@ -107,7 +106,7 @@ function timeoutMessage(options: PollOptions, state: PollState, cause?: unknown)
   const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read'
   const why = cause ? `; the last check failed: ${errorMessage(cause)}` : ''
   return (
-    `timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
+    `timed out after ${formatDuration(options.deadline.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
     `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`
   )
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { ApiClient } from '../api.js'
-import { systemClock } from '../../clock.js'
+import { Deadline } from '../../clock.js'
 import { Outputs } from '../contract.js'
 import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../../log.js'
@@ -18,6 +18,8 @@ import { timelineRows, waitForJob, type PollOptions, type PollState } from './po
 const REMINDER_INTERVAL_MS = 5 * 60_000
 
 interface WaitState {
+  /** The wait's: made from the timeout when the step starts. */
+  deadline: Deadline
   poll: PollState
   file?: DownloadedFile
   resultDir?: string
@@ -26,7 +28,7 @@ interface WaitState {
 export const waitStep: Step<WaitInputs, WaitState> = {
   name: 'prediction-one wait',
   readInputs: (get) => readWaitInputs(get),
-  initialState: () => ({ poll: { startedAt: systemClock.now(), checks: 0 } }),
+  initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
   perform,
   outputs: (inputs, { poll, file, resultDir }) => ({
     [Outputs.RetrainJobId]: inputs.jobId,
@@ -37,14 +39,14 @@ export const waitStep: Step<WaitInputs, WaitState> = {
     [Outputs.ResultSha256]: file?.sha256,
     [Outputs.ResultDir]: resultDir
   }),
-  summary: (inputs, { poll, file, resultDir }) => ({
+  summary: (inputs, { deadline, poll, file, resultDir }) => ({
     title: `Prediction One retrain job ${inputs.jobId}`,
     rows: [
       ['retrain job id', inputs.jobId],
       ['status', poll.last?.status],
       ['model id', poll.last?.modelId],
       ['message', poll.last?.message],
-      ['elapsed', formatDuration(systemClock.now() - poll.startedAt)],
+      ['elapsed', formatDuration(deadline.elapsed())],
       ['status checks', String(poll.checks)],
       ['result file', file ? describeFile(file.name, file.bytes) : undefined],
       ['result sha256', file?.sha256],
@@ -58,9 +60,9 @@ export const waitStep: Step<WaitInputs, WaitState> = {
 
 async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal): Promise<void> {
   const onRetry = retryReporter()
-  const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry })
+  const client = new ApiClient({ ...inputs, signal, onRetry })
   info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
-  const outcome = await waitForJob(pollOptions(inputs, client, signal), state.poll)
+  const outcome = await waitForJob(pollOptions(inputs, state.deadline, client, signal), state.poll)
   if (outcome === 'pending') {
     info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
     return
@@ -71,8 +73,9 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
     warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
     return
   }
-  // Download and unpack have a budget of their own: a job finishing at the deadline still gets its file.
-  const deadline = systemClock.now() + inputs.timeoutMs
+  // The result has a deadline of its own, of the same length (README: how long a job may take): a
+  // job finishing right at the wait's deadline still gets its file.
+  const deadline = Deadline.after(inputs.timeoutMs)
   state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline })
   if (inputs.extract) state.resultDir = await extract(state.file, { signal, deadline })
 }
@@ -80,15 +83,14 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
 // Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
 const stagingDir = (): string => join(runnerTemp(), '.prediction-one-partial')
 
-function pollOptions(inputs: WaitInputs, client: ApiClient, signal: AbortSignal): PollOptions {
+function pollOptions(inputs: WaitInputs, deadline: Deadline, client: ApiClient, signal: AbortSignal): PollOptions {
   const quiet = reminder(REMINDER_INTERVAL_MS)
   return {
     client,
     jobId: inputs.jobId,
-    timeoutMs: inputs.timeoutMs,
+    deadline,
     intervalMs: inputs.pollIntervalMs,
     wait: inputs.wait,
-    clock: systemClock,
     signal,
     onCheck: (job, check, elapsed, changed) => {
       debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
@@ -115,7 +117,6 @@ async function fetchResult(
     url,
     dir: inputs.downloadDir,
     requestTimeoutMs: inputs.requestTimeoutMs,
-    clock: systemClock,
     deadline,
     signal,
     stagingDir: stagingDir(),
@@ -133,7 +134,7 @@ async function fetchResult(
 
 async function extract(
   file: DownloadedFile,
-  { signal, deadline }: { signal: AbortSignal; /** Epoch ms (systemClock). */ deadline: number }
+  { signal, deadline }: { signal: AbortSignal; deadline: Deadline }
 ): Promise<string | undefined> {
   if (!(await isZip(file.path))) {
     warning(`extract: ${file.name} is not a zip file; it is left as it is`)
