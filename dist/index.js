@@ -4404,7 +4404,6 @@ var lib_proxy = __nccwpck_require__(887);
 
 
 
-const USER_AGENT = 'prediction-one-retrain-action';
 /** The variable that names the proxy for `url`, in @actions/http-client's order. */
 function proxyVariable(url) {
     const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
@@ -4464,7 +4463,8 @@ function proxyFor(url) {
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
  */
 function proxyAgent(url) {
-    return new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
+    // Only its agent is used: the requests (and their user agent) are send()'s own.
+    return new lib/* HttpClient */.Qq(undefined, [], { keepAlive: false }).getAgent(url.href);
 }
 
 ;// CONCATENATED MODULE: ./src/net/retry.ts
@@ -4592,7 +4592,7 @@ function describeOrigin(url) {
 
 
 
-const http_USER_AGENT = 'prediction-one-retrain-action';
+const USER_AGENT = 'prediction-one-retrain-action';
 const MAX_REDIRECTS = 5;
 // A request made right at the deadline (the poll's last check) still gets a moment to answer.
 const LAST_MOMENT_MS = 1000;
@@ -4600,8 +4600,8 @@ const LAST_MOMENT_MS = 1000;
 const MAX_TEXT_BYTES = 1024 * 1024;
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
-// write, and 256 MiB went out at half speed.
+// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
+// 64 KiB made those the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -4657,7 +4657,7 @@ function sendOnce(request, url) {
         const options = {
             method: request.method,
             headers: {
-                'user-agent': http_USER_AGENT,
+                'user-agent': USER_AGENT,
                 'accept-encoding': ACCEPT_ENCODING,
                 ...request.headers,
                 ...(request.file ? { 'content-length': String(request.file.size) } : {})

@@ -1,4 +1,4 @@
-// The API client through the real @actions/http-client, with nock in front of Node's http.
+// The API client through the project's HTTP layer (send(), on Node's http), with nock in front of it.
 import assert from 'node:assert/strict'
 import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
 import nock from 'nock'

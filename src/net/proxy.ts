@@ -6,8 +6,6 @@ import { HttpClient } from '@actions/http-client'
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { ActionError } from '../errors.js'
 
-const USER_AGENT = 'prediction-one-retrain-action'
-
 /** The variable that names the proxy for `url`, in @actions/http-client's order. */
 function proxyVariable(url: URL): { name: string; value: string } | undefined {
   const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
@@ -69,5 +67,6 @@ export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
  */
 export function proxyAgent(url: URL): Agent {
-  return new HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href)
+  // Only its agent is used: the requests (and their user agent) are send()'s own.
+  return new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href)
 }
