@@ -384,10 +384,10 @@ function errorMessage(err) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eg: () => (/* binding */ runStep)
+  m: () => (/* binding */ runAsAction)
 });
 
-// UNUSED EXPORTS: cancelSignals, runCancellable
+// UNUSED EXPORTS: actionDoor
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -2540,29 +2540,81 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/host.ts
 var host = __nccwpck_require__(227);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(107);
 // EXTERNAL MODULE: ./src/retrain/contract.ts
 var contract = __nccwpck_require__(733);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(174);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(107);
 // EXTERNAL MODULE: ./src/retrain/report.ts
 var report = __nccwpck_require__(701);
 ;// CONCATENATED MODULE: ./src/retrain/step.ts
-// What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
-// inputs, what it knows as it goes, its work, and what it tells on every outcome.
+// What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
+// command-line tool): inputs read inside the run, signals turned into one abort, and what is known
+// reported on every outcome (succeeded, failed, cancelled).
+
+
 
 /**
- * How a run ended. A signal makes it cancelled whatever the work did after it, even if the work
- * happened to complete; `cancelledBy` names the signal.
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
  */
-function outcomeOf(failure, cancelledBy) {
-    if (cancelledBy !== undefined || failure instanceof errors/* CancelledError */.cc) {
-        return ['cancelled', `cancelled by ${cancelledBy ?? 'an abort'}`];
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
+/**
+ * A signal makes the run cancelled whatever the work did after it, even if the work happened to
+ * complete. Node is left to exit by itself (an explicit process.exit() right after a large
+ * download has hung Node 24 at shutdown).
+ */
+async function runStep(step, door) {
+    const controller = new AbortController();
+    let received;
+    const handlers = door.cancelSignals.map((signal) => {
+        const handler = () => {
+            if (received)
+                return;
+            received = signal;
+            (0,log/* warning */.$e)(`${signal} received: stopping`);
+            controller.abort();
+        };
+        process.on(signal, handler);
+        return [signal, handler];
+    });
+    let known;
+    let failure;
+    try {
+        const inputs = step.readInputs(door.getInput);
+        known = { inputs, state: step.initialState(inputs) };
+        await step.perform(inputs, known.state, controller.signal);
     }
-    return failure === undefined ? ['succeeded', undefined] : ['failed', (0,errors/* errorMessage */.gJ)(failure)];
+    catch (err) {
+        failure = err;
+    }
+    const end = () => {
+        const cancelled = received !== undefined || failure instanceof errors/* CancelledError */.cc;
+        const failed = failure !== undefined;
+        return {
+            outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
+            reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? (0,errors/* errorMessage */.gJ)(failure) : undefined,
+            failure,
+            signal: received,
+            outputs: known ? (0,report/* passableOutputs */.uh)(step.outputs(known.inputs, known.state)) : {},
+            summary: known && step.summary(known.inputs, known.state)
+        };
+    };
+    // The handlers stay until the report is written: a signal then must not kill the process mid-write.
+    try {
+        await door.report(end());
+    }
+    catch (err) {
+        (0,log/* warning */.$e)(`could not write the outputs or summary: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    for (const [signal, handler] of handlers)
+        process.off(signal, handler);
+    door.conclude(end());
 }
 
 // EXTERNAL MODULE: ./src/secrets.ts
@@ -2661,9 +2713,8 @@ function fail(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/action.ts
-// A step run as a GitHub action: inputs from the runner, the one place where an error becomes a
-// failed step, cancellation wired to the runner's signals, and the outputs and summary known so far
-// written on every outcome.
+// A step run as a GitHub action: inputs from the runner, outputs through its output file (where no
+// text can act as a command), the job summary, and the one place where an error fails the step.
 
 
 
@@ -2671,76 +2722,28 @@ function fail(text) {
 
 
 
-
-
-
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
-function cancelSignals(platform = process.platform) {
-    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+/** The runner as a front door: `name` prefixes the failure. */
+function actionDoor(name, platform = process.platform) {
+    return {
+        getInput: getInput,
+        cancelSignals: cancelSignals(platform),
+        async report({ outputs, summary, outcome, reason }) {
+            for (const [output, value] of Object.entries(outputs))
+                setOutput(output, value);
+            if (summary)
+                await writeSummary(summary, outcome, reason);
+        },
+        conclude({ outcome, reason }) {
+            if (outcome !== 'succeeded')
+                fail(`${name} failed: ${reason}`);
+        }
+    };
 }
-/**
- * Runs a body as a step: the API key is masked before anything else can be printed; any error
- * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it.
- * Node is left to exit by itself (an explicit process.exit() right after a large download has hung
- * Node 24 at shutdown).
- */
-async function runCancellable(name, body, platform = process.platform) {
+async function runAsAction(step) {
     (0,host/* useHost */.K)(workflowHost);
+    // Masked before anything else can be printed.
     (0,secrets/* addSecret */.Ck)(getInput(contract/* Inputs */.G0.ApiKey));
-    const controller = new AbortController();
-    let received;
-    const handlers = cancelSignals(platform).map((signal) => {
-        const handler = () => {
-            if (received)
-                return;
-            received = signal;
-            (0,log/* warning */.$e)(`${signal} received: stopping`);
-            controller.abort();
-        };
-        process.on(signal, handler);
-        return [signal, handler];
-    });
-    let finish;
-    let failure;
-    try {
-        await body({ signal: controller.signal, onFinish: (f) => (finish = f) });
-    }
-    catch (err) {
-        failure = err;
-    }
-    // The handlers stay until the outputs are written: a signal then must not kill the process mid-write.
-    const [outcome, reason] = outcomeOf(failure, received);
-    try {
-        await finish?.(outcome, reason);
-    }
-    catch (err) {
-        (0,log/* warning */.$e)(`could not write the outputs or summary: ${(0,errors/* errorMessage */.gJ)(err)}`);
-    }
-    for (const [signal, handler] of handlers)
-        process.off(signal, handler);
-    // A signal that came while the outputs were written still cancels the step.
-    const [final, why] = outcomeOf(failure, received);
-    if (final !== 'succeeded')
-        fail(`${name} failed: ${why}`);
-}
-/**
- * Runs a step as an action: inputs read inside the run (an input error fails the step), outputs
- * (through the runner's output file, where no text can act as a command) and summary on every outcome.
- */
-async function runStep(step) {
-    await runCancellable(step.name, async ({ signal, onFinish }) => {
-        const inputs = step.readInputs(getInput);
-        const state = step.initialState(inputs);
-        onFinish(async (outcome, reason) => {
-            for (const [name, value] of Object.entries((0,report/* passableOutputs */.uh)(step.outputs(inputs, state))))
-                setOutput(name, value);
-            await writeSummary(step.summary(inputs, state), outcome, reason);
-        });
-        await step.perform(inputs, state, signal);
-    });
+    await runStep(step, actionDoor(step.name));
 }
 
 
@@ -2750,11 +2753,11 @@ async function runStep(step) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(949);
-/* harmony import */ var _retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
+/* harmony import */ var _retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(578);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(949);
 
 
-await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_1__/* .switchStep */ .P);
+await (0,_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAsAction */ .m)(_retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_0__/* .switchStep */ .P);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -1,4 +1,4 @@
-import { runStep } from './action.js'
 import { switchStep } from '../retrain/switch/switch-step.js'
+import { runAsAction } from './action.js'
 
-await runStep(switchStep)
+await runAsAction(switchStep)

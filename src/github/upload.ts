@@ -1,4 +1,4 @@
-import { runStep } from './action.js'
 import { uploadStep } from '../retrain/upload/upload-step.js'
+import { runAsAction } from './action.js'
 
-await runStep(uploadStep)
+await runAsAction(uploadStep)

@@ -1,4 +1,4 @@
-import { runStep } from './action.js'
 import { waitStep } from '../retrain/wait/wait-step.js'
+import { runAsAction } from './action.js'
 
-await runStep(waitStep)
+await runAsAction(waitStep)

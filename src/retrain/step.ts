@@ -1,7 +1,10 @@
-// What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
-// inputs, what it knows as it goes, its work, and what it tells on every outcome.
+// What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
+// command-line tool): inputs read inside the run, signals turned into one abort, and what is known
+// reported on every outcome (succeeded, failed, cancelled).
 import { CancelledError, errorMessage } from '../errors.js'
+import { warning } from '../log.js'
 import type { GetInput } from './inputs.js'
+import { passableOutputs } from './report.js'
 
 export type Outcome = 'succeeded' | 'failed' | 'cancelled'
 
@@ -26,13 +29,85 @@ export interface Step<Inputs, State> {
   summary(inputs: Inputs, state: State): Summary
 }
 
+/** How a run ended, and what was known by then. */
+export interface RunEnd {
+  outcome: Outcome
+  /** Why it did not succeed. */
+  reason?: string
+  /** What was thrown, for a front door that tells failures apart (exit codes). */
+  failure?: unknown
+  /** The signal that cancelled the run. */
+  signal?: NodeJS.Signals
+  /** The outputs that can be passed on exactly (none when the inputs were refused). */
+  outputs: Record<string, string>
+  /** None when the inputs were refused. */
+  summary?: Summary
+}
+
+/** What a front door gives a run and takes from it. */
+export interface FrontDoor {
+  getInput: GetInput
+  /** The signals that cancel a run here. */
+  cancelSignals: NodeJS.Signals[]
+  /** Writes what is known (outputs, summary); called once, however the run ended. */
+  report(end: RunEnd): Promise<void> | void
+  /** The verdict, once the report is written: a signal during the report still cancels the run. */
+  conclude(end: RunEnd): void
+}
+
 /**
- * How a run ended. A signal makes it cancelled whatever the work did after it, even if the work
- * happened to complete; `cancelledBy` names the signal.
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
  */
-export function outcomeOf(failure: unknown, cancelledBy: string | undefined): [Outcome, string | undefined] {
-  if (cancelledBy !== undefined || failure instanceof CancelledError) {
-    return ['cancelled', `cancelled by ${cancelledBy ?? 'an abort'}`]
+export function cancelSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
+  return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM']
+}
+
+/**
+ * A signal makes the run cancelled whatever the work did after it, even if the work happened to
+ * complete. Node is left to exit by itself (an explicit process.exit() right after a large
+ * download has hung Node 24 at shutdown).
+ */
+export async function runStep<I, S>(step: Step<I, S>, door: FrontDoor): Promise<void> {
+  const controller = new AbortController()
+  let received: NodeJS.Signals | undefined
+  const handlers = door.cancelSignals.map((signal) => {
+    const handler = (): void => {
+      if (received) return
+      received = signal
+      warning(`${signal} received: stopping`)
+      controller.abort()
+    }
+    process.on(signal, handler)
+    return [signal, handler] as const
+  })
+  let known: { inputs: I; state: S } | undefined
+  let failure: unknown
+  try {
+    const inputs = step.readInputs(door.getInput)
+    known = { inputs, state: step.initialState(inputs) }
+    await step.perform(inputs, known.state, controller.signal)
+  } catch (err) {
+    failure = err
   }
-  return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)]
+  const end = (): RunEnd => {
+    const cancelled = received !== undefined || failure instanceof CancelledError
+    const failed = failure !== undefined
+    return {
+      outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
+      reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? errorMessage(failure) : undefined,
+      failure,
+      signal: received,
+      outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},
+      summary: known && step.summary(known.inputs, known.state)
+    }
+  }
+  // The handlers stay until the report is written: a signal then must not kill the process mid-write.
+  try {
+    await door.report(end())
+  } catch (err) {
+    warning(`could not write the outputs or summary: ${errorMessage(err)}`)
+  }
+  for (const [signal, handler] of handlers) process.off(signal, handler)
+  door.conclude(end())
 }

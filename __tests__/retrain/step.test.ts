@@ -1,8 +1,9 @@
-// The one place an error becomes a failed step: a signal decides the outcome, whatever the body did.
+// How a step runs, for every front door: a signal decides the outcome, whatever the work did; the
+// GitHub adapter's door fails the step (exit code 1) on any outcome but success.
 import assert from 'node:assert/strict'
 import { afterEach, expect, test } from '@jest/globals'
-import { cancelSignals, runCancellable } from '../../src/github/action.js'
-import type { Outcome } from '../../src/retrain/step.js'
+import { actionDoor } from '../../src/github/action.js'
+import { cancelSignals, runStep, type Outcome } from '../../src/retrain/step.js'
 import { muteStdout } from '../helpers/stdout.js'
 
 muteStdout()
@@ -11,22 +12,31 @@ afterEach(() => {
   process.exitCode = undefined
 })
 
+/** Runs `work` as a step through the GitHub door; the outcome each report saw. */
 async function outcomeOf(
-  body: (signal: AbortSignal) => Promise<void>,
-  duringFinish?: () => void,
+  work: (signal: AbortSignal) => Promise<void>,
+  duringReport?: () => void,
   platform: NodeJS.Platform = process.platform
 ): Promise<Outcome[]> {
   const seen: Outcome[] = []
-  await runCancellable(
-    'prediction-one test',
-    async ({ signal, onFinish }) => {
-      onFinish(async (outcome) => {
-        seen.push(outcome)
-        duringFinish?.()
-      })
-      await body(signal)
+  const door = actionDoor('prediction-one test', platform)
+  await runStep(
+    {
+      name: 'prediction-one test',
+      readInputs: () => ({}),
+      initialState: () => ({}),
+      perform: (_inputs, _state, signal) => work(signal),
+      outputs: () => ({}),
+      summary: () => ({ title: 'test', rows: [] })
     },
-    platform
+    {
+      ...door,
+      report: async (end) => {
+        seen.push(end.outcome)
+        duringReport?.()
+        await door.report(end)
+      }
+    }
   )
   return seen
 }
