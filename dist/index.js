@@ -5397,8 +5397,9 @@ const UNSAFE = charClass([CONTROLS, SEPARATORS]);
 function jobIdProblem(id) {
     if (id === '')
         return 'is empty';
-    if (id === '.' || id === '..')
-        return `"${id}" is not a job id`;
+    if (id === '.' || id === '..') {
+        return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
+    }
     if (id.length > MAX_JOB_ID_LENGTH)
         return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
     if (UNSAFE.test(id))
@@ -5785,7 +5786,13 @@ function bool(get, name, fallback) {
 function runnerTemp(env = process.env) {
     return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
 }
+// An unset secret reads as an empty input, so the usual causes are named where it shows.
+const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
+    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
+    'a misspelt secret name gives an empty value, not an error';
 function readApiKey(get) {
+    if (get(Inputs.ApiKey).trim() === '')
+        throw new InputError(Inputs.ApiKey, EMPTY_KEY);
     const key = required(get, Inputs.ApiKey);
     // A line break in a header value would let a secret smuggle in a header of its own.
     if (/[\r\n]/.test(key))
@@ -5802,6 +5809,9 @@ const API_URL_PROBLEMS = {
 };
 function readApiUrl(get) {
     const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
+    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
+    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
+        throw new InputError(Inputs.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
     const url = parseUrl(raw, true);
     if (url instanceof URL)
         return url;
