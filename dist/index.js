@@ -5530,6 +5530,12 @@ const ApiPaths = {
     updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
     uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
 };
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** A status that names a failure: the job ended without a model to serve. */
+function isFailureStatus(status) {
+    return FAILURE_STATUS.test(status);
+}
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
     const fields = decodeErrorFields(json);
@@ -7322,11 +7328,12 @@ function statusLine(jobId, job, elapsedMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/wait/poll.ts
+// The wait: check the status until the job finishes, fails, or the deadline passes.
 
 
-// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+
+// Only job_finished is documented.
 const FINISHED_STATUS = 'job_finished';
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
 /** Where the retrain's time went: each status, when it began and how long it lasted. */
 function timelineRows(state) {
     const entries = state.timeline ?? [];
@@ -7345,7 +7352,7 @@ function isFinished(status) {
     return status.trim().toLowerCase() === FINISHED_STATUS;
 }
 function isFailure(status) {
-    return FAILURE_STATUS.test(status);
+    return isFailureStatus(status);
 }
 async function waitForJob(options, state) {
     const { client, jobId, clock, signal } = options;

@@ -4116,6 +4116,12 @@ const ApiPaths = {
     updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
     uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
 };
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** A status that names a failure: the job ended without a model to serve. */
+function isFailureStatus(status) {
+    return FAILURE_STATUS.test(status);
+}
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
     const fields = decodeErrorFields(json);
@@ -4609,15 +4615,43 @@ function readSwitchInputs(get) {
 
 
 
+
 // One PUT, retried on transient faults for at most this long.
 const SWITCH_BUDGET_MS = 5 * 60_000;
+// The one status check after a refused switch, to tell a failed job from one still running.
+const STATUS_BUDGET_MS = 60_000;
+const NOT_FINISHED = 'retrain job is not finished.';
+/**
+ * The API refuses a switch to a job that has not finished, and to one that failed, with the same
+ * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.
+ */
+async function whyNotFinished(client, jobId, refused) {
+    try {
+        const { status, message } = await client.getStatus(jobId, systemClock.now() + STATUS_BUDGET_MS);
+        if (!isFailureStatus(status))
+            return refused;
+        const said = message ? ` (${oneLine(message, 200)})` : '';
+        return new errors_ActionError(`retrain job ${jobId} ended with status "${oneLine(status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`);
+    }
+    catch {
+        return refused;
+    }
+}
 const switchAction = {
     name: 'prediction-one switch',
     readInputs: readSwitchInputs,
     start: () => ({ switched: false }),
     async work(inputs, known, signal) {
         const client = new ApiClient({ ...inputs, clock: systemClock, signal, onRetry: retryReporter() });
-        await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS);
+        try {
+            await client.updateModel(inputs.jobId, systemClock.now() + SWITCH_BUDGET_MS);
+        }
+        catch (err) {
+            if (err instanceof ApiError && err.apiMessage.trim().toLowerCase() === NOT_FINISHED) {
+                throw await whyNotFinished(client, inputs.jobId, err);
+            }
+            throw err;
+        }
         known.switched = true;
         log_info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
     },

@@ -4116,6 +4116,12 @@ const ApiPaths = {
     updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
     uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
 };
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** A status that names a failure: the job ended without a model to serve. */
+function isFailureStatus(status) {
+    return FAILURE_STATUS.test(status);
+}
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
     const fields = decodeErrorFields(json);

@@ -1,12 +1,11 @@
 // The wait: check the status until the job finishes, fails, or the deadline passes.
-import type { ApiClient, JobStatus } from '../api/client.js'
+import { isFailureStatus, type ApiClient, type JobStatus } from '../api/client.js'
 import type { Clock } from '../clock.js'
 import { DeadlineError, errorMessage, JobFailedError } from '../errors.js'
 import { formatDuration } from '../format.js'
 
-// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+// Only job_finished is documented.
 const FINISHED_STATUS = 'job_finished'
-const FAILURE_STATUS = /fail|error|cancel|abort/i
 
 export interface PollOptions {
   client: Pick<ApiClient, 'getStatus'>
@@ -59,7 +58,7 @@ function isFinished(status: string): boolean {
 }
 
 function isFailure(status: string): boolean {
-  return FAILURE_STATUS.test(status)
+  return isFailureStatus(status)
 }
 
 export async function waitForJob(options: PollOptions, state: PollState): Promise<PollOutcome> {
