@@ -2,7 +2,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
 /******/ var __webpack_modules__ = ({
 
-/***/ 257:
+/***/ 313:
 /***/ ((module) => {
 
 module.exports = Pend;
@@ -64,15 +64,15 @@ function pendGo(self, fn) {
 
 /***/ }),
 
-/***/ 482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(290);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -344,7 +344,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 616:
+/***/ 248:
 /***/ ((module) => {
 
 // Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
@@ -396,7 +396,7 @@ module.exports = crc32;
 
 /***/ }),
 
-/***/ 798:
+/***/ 502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
@@ -405,7 +405,7 @@ var util = __nccwpck_require__(23);
 var stream = __nccwpck_require__(203);
 var Readable = stream.Readable;
 var PassThrough = stream.PassThrough;
-var Pend = __nccwpck_require__(257);
+var Pend = __nccwpck_require__(313);
 var EventEmitter = (__nccwpck_require__(434).EventEmitter);
 
 exports.BufferSlicer = BufferSlicer;
@@ -591,12 +591,12 @@ BufferSlicer.prototype.unref = function() {
 
 /***/ }),
 
-/***/ 695:
+/***/ 663:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var fs = __nccwpck_require__(896);
 var zlib = __nccwpck_require__(106);
-var fd_slicer = __nccwpck_require__(798);
+var fd_slicer = __nccwpck_require__(502);
 var util = __nccwpck_require__(23);
 var EventEmitter = (__nccwpck_require__(434).EventEmitter);
 var Transform = (__nccwpck_require__(203).Transform);
@@ -604,7 +604,7 @@ var PassThrough = (__nccwpck_require__(203).PassThrough);
 var Writable = (__nccwpck_require__(203).Writable);
 
 // Node 20 added zlib.crc32.
-const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(616);
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(248);
 
 exports.open = open;
 exports.fromFd = fromFd;
@@ -1694,7 +1694,7 @@ function defaultCallback(err) {
 
 /***/ }),
 
-/***/ 174:
+/***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1790,7 +1790,7 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 316:
+/***/ 516:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1803,7 +1803,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -1839,7 +1839,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -1935,7 +1935,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(896);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -1972,9 +1972,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(526);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(286);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2050,7 +2050,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2124,7 +2124,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2405,7 +2405,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -2447,7 +2447,7 @@ var external_events_ = __nccwpck_require__(434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2627,7 +2627,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2901,7 +2901,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3489,7 +3489,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3569,7 +3569,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3634,7 +3634,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3953,15 +3953,15 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/host.ts
-var host = __nccwpck_require__(227);
+var host = __nccwpck_require__(237);
 // EXTERNAL MODULE: ./src/retrain/contract.ts
-var contract = __nccwpck_require__(733);
+var contract = __nccwpck_require__(91);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(107);
+var log = __nccwpck_require__(625);
 // EXTERNAL MODULE: ./src/retrain/report.ts
-var report = __nccwpck_require__(701);
+var report = __nccwpck_require__(875);
 ;// CONCATENATED MODULE: ./src/retrain/step.ts
 // What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
 // command-line tool): inputs read inside the run, signals turned into one abort, and what is known
@@ -4030,9 +4030,9 @@ async function runStep(step, door) {
 }
 
 // EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(716);
+var secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 ;// CONCATENATED MODULE: ./src/github/summary.ts
 // The step's job summary: what the step knows, as HTML the runner shows on the run's page.
 
@@ -4161,12 +4161,12 @@ async function runAsAction(step) {
 
 /***/ }),
 
-/***/ 360:
+/***/ 158:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(450);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(316);
+/* harmony import */ var _retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(782);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(516);
 
 
 await (0,_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAsAction */ .m)(_retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_0__/* .waitStep */ ._);
@@ -4176,7 +4176,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 227:
+/***/ 237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4200,7 +4200,7 @@ function host() {
 
 /***/ }),
 
-/***/ 107:
+/***/ 625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4208,8 +4208,8 @@ function host() {
 /* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(774);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(237);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(992);
 // The one way the core prints. Lines may hold what the API or a storage host sent, so each is
 // redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
 
@@ -4227,7 +4227,7 @@ function debug(text) {
 
 /***/ }),
 
-/***/ 733:
+/***/ 91:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4306,7 +4306,7 @@ const ActionInterface = {
 
 /***/ }),
 
-/***/ 701:
+/***/ 875:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4315,9 +4315,9 @@ const ActionInterface = {
 /* harmony export */   uh: () => (/* binding */ passableOutputs)
 /* harmony export */ });
 /* unused harmony export outputProblem */
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(107);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(716);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(625);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
 // What a step tells later steps and people, whatever the front door: which values can be passed on
 // as outputs, how retries are reported, how a file is named in a line.
 
@@ -4371,7 +4371,7 @@ function describeFile(name, bytes) {
 
 /***/ }),
 
-/***/ 450:
+/***/ 782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4383,7 +4383,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:http"
@@ -4398,11 +4398,11 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(526);
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __nccwpck_require__(887);
+var src_text = __nccwpck_require__(992);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(286);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __nccwpck_require__(783);
 ;// CONCATENATED MODULE: ./src/net/proxy.ts
 
 
@@ -4889,8 +4889,9 @@ const UNSAFE = (0,src_text/* charClass */.zc)([src_text/* CONTROLS */.VH, src_te
 function jobIdProblem(id) {
     if (id === '')
         return 'is empty';
-    if (id === '.' || id === '..')
-        return `"${id}" is not a job id`;
+    if (id === '.' || id === '..') {
+        return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
+    }
     if (id.length > MAX_JOB_ID_LENGTH)
         return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
     if (UNSAFE.test(id))
@@ -4938,7 +4939,7 @@ function asText(value) {
 }
 
 // EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(716);
+var secrets = __nccwpck_require__(194);
 ;// CONCATENATED MODULE: ./src/retrain/documented.ts
 // The API's documented errors (from the manual), with a plain cause for each, and how an error body
 // is read: its shape is undocumented, so the reading is tolerant.
@@ -5023,6 +5024,12 @@ const ApiPaths = {
     updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
     uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
 };
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** A status that names a failure: the job ended without a model to serve. */
+function isFailureStatus(status) {
+    return FAILURE_STATUS.test(status);
+}
 /** A short, printable account of a body that is not the API's JSON. */
 function describeBody(response, json) {
     const fields = decodeErrorFields(json);
@@ -5155,7 +5162,7 @@ class Deadline {
 }
 
 // EXTERNAL MODULE: ./src/retrain/contract.ts
-var contract = __nccwpck_require__(733);
+var contract = __nccwpck_require__(91);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: ./src/retrain/inputs.ts
@@ -5224,7 +5231,13 @@ function bool(get, name, fallback) {
 function runnerTemp(env = process.env) {
     return env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
 }
+// An unset secret reads as an empty input, so the usual causes are named where it shows.
+const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
+    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
+    'a misspelt secret name gives an empty value, not an error';
 function readApiKey(get) {
+    if (get(contract/* Inputs */.G0.ApiKey).trim() === '')
+        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiKey, EMPTY_KEY);
     const key = required(get, contract/* Inputs */.G0.ApiKey);
     // A line break in a header value would let a secret smuggle in a header of its own.
     if (/[\r\n]/.test(key))
@@ -5241,6 +5254,9 @@ const API_URL_PROBLEMS = {
 };
 function readApiUrl(get) {
     const raw = optional(get, contract/* Inputs */.G0.ApiUrl, contract/* Defaults */.Hw.ApiUrl);
+    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
+    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
+        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
     const url = parseUrl(raw, true);
     if (url instanceof URL)
         return url;
@@ -5262,9 +5278,9 @@ function readCommon(get) {
 }
 
 // EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(107);
+var log = __nccwpck_require__(625);
 // EXTERNAL MODULE: ./src/retrain/report.ts
-var report = __nccwpck_require__(701);
+var report = __nccwpck_require__(875);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -5312,7 +5328,7 @@ function storageSays(text) {
     return said ? ` (storage host: ${said})` : '';
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/content-disposition/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-disposition/dist/index.js
 /*!
  * content-disposition
  * Copyright(c) 2014-2017 Douglas Christopher Wilson
@@ -6231,8 +6247,8 @@ async function checkZip(zip, signal) {
     return { links };
 }
 
-// EXTERNAL MODULE: ../main/node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(695);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/unzip/zip-reader.ts
 // yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
 // entry in the central directory, two more per entry opened, each a trip through libuv's thread
@@ -6580,11 +6596,12 @@ function statusLine(jobId, job, elapsedMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/wait/poll.ts
+// The wait: check the status until the job finishes, fails, or the deadline passes.
 
 
-// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+
+// Only job_finished is documented.
 const FINISHED_STATUS = 'job_finished';
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
 /** Where the retrain's time went: each status, when it began and how long it lasted. */
 function timelineRows(state) {
     const entries = state.timeline ?? [];
@@ -6601,9 +6618,6 @@ function timelineRows(state) {
 // A gateway or a later API version may spell it ` JOB_FINISHED `; outputs keep the text as sent.
 function isFinished(status) {
     return status.trim().toLowerCase() === FINISHED_STATUS;
-}
-function isFailure(status) {
-    return FAILURE_STATUS.test(status);
 }
 async function waitForJob(options, state) {
     const { client, jobId, deadline, signal } = options;
@@ -6635,7 +6649,7 @@ async function waitForJob(options, state) {
             options.onStatusChange?.(job, elapsed);
         if (isFinished(job.status))
             return 'finished';
-        if (isFailure(job.status)) {
+        if (isFailureStatus(job.status)) {
             throw new errors/* JobFailedError */.dk(`retrain job ${jobId} ended with status "${job.status}"` +
                 (job.message ? `: ${job.message}` : ' (the API gave no message)'));
         }
@@ -6789,7 +6803,7 @@ async function extract(file, { signal, deadline }) {
 
 /***/ }),
 
-/***/ 716:
+/***/ 194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6799,7 +6813,7 @@ async function extract(file, { signal, deadline }) {
 /* harmony export */   xm: () => (/* binding */ addSignedUrl)
 /* harmony export */ });
 /* unused harmony export clearSecrets */
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(237);
 // Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
 
@@ -6898,7 +6912,7 @@ function clearSecrets() {
 
 /***/ }),
 
-/***/ 774:
+/***/ 992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6911,7 +6925,7 @@ function clearSecrets() {
 /* harmony export */   z3: () => (/* binding */ formatBytes),
 /* harmony export */   zc: () => (/* binding */ charClass)
 /* harmony export */ });
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(716);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(194);
 // Text from outside, made fit to show: what "control characters" means everywhere text is checked
 // or cleaned (one definition, which each use composes), one log line of it, and how durations and
 // sizes are written.
@@ -7067,7 +7081,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 526:
+/***/ 286:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7084,17 +7098,17 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
-var proxy = __nccwpck_require__(887);
-// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(482);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var proxy = __nccwpck_require__(783);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
 var x = (y) => {
 	var x = {}; __nccwpck_require__.d(x, y); return x
 } 
 var y = (x) => (() => (x))
 const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -7794,7 +7808,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 887:
+/***/ 783:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -8074,6 +8088,6 @@ class DecodedURL extends URL {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(360);
+/******/ var __webpack_exports__ = __nccwpck_require__(158);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -13,7 +13,7 @@ export function chooseScenario<T extends { about: string }>(
   })
   if (values.help) {
     console.log(`${usage}\n\nScenarios:`)
-    for (const [name, { about }] of Object.entries(scenarios)) console.log(`  ${name.padEnd(10)} ${about}`)
+    for (const [name, { about }] of Object.entries(scenarios)) console.log(`  ${name.padEnd(12)} ${about}`)
     process.exit(0)
   }
   const name = typeof values.scenario === 'string' ? values.scenario : ''

@@ -2,15 +2,14 @@
 // or a person trying the actions by hand. It prints what a workflow needs as NAME=value lines (the
 // API URL, a key it accepts, what the scripted job will report), then serves until SIGINT/SIGTERM.
 import { createHash, randomBytes } from 'node:crypto'
-import { SCENARIOS } from './scenarios.js'
+import { playScenario, SCENARIOS } from './scenarios.js'
 import { chooseScenario } from './args.js'
 import { startSimulator } from './simulator.js'
 
 const [name, scenario] = chooseScenario('npm run sim -- [--scenario NAME]', SCENARIOS, 'finished')
 
 const key = `p1-sim-${randomBytes(12).toString('hex')}`
-const sim = (await startSimulator()).addKey(key)
-sim.uploadScript = scenario.script
+const sim = playScenario(await startSimulator(), scenario, key)
 const result = scenario.script.result
 const facts: Record<string, string> = {
   P1_SCENARIO: name,

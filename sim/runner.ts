@@ -40,6 +40,18 @@ export function bundleFor(action: ActionName, meta: ActionMetadata = metadata(ac
   return fresh ? join(resolve(ROOT, fresh), relative(join(ROOT, 'dist'), committed)) : committed
 }
 
+/**
+ * The runner's warning for inputs that action.yml does not declare (a `with:` key it ignores), or
+ * undefined when every input is declared.
+ */
+export function unexpectedInputs(action: ActionName, inputs: Record<string, string>): string | undefined {
+  const valid = Object.keys(metadata(action).inputs)
+  const unexpected = Object.keys(inputs).filter((name) => !valid.includes(name))
+  if (unexpected.length === 0) return undefined
+  const list = (names: string[]): string => names.map((name) => `'${name}'`).join(', ')
+  return `Unexpected input(s) ${list(unexpected)}, valid inputs are [${list(valid)}]`
+}
+
 export interface ActionRun {
   code: number | null
   signal: NodeJS.Signals | null

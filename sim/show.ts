@@ -1,13 +1,22 @@
 // A run shown in a terminal as the Actions UI shows it, for the demo and local runs.
 import type { ActionRun } from './runner.js'
 
-/** Workflow commands shown the way the Actions UI shows them; masks, debug and resume tokens hidden. */
-export function logLine(line: string): string | undefined {
-  if (/^::(add-mask|debug|stop-commands)::|^::[0-9a-f-]{36}::$/.test(line)) return undefined
+/**
+ * Workflow commands shown the way the Actions UI shows them; masks and resume tokens hidden, debug
+ * lines too unless step debug is on (RUNNER_DEBUG=1).
+ */
+export function logLine(line: string, debug = false): string | undefined {
+  if (/^::(add-mask|stop-commands)::|^::[0-9a-f-]{36}::$/.test(line)) return undefined
+  const debugLine = /^::debug::(.*)$/.exec(line)
+  if (debugLine) return debug ? `Debug: ${unescape(debugLine[1])}` : undefined
   const annotation = /^::(warning|error|notice)[^:]*::(.*)$/.exec(line)
   if (!annotation) return line
-  const text = annotation[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-  return `${annotation[1][0].toUpperCase()}${annotation[1].slice(1)}: ${text}`
+  return `${annotation[1][0].toUpperCase()}${annotation[1].slice(1)}: ${unescape(annotation[2])}`
+}
+
+/** A command's message as the runner reads it. */
+function unescape(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
 /** The job summary's HTML as plain text: headings, then one `item: value` line a table row. */
@@ -30,12 +39,12 @@ export function summaryText(html: string): string[] {
   return lines
 }
 
-/** What a person sees of a run in the Actions UI: the log, the outputs, the job summary. */
-export function showRun(step: string, run: ActionRun): void {
+/** What a person sees of a run in the Actions UI: the log (debug lines with `debug`), the outputs, the job summary. */
+export function showRun(step: string, run: ActionRun, debug = false): void {
   console.log(`\n=== ${step}: ${run.code === 0 ? 'succeeded' : 'failed'} in ${(run.durationMs / 1000).toFixed(1)} s`)
   console.log('  log:')
   for (const line of run.stdout.split('\n')) {
-    const shown = line === '' ? undefined : logLine(line)
+    const shown = line === '' ? undefined : logLine(line, debug)
     if (shown !== undefined) console.log(`  | ${shown}`)
   }
   console.log(`  outputs: ${JSON.stringify(run.outputs)}`)

@@ -52,6 +52,8 @@ export interface JobScript {
   downloadUrl?: string
   /** The job answers `This job may be deleted.` */
   deleted?: boolean
+  /** The job answers `Not found retrain job.`, as for a job id of another model. */
+  unknown?: boolean
 }
 
 export type KeyState =
@@ -319,7 +321,9 @@ export class Simulator {
     if (this.playFault(isSwitch ? 'update_model' : 'status', res)) return
     if (this.refuseKey(req, res, isSwitch ? [...keyStates, 'no_classifier'] : keyStates)) return
     const job = this.jobs.get(id)
-    if (!job || job.key !== req.headers['x-api-key']) return this.apiError(res, 'Not found retrain job.')
+    if (!job || job.key !== req.headers['x-api-key'] || job.script.unknown) {
+      return this.apiError(res, 'Not found retrain job.')
+    }
     if (job.script.deleted) return this.apiError(res, 'This job may be deleted.')
     if (isSwitch) {
       if (this.currentStatus(job, false) !== 'job_finished') return this.apiError(res, 'Retrain job is not finished.')

@@ -159,6 +159,22 @@ describe('the retrain chain', () => {
     assert.equal(sim.jobs.get('chain-running')?.switched, false)
   })
 
+  test.concurrent('switch on a failed job: says the job failed, not to wait for it', async () => {
+    sim.addJob('chain-failed', { statuses: ['job_failed'], message: 'no target column' })
+    const run = await runAction('switch', api({ 'retrain-job-id': 'chain-failed' }))
+    assert.equal(run.code, 1)
+    assert.match(
+      failure(run),
+      /retrain job chain-failed ended with status "job_failed" \(no target column\): a failed job's model cannot be served; upload new data to start a new retrain/
+    )
+    assert.doesNotMatch(failure(run), /wait for it first/)
+    // One status check after the refused switch, no more.
+    assert.equal(sim.statusChecks('chain-failed').length, 1)
+    assert.equal(run.outputs.retrain_job_id, undefined)
+    assert.equal(sim.jobs.get('chain-failed')?.switched, false)
+    assertNoSecrets(run, KEY)
+  })
+
   test.concurrent('switch: unknown job, deleted prediction API, transient 503', async () => {
     const unknown = await runAction('switch', api({ 'retrain-job-id': 'nope' }))
     assert.equal(unknown.code, 1)

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { expect, test } from '@jest/globals'
+import { parse } from 'yaml'
 import { ActionInterface, Defaults, Inputs } from '../../src/retrain/contract.js'
 import { ACTION_YML, metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
@@ -65,4 +66,23 @@ test("defaults in action.yml match the code's own", () => {
       }
     }
   }
+})
+
+// The Marketplace's release form refuses a description of 125 characters or more; only the root
+// action can be listed, so its name and description speak for the whole retrain.
+test('each description is shorter than 125 characters; no placeholder author', () => {
+  for (const action of ACTIONS) {
+    const meta = parse(readFileSync(ACTION_YML[action], 'utf8')) as { description: string; author?: string }
+    assert.ok(meta.description.length < 125, `${action}: description is ${meta.description.length} characters`)
+    assert.ok(meta.author === undefined || !/retrain-action|OWNER|TODO/i.test(meta.author), `${action}: author`)
+  }
+})
+
+test('the listing (the root action) names the whole retrain and says it is not an official Sony product', () => {
+  const root = parse(readFileSync(ACTION_YML.wait, 'utf8')) as { name: string; description: string }
+  for (const step of ['upload', 'wait', 'switch']) {
+    assert.match(root.name, new RegExp(step), `name names ${step}`)
+    assert.match(root.description, new RegExp(step), `description names ${step}`)
+  }
+  assert.match(root.description, /not an official Sony product/i)
 })

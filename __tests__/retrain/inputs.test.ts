@@ -36,14 +36,23 @@ test('wait inputs: a relative download-dir is under the workspace; a hostile job
 test('each input error names its input, before any request', () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ 'retrain-job-id': 'j' }, /input "api-key": is required/],
+    [{ 'retrain-job-id': 'j' }, /input "api-key": .*secret.*pull request from a fork.*environment.*misspelt/],
     [{ 'api-key': 'k' }, /input "retrain-job-id": is required/],
     [{ ...base, 'api-key': 'abc\ndef' }, /input "api-key": holds a line break/],
     [{ ...base, 'api-key': 'abc\r\nX-Evil: 1' }, /input "api-key": holds a line break/],
-    [{ ...base, 'retrain-job-id': '..' }, /input "retrain-job-id"/],
-    [{ ...base, 'retrain-job-id': '.' }, /input "retrain-job-id"/],
+    [{ ...base, 'retrain-job-id': '..' }, /input "retrain-job-id": "\.\." is not a job id: .*path/],
+    [{ ...base, 'retrain-job-id': '.' }, /input "retrain-job-id": "\." is not a job id: .*path/],
     [{ ...base, 'api-url': 'http://developer-api.predictionone.sony.biz' }, /input "api-url": must be https/],
     [{ ...base, 'api-url': 'file:///etc/passwd' }, /input "api-url": must be https/],
     [{ ...base, 'api-url': 'not a url' }, /input "api-url": "not a url" is not a URL/],
+    [
+      { ...base, 'api-url': 'developer-api.predictionone.sony.biz' },
+      /input "api-url": "developer-api\.predictionone\.sony\.biz" has no scheme: write https:\/\/developer-api\.predictionone\.sony\.biz/
+    ],
+    [
+      { ...base, 'api-url': 'localhost:8080' },
+      /input "api-url": "localhost:8080" has no scheme: write https:\/\/localhost:8080/
+    ],
     [{ ...base, 'api-url': 'https://u:p@host.test' }, /input "api-url": must not hold credentials/],
     [{ ...base, timeout: '10 minutes' }, /input "timeout": "10 minutes" is not a duration/],
     [{ ...base, timeout: '100h' }, /input "timeout": must be at most 72h$/],

@@ -26,6 +26,14 @@ export interface JobStatus {
   downloadUrl?: string
 }
 
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i
+
+/** A status that names a failure: the job ended without a model to serve. */
+export function isFailureStatus(status: string): boolean {
+  return FAILURE_STATUS.test(status)
+}
+
 export interface UploadTarget {
   retrainJobId: string
   uploadUrl: string

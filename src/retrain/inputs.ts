@@ -79,7 +79,14 @@ export function runnerTemp(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP || tmpdir()
 }
 
+// An unset secret reads as an empty input, so the usual causes are named where it shows.
+const EMPTY_KEY =
+  'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
+  'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
+  'a misspelt secret name gives an empty value, not an error'
+
 function readApiKey(get: GetInput): string {
+  if (get(Inputs.ApiKey).trim() === '') throw new InputError(Inputs.ApiKey, EMPTY_KEY)
   const key = required(get, Inputs.ApiKey)
   // A line break in a header value would let a secret smuggle in a header of its own.
   if (/[\r\n]/.test(key)) throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved')
@@ -96,6 +103,9 @@ const API_URL_PROBLEMS: Record<UrlProblem, string> = {
 
 function readApiUrl(get: GetInput): URL {
   const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl)
+  // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
+  if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
+    throw new InputError(Inputs.ApiUrl, `"${raw}" has no scheme: write https://${raw}`)
   const url = parseUrl(raw, true)
   if (url instanceof URL) return url
   throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url])

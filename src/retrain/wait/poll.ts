@@ -1,12 +1,11 @@
 // The wait: check the status until the job finishes, fails, or the deadline passes.
-import type { ApiClient, JobStatus } from '../api.js'
+import { isFailureStatus, type ApiClient, type JobStatus } from '../api.js'
 import type { Deadline } from '../../clock.js'
 import { DeadlineError, errorMessage, JobFailedError } from '../../errors.js'
 import { formatDuration } from '../../text.js'
 
-// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+// Only job_finished is documented.
 const FINISHED_STATUS = 'job_finished'
-const FAILURE_STATUS = /fail|error|cancel|abort/i
 
 export interface PollOptions {
   client: Pick<ApiClient, 'getStatus'>
@@ -57,10 +56,6 @@ function isFinished(status: string): boolean {
   return status.trim().toLowerCase() === FINISHED_STATUS
 }
 
-function isFailure(status: string): boolean {
-  return FAILURE_STATUS.test(status)
-}
-
 export async function waitForJob(options: PollOptions, state: PollState): Promise<PollOutcome> {
   const { client, jobId, deadline, signal } = options
   const clock = deadline.clock
@@ -86,7 +81,7 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
     if (changed) options.onStatusChange?.(job, elapsed)
 
     if (isFinished(job.status)) return 'finished'
-    if (isFailure(job.status)) {
+    if (isFailureStatus(job.status)) {
       throw new JobFailedError(
         `retrain job ${jobId} ended with status "${job.status}"` +
           (job.message ? `: ${job.message}` : ' (the API gave no message)')
