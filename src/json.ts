@@ -9,9 +9,13 @@ interface ReviverContext {
   source?: string
 }
 
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+/**
+ * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows.
+ */
 export function parseJson(text: string | undefined): unknown {
   if (!text) return undefined
+  if (text.startsWith('\uFEFF')) text = text.slice(1)
   try {
     // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
     const reviver = (_key: string, value: unknown, context?: ReviverContext): unknown =>

@@ -4003,10 +4003,15 @@ class JsonNumber {
         this.source = source;
     }
 }
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+/**
+ * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows.
+ */
 function parseJson(text) {
     if (!text)
         return undefined;
+    if (text.startsWith('\uFEFF'))
+        text = text.slice(1);
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
