@@ -31,3 +31,18 @@ test('a status answer that starts with a UTF-8 byte order mark is read, at the f
   expect(job).toMatchObject({ status: 'job_finished', modelId: '7' })
   assert.equal(server.requests.length, 1)
 })
+
+test("JSON as Python's json.dumps writes it: NaN and Infinity in a field not used are read as null; used fields keep their rules", async () => {
+  const body =
+    '{"status": "job_finished", "model_id": 12345678901234567890, "message": "NaN, Infinity and -Infinity stay text",' +
+    ' "metrics": {"auc": NaN, "rmse": Infinity, "gain": -Infinity, "list": [NaN,-Infinity]}}'
+  const { client, server, clock } = await api((_req, res) => json(res, body))
+  const job = await client.getStatus('j', clock.time + 60_000)
+  expect(job).toEqual({
+    status: 'job_finished',
+    modelId: '12345678901234567890',
+    message: 'NaN, Infinity and -Infinity stay text',
+    downloadUrl: undefined
+  })
+  assert.equal(server.requests.length, 1)
+})

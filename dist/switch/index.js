@@ -4003,9 +4003,13 @@ class JsonNumber {
         this.source = source;
     }
 }
+// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
+// json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
 /**
  * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
- * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows.
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
+ * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
  */
 function parseJson(text) {
     if (!text)
@@ -4015,7 +4019,8 @@ function parseJson(text) {
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
+        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+        return JSON.parse(strict, reviver);
     }
     catch {
         return undefined;
