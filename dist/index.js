@@ -5559,7 +5559,7 @@ class ApiClient {
     // request runs past it (throws DeadlineError then, ApiError for a documented error, HttpError or
     // TransientError for other answers the retry gave up on).
     async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
+        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
         // Registered before anything can print it: the signed URL is a credential.
         if (typeof body.download_url === 'string')
             addSignedUrl(body.download_url);
@@ -5571,7 +5571,7 @@ class ApiClient {
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -5581,10 +5581,13 @@ class ApiClient {
         return { retrainJobId, uploadUrl };
     }
     async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
+        // an empty body too: the model was switched, and the action needs nothing from the answer.
         await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
     }
-    async call(method, path, deadline, isAnswer) {
+    async call(method, path, deadline, isAnswer, 
+    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
+    needed) {
         const { apiUrl, apiKey, requestTimeoutMs, clock, signal, onRetry } = this.options;
         const url = apiUrl.href.replace(/\/+$/, '') + path;
         return retry(async () => {
@@ -5597,13 +5600,23 @@ class ApiClient {
                 budgetMs: deadline - clock.now(),
                 redirects: 'same-origin'
             });
-            return interpret(response, isAnswer, clock.now());
+            return interpret(response, isAnswer, needed, clock.now());
         }, { clock, deadline, signal, onRetry });
     }
 }
-function interpret(response, isAnswer, now) {
-    const json = parseJson(response.text);
+function interpret(response, isAnswer, needed, now) {
     const ok = response.ok;
+    if (ok && response.text.trim() === '') {
+        if (!needed)
+            return {};
+        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
+        // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
+        // gateway that dropped a body once: the call reads only, so it is tried again.
+        if (response.status === 204)
+            throw new HttpError(204, missing);
+        throw new TransientError(missing);
+    }
+    const json = parseJson(response.text);
     const documented = documentedError(json);
     // A status body may carry a message of its own: it is an error only if it carries a code too.
     const statusBody = isObject(json) && typeof json.status === 'string';

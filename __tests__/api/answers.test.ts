@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterEach, expect, test } from '@jest/globals'
 import { ApiClient } from '../../src/api/client.js'
+import { DeadlineError, HttpError } from '../../src/errors.js'
 import { FakeClock } from '../helpers/clock.js'
 import { serve, type TestServer } from '../helpers/server.js'
 
@@ -11,12 +12,19 @@ const servers: TestServer[] = []
 afterEach(async () => Promise.all(servers.splice(0).map((s) => s.close())))
 
 async function api(
-  handler: (req: IncomingMessage, res: ServerResponse) => void
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  reasons: string[] = []
 ): Promise<{ client: ApiClient; server: TestServer; clock: FakeClock }> {
   const server = await serve(handler)
   servers.push(server)
   const clock = new FakeClock()
-  const client = new ApiClient({ apiUrl: new URL(server.url), apiKey: 'k', requestTimeoutMs: 5000, clock })
+  const client = new ApiClient({
+    apiUrl: new URL(server.url),
+    apiKey: 'k',
+    requestTimeoutMs: 5000,
+    clock,
+    onRetry: (err) => reasons.push(err.message)
+  })
   return { client, server, clock }
 }
 
@@ -45,4 +53,52 @@ test("JSON as Python's json.dumps writes it: NaN and Infinity in a field not use
     downloadUrl: undefined
   })
   assert.equal(server.requests.length, 1)
+})
+
+test('the switch answered 204 No Content, or a 200 with an empty body: switched, the PUT sent once', async () => {
+  for (const status of [204, 200]) {
+    const { client, server, clock } = await api((_req, res) => void res.writeHead(status).end())
+    await client.updateModel('rj-1', clock.time + 5 * 60_000)
+    assert.equal(server.requests.length, 1, `HTTP ${status}: one PUT`)
+    assert.equal(server.requests[0].method, 'PUT')
+  }
+})
+
+test('a status or upload_url call answered 204 fails at once, saying what was missing', async () => {
+  const { client, server, clock } = await api((_req, res) => void res.writeHead(204).end())
+  await assert.rejects(client.getStatus('j', clock.time + 60_000), (err: unknown) => {
+    assert.ok(err instanceof HttpError)
+    assert.match(
+      err.message,
+      /^HTTP 204 from 127\.0\.0\.1:\d+ with no body, where the retrain job's status was expected$/
+    )
+    return true
+  })
+  await assert.rejects(
+    client.getUploadUrl('d.csv', clock.time + 60_000),
+    /with no body, where an answer with retrain_job_id and upload_url was expected$/
+  )
+  assert.equal(server.requests.length, 2, 'one request each')
+})
+
+test('a status call answered 200 with an empty body is tried again (a gateway may drop a body once), saying what was missing', async () => {
+  let calls = 0
+  const reasons: string[] = []
+  const { client, clock } = await api(
+    (_req, res) =>
+      ++calls === 1
+        ? void res.writeHead(200, { 'content-type': 'application/json' }).end()
+        : json(res, '{"status":"running"}'),
+    reasons
+  )
+  assert.equal((await client.getStatus('j', clock.time + 60_000)).status, 'running')
+  expect(reasons).toEqual([
+    expect.stringMatching(/^HTTP 200 from 127\.0\.0\.1:\d+ with no body, where the retrain job's status was expected$/)
+  ])
+  const { client: empty, clock: clock2 } = await api((_req, res) => void res.writeHead(200).end())
+  await assert.rejects(
+    empty.getStatus('j', clock2.time + 3000),
+    (err: unknown) =>
+      err instanceof DeadlineError && /with no body, where the retrain job's status was expected/.test(err.message)
+  )
 })
