@@ -394,3 +394,17 @@ test('redirects share one budget; a Location that is not a URL is an HTTP error 
     (err: unknown) => err instanceof HttpError && /redirected to an invalid URL$/.test(err.message)
   )
 })
+
+test('answer headers of 20 KiB (WAF cookies) are read; past 64 KiB the answer fails at once, naming the cause', async () => {
+  const s = await server((req, res) => {
+    const cookies = Array.from({ length: req.url === '/huge' ? 70 : 20 }, (_, i) => `waf${i}=${'c'.repeat(1000)}`)
+    res.writeHead(200, { 'set-cookie': cookies, 'content-type': 'application/json' }).end('{"status":"running"}')
+  })
+  const response = await send(get(`${s.url}/cookies`))
+  assert.equal(response.text, '{"status":"running"}')
+  await assert.rejects(send(get(`${s.url}/huge`)), (err: unknown) => {
+    assert.ok(err instanceof ActionError && !(err instanceof TransientError), 'not retried')
+    assert.match(err.message, /^the answer from 127\.0\.0\.1:\d+ has headers over 64 KiB \(HPE_HEADER_OVERFLOW\)/)
+    return true
+  })
+})

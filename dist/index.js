@@ -5139,6 +5139,9 @@ const ERROR_TEXT_BYTES = 64 * 1024;
 // A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
 // write, and 256 MiB went out at half speed.
 const READ_BYTES = 1024 * 1024;
+// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
+// can pass 16 KiB; curl reads up to 100 KiB.
+const MAX_HEADER_BYTES = 64 * 1024;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 /** The one 2xx check. */
@@ -5202,7 +5205,8 @@ function sendOnce(request, url) {
             },
             // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
             // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: proxy ? proxyAgent(url) : false
+            agent: proxy ? proxyAgent(url) : false,
+            maxHeaderSize: MAX_HEADER_BYTES
         };
         let req;
         try {
@@ -5356,6 +5360,10 @@ function networkError(err, origin) {
         return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
     }
     const code = err?.code;
+    if (code === 'HPE_HEADER_OVERFLOW') {
+        return new ActionError(`the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
+            'a gateway or proxy in between may be adding them');
+    }
     return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
 }
 /** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */

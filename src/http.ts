@@ -64,6 +64,9 @@ const ERROR_TEXT_BYTES = 64 * 1024
 // A file is read 1 MiB at a time: with the default 64 KiB, each piece costs a file read and a socket
 // write, and 256 MiB went out at half speed.
 const READ_BYTES = 1024 * 1024
+// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
+// can pass 16 KiB; curl reads up to 100 KiB.
+const MAX_HEADER_BYTES = 64 * 1024
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
@@ -92,7 +95,8 @@ export function isOk(status: number): boolean {
  * - HttpError: a redirect refused by `redirects` or the URL policy, a proxy refusing the request
  *   (407: its credentials), each naming hosts only;
  * - LocalError: the `file` could not be read;
- * - ActionError: an encoding that cannot be decoded, the proxy variables misconfigured.
+ * - ActionError: an encoding that cannot be decoded, answer headers over 64 KiB, the proxy variables
+ *   misconfigured.
  */
 export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
 export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
@@ -154,7 +158,8 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       },
       // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
       // agent), or through a proxy, http-client's CONNECT tunnel.
-      agent: proxy ? proxyAgent(url) : false
+      agent: proxy ? proxyAgent(url) : false,
+      maxHeaderSize: MAX_HEADER_BYTES
     }
     let req: ClientRequest
     try {
@@ -313,6 +318,12 @@ function networkError(err: unknown, origin: string): Error {
     return new ActionError(`the answer from ${origin} could not be decoded: ${(err as Error).message}`)
   }
   const code = (err as NodeJS.ErrnoException)?.code
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new ActionError(
+      `the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
+        'a gateway or proxy in between may be adding them'
+    )
+  }
   return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`)
 }
 
