@@ -1720,8 +1720,34 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/format.ts
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
+
 class ActionError extends Error {
     constructor(message) {
         super(message);
@@ -1784,6 +1810,21 @@ const LOCAL_CAUSES = {
 class JobFailedError extends ActionError {
 }
 class DeadlineError extends ActionError {
+}
+/** The retry stopped before the deadline: another try, after its wait, would not fit in the time left. */
+class GaveUpError extends DeadlineError {
+    tries;
+    leftMs;
+    last;
+    constructor(tries, spentMs, leftMs, 
+    /** The last try's error message. */
+    last) {
+        super(`gave up after ${tries} tries in ${formatDuration(spentMs)}: another would not fit in the ` +
+            `${formatDuration(leftMs)} left before the deadline; the last failed with: ${last}`);
+        this.tries = tries;
+        this.leftMs = leftMs;
+        this.last = last;
+    }
 }
 class CancelledError extends ActionError {
     constructor(message = 'cancelled') {
@@ -5024,6 +5065,7 @@ function backoffDelay(attempt, policy, random) {
 async function retry(fn, options) {
     const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
+    const started = options.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
             throw new CancelledError();
@@ -5038,10 +5080,10 @@ async function retry(fn, options) {
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
-            }
+            const now = options.clock.now();
+            const left = options.deadline - now;
+            if (wanted > left)
+                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
             options.onRetry?.(err, attempt, wanted);
             await options.clock.sleep(wanted, options.signal);
         }
@@ -5724,31 +5766,6 @@ const ActionInterface = {
         outputs: [Outputs.RetrainJobId]
     }
 };
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
@@ -7429,11 +7446,19 @@ async function waitForJob(options, state) {
         await clock.sleep(Math.min(next, deadline) - now, signal);
     }
 }
+/** What happened, as measured on the clock: the time spent, why the wait stopped, each count once. */
 function timeoutMessage(options, state, cause) {
-    const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read';
+    const spent = formatDuration(options.clock.now() - state.startedAt);
+    const seen = state.last
+        ? `the last status seen was "${state.last.status}" after ${state.checks} check${state.checks === 1 ? '' : 's'}`
+        : 'no status was read';
+    if (cause instanceof GaveUpError) {
+        return (`gave up waiting for retrain job ${options.jobId} after ${spent} of the ${formatDuration(options.timeoutMs)} timeout: ` +
+            `${seen}; the status check was tried ${cause.tries} times and another try would not fit in the ` +
+            `${formatDuration(cause.leftMs)} left; the last failed with: ${cause.last}`);
+    }
     const why = cause ? `; the last check failed: ${errorMessage(cause)}` : '';
-    return (`timed out after ${formatDuration(options.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
-        `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`);
+    return `timed out after ${spent} (timeout) waiting for retrain job ${options.jobId}: ${seen}${why}`;
 }
 
 ;// CONCATENATED MODULE: ./src/wait/main.ts

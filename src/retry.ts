@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js'
-import { CancelledError, DeadlineError, errorMessage, isRetryable, type TransientError } from './errors.js'
+import { CancelledError, errorMessage, GaveUpError, isRetryable, type TransientError } from './errors.js'
 
 export interface RetryPolicy {
   baseMs: number
@@ -15,8 +15,8 @@ export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAtte
 export interface RetryOptions {
   clock: Clock
   /**
-   * Epoch ms on `clock`: no sleep goes past it; when the next try cannot start before it, the last
-   * error is thrown (as DeadlineError).
+   * Epoch ms on `clock`: no sleep goes past it; when the next try cannot start before it, the retry
+   * gives up with GaveUpError (a DeadlineError) carrying the last error.
    */
   deadline: number
   signal?: AbortSignal
@@ -38,6 +38,7 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const policy = options.policy ?? DEFAULT_POLICY
   const random = options.random ?? Math.random
+  const started = options.clock.now()
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError()
     try {
@@ -48,12 +49,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
       // `Retry-After: 0` must not be hammered. Never past the deadline either.
       const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random))
-      const left = options.deadline - options.clock.now()
-      if (wanted > left) {
-        throw new DeadlineError(
-          `gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`
-        )
-      }
+      const now = options.clock.now()
+      const left = options.deadline - now
+      if (wanted > left) throw new GaveUpError(attempt, now - started, left, errorMessage(err))
       options.onRetry?.(err, attempt, wanted)
       await options.clock.sleep(wanted, options.signal)
     }

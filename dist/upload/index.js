@@ -306,8 +306,34 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: uploadAction
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
+
 class ActionError extends Error {
     constructor(message) {
         super(message);
@@ -370,6 +396,21 @@ const LOCAL_CAUSES = {
 class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
 }
 class DeadlineError extends ActionError {
+}
+/** The retry stopped before the deadline: another try, after its wait, would not fit in the time left. */
+class GaveUpError extends DeadlineError {
+    tries;
+    leftMs;
+    last;
+    constructor(tries, spentMs, leftMs, 
+    /** The last try's error message. */
+    last) {
+        super(`gave up after ${tries} tries in ${formatDuration(spentMs)}: another would not fit in the ` +
+            `${formatDuration(leftMs)} left before the deadline; the last failed with: ${last}`);
+        this.tries = tries;
+        this.leftMs = leftMs;
+        this.last = last;
+    }
 }
 class CancelledError extends ActionError {
     constructor(message = 'cancelled') {
@@ -3610,6 +3651,7 @@ function backoffDelay(attempt, policy, random) {
 async function retry(fn, options) {
     const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
+    const started = options.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
             throw new CancelledError();
@@ -3624,10 +3666,10 @@ async function retry(fn, options) {
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const wanted = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, policy, random));
-            const left = options.deadline - options.clock.now();
-            if (wanted > left) {
-                throw new DeadlineError(`gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`);
-            }
+            const now = options.clock.now();
+            const left = options.deadline - now;
+            if (wanted > left)
+                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
             options.onRetry?.(err, attempt, wanted);
             await options.clock.sleep(wanted, options.signal);
         }
@@ -4310,31 +4352,6 @@ const ActionInterface = {
         outputs: [Outputs.RetrainJobId]
     }
 };
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // What a step tells later steps (outputs) and people (log lines, the job summary).
