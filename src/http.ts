@@ -76,7 +76,8 @@ export function isOk(status: number): boolean {
 }
 
 /**
- * Sends one request, following redirects by `redirects`, and reads the answer.
+ * Sends one request, following redirects by `redirects` (a 303 with a GET, without the body; a
+ * request with a `file` is not sent on by any other), and reads the answer.
  *
  * Returns every answer that arrived, 2xx or not, after redirects: `ok` says whether it is a 2xx.
  * A non-2xx is never thrown: its body is read as text (the start of it) for the caller to explain.
@@ -101,7 +102,8 @@ export function isOk(status: number): boolean {
 export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
 export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
 export async function send(request: HttpRequest): Promise<HttpResponse>
-export async function send(request: HttpRequest): Promise<HttpResponse> {
+export async function send(first: HttpRequest): Promise<HttpResponse> {
+  let request = first
   let url = new URL(request.url)
   const started = Date.now()
   for (let hop = 0; ; hop++) {
@@ -120,6 +122,11 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
       throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
     }
     const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
+    // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
+    // (never the body again); the other redirects repeat the method and its body.
+    if (response.status === 303 && request.method !== 'GET') {
+      request = { ...request, method: 'GET', file: undefined }
+    }
     if (request.redirects === 'none' || request.file) {
       throw new HttpError(response.status, `${where}; this request is not sent on`)
     }

@@ -3776,7 +3776,8 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
 function isOk(status) {
     return status >= 200 && status < 300;
 }
-async function send(request) {
+async function send(first) {
+    let request = first;
     let url = new URL(request.url);
     const started = Date.now();
     for (let hop = 0;; hop++) {
@@ -3797,6 +3798,11 @@ async function send(request) {
             throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
         }
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
+        // (never the body again); the other redirects repeat the method and its body.
+        if (response.status === 303 && request.method !== 'GET') {
+            request = { ...request, method: 'GET', file: undefined };
+        }
         if (request.redirects === 'none' || request.file) {
             throw new HttpError(response.status, `${where}; this request is not sent on`);
         }

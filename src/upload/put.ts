@@ -31,7 +31,8 @@ export async function putFile(options: PutFileOptions): Promise<void> {
         signal: options.signal,
         idleTimeoutMs: options.requestTimeoutMs,
         budgetMs: options.deadline - options.clock.now(),
-        redirects: 'none'
+        // Only a 303 is followed (with a GET, no key and no file): the file is never sent on.
+        redirects: 'any'
       })
       if (response.ok) return
       const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : ''
