@@ -1,6 +1,11 @@
 // send() against real servers on 127.0.0.1: the one idle time-out, decoding, the body stream's
 // errors, and proxies (a CONNECT tunnel with Basic authentication, 407, NO_PROXY).
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import dns from 'node:dns'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
@@ -11,6 +16,7 @@ import { ActionError, CancelledError, DeadlineError, HttpError, TransientError }
 import { send, type HttpRequest } from '../src/http.js'
 import { FakeClock } from './helpers/clock.js'
 import { serve, type TestServer } from './helpers/server.js'
+import { skipIf } from './helpers/skip.js'
 
 const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest & { stream?: false } => ({
   method: 'GET',
@@ -408,3 +414,68 @@ test('answer headers of 20 KiB (WAF cookies) are read; past 64 KiB the answer fa
     return true
   })
 })
+
+// A certificate made at test time (no key is committed); where openssl is missing (Windows Node under
+// Wine, a bare runner) the test is skipped and says why.
+const openssl = spawnSync('openssl', ['version']).status === 0
+skipIf(
+  !openssl,
+  'openssl is not installed',
+  test
+)(
+  'a certificate the runner does not trust fails at once, after one handshake, naming the host and NODE_EXTRA_CA_CERTS',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-'))
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem')
+    ])
+    assert.equal(made.status, 0, String(made.stderr))
+    const tlsServer = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => res.end('{"status":"job_finished"}')
+    )
+    let handshakes = 0
+    tlsServer.on('connection', () => handshakes++)
+    tlsServer.on('tlsClientError', () => undefined)
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve))
+    try {
+      const { ApiClient } = await import('../src/api/client.js')
+      const clock = new FakeClock()
+      const port = (tlsServer.address() as AddressInfo).port
+      const api = new ApiClient({
+        apiUrl: new URL(`https://127.0.0.1:${port}`),
+        apiKey: 'k',
+        requestTimeoutMs: 5000,
+        clock
+      })
+      await assert.rejects(api.getStatus('j', clock.time + 10 * 60_000), (err: unknown) => {
+        assert.ok(err instanceof ActionError && !(err instanceof TransientError), `not retried: ${String(err)}`)
+        assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`))
+        assert.match(err.message, /DEPTH_ZERO_SELF_SIGNED_CERT/)
+        assert.match(err.message, /NODE_EXTRA_CA_CERTS/)
+        return true
+      })
+      assert.equal(handshakes, 1, 'one handshake, no retry')
+      expect(clock.sleeps).toEqual([])
+    } finally {
+      await new Promise((resolve) => tlsServer.close(resolve))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+)

@@ -5399,6 +5399,17 @@ async function readText(body, limit, ok, origin) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
+// TLS refusals: configuration, like a 407, never worth another handshake.
+const UNTRUSTED_CERTIFICATE = {
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
+    CERT_HAS_EXPIRED: 'it has expired',
+    CERT_NOT_YET_VALID: 'it is not valid yet',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
+};
 function networkError(err, origin) {
     // zlib's "unexpected end of file": the stream was cut, not wrong.
     if (err?.code === 'Z_BUF_ERROR') {
@@ -5408,6 +5419,12 @@ function networkError(err, origin) {
         return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
     }
     const code = err?.code;
+    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
+    if (untrusted) {
+        return new ActionError(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
+            'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
+            'otherwise check the address');
+    }
     if (code === 'HPE_HEADER_OVERFLOW') {
         return new ActionError(`the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
             'a gateway or proxy in between may be adding them');

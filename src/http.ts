@@ -96,8 +96,8 @@ export function isOk(status: number): boolean {
  * - HttpError: a redirect refused by `redirects` or the URL policy, a proxy refusing the request
  *   (407: its credentials), each naming hosts only;
  * - LocalError: the `file` could not be read;
- * - ActionError: an encoding that cannot be decoded, answer headers over 64 KiB, the proxy variables
- *   misconfigured.
+ * - ActionError: an encoding that cannot be decoded, answer headers over 64 KiB, a certificate not
+ *   trusted (self-signed, expired, another host's, an unknown CA), the proxy variables misconfigured.
  */
 export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
 export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
@@ -316,6 +316,18 @@ async function readText(body: Readable, limit: number, ok: boolean, origin: stri
   return Buffer.concat(chunks).toString('utf8')
 }
 
+// TLS refusals: configuration, like a 407, never worth another handshake.
+const UNTRUSTED_CERTIFICATE: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
+  UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
+}
+
 function networkError(err: unknown, origin: string): Error {
   // zlib's "unexpected end of file": the stream was cut, not wrong.
   if ((err as NodeJS.ErrnoException)?.code === 'Z_BUF_ERROR') {
@@ -325,6 +337,14 @@ function networkError(err: unknown, origin: string): Error {
     return new ActionError(`the answer from ${origin} could not be decoded: ${(err as Error).message}`)
   }
   const code = (err as NodeJS.ErrnoException)?.code
+  const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code]
+  if (untrusted) {
+    return new ActionError(
+      `the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
+        'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
+        'otherwise check the address'
+    )
+  }
   if (code === 'HPE_HEADER_OVERFLOW') {
     return new ActionError(
       `the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
