@@ -479,3 +479,29 @@ skipIf(
     }
   }
 )
+
+test('a proxy that never answers CONNECT: once send() fails, the socket to it is closed (the process can exit)', async () => {
+  const closed: boolean[] = []
+  const held: net.Socket[] = []
+  const silent = net.createServer((socket) => {
+    const i = closed.push(false) - 1
+    held.push(socket)
+    socket.on('close', () => (closed[i] = true))
+    socket.on('error', () => undefined)
+    socket.resume() // read, so that the client's end is seen
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  process.env.http_proxy = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+  try {
+    await assert.rejects(send(get('http://api.p1.example/v1/x', { idleTimeoutMs: 300 })), /within 300 ms/)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 200)
+    await assert.rejects(send(get('http://api.p1.example/v1/x', { signal: controller.signal })), CancelledError)
+    const until = Date.now() + 2000
+    while (closed.some((c) => !c) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(closed).toEqual([true, true])
+  } finally {
+    held.forEach((socket) => socket.destroy())
+    await new Promise((resolve) => silent.close(resolve))
+  }
+})

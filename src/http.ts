@@ -155,6 +155,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
   }
 
   return new Promise<HttpResponse>((resolve, reject) => {
+    const tunnel = proxy ? proxyAgent(url) : undefined
     const options = {
       method: request.method,
       headers: {
@@ -165,7 +166,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       },
       // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
       // agent), or through a proxy, http-client's CONNECT tunnel.
-      agent: proxy ? proxyAgent(url) : false,
+      agent: tunnel?.agent ?? false,
       maxHeaderSize: MAX_HEADER_BYTES
     }
     let req: ClientRequest
@@ -181,6 +182,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       if (body) return void body.destroy(err)
       stop()
       req.destroy(err)
+      tunnel?.close()
       reject(translate(err))
     }
     const idle = setTimeout(

@@ -3629,9 +3629,23 @@ function proxyFor(url) {
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
+ * request's reach, and a proxy that never answers would hold the process open after a time-out.
  */
 function proxyAgent(url) {
-    return new lib_HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
+    const agent = new lib_HttpClient(USER_AGENT, [], { keepAlive: false }).getAgent(url.href);
+    const pending = new Set();
+    const request = agent.request;
+    if (request) {
+        agent.request = ((...args) => {
+            const connect = request(...args);
+            pending.add(connect);
+            connect.once('connect', () => pending.delete(connect));
+            connect.once('error', () => pending.delete(connect));
+            return connect;
+        });
+    }
+    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
 }
 
 ;// CONCATENATED MODULE: ./src/retry.ts
@@ -3829,6 +3843,7 @@ function sendOnce(request, url) {
         return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
     };
     return new Promise((resolve, reject) => {
+        const tunnel = proxy ? proxyAgent(url) : undefined;
         const options = {
             method: request.method,
             headers: {
@@ -3839,7 +3854,7 @@ function sendOnce(request, url) {
             },
             // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
             // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: proxy ? proxyAgent(url) : false,
+            agent: tunnel?.agent ?? false,
             maxHeaderSize: MAX_HEADER_BYTES
         };
         let req;
@@ -3857,6 +3872,7 @@ function sendOnce(request, url) {
                 return void body.destroy(err);
             stop();
             req.destroy(err);
+            tunnel?.close();
             reject(translate(err));
         };
         const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
