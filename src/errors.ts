@@ -1,4 +1,5 @@
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
+import { formatDuration } from './text.js'
 
 export class ActionError extends Error {
   constructor(message: string) {
@@ -70,6 +71,22 @@ const LOCAL_CAUSES: Record<string, string> = {
 
 export class JobFailedError extends ActionError {}
 export class DeadlineError extends ActionError {}
+
+/** The retry stopped before the deadline: another try, after its wait, would not fit in the time left. */
+export class GaveUpError extends DeadlineError {
+  constructor(
+    readonly tries: number,
+    spentMs: number,
+    readonly leftMs: number,
+    /** The last try's error message. */
+    readonly last: string
+  ) {
+    super(
+      `gave up after ${tries} tries in ${formatDuration(spentMs)}: another would not fit in the ` +
+        `${formatDuration(leftMs)} left before the deadline; the last failed with: ${last}`
+    )
+  }
+}
 export class CancelledError extends ActionError {
   constructor(message = 'cancelled') {
     super(message)

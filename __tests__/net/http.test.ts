@@ -1,6 +1,11 @@
 // send() against real servers on 127.0.0.1: the one idle time-out, decoding, the body stream's
 // errors, and proxies (a CONNECT tunnel with Basic authentication, 407, NO_PROXY).
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import dns from 'node:dns'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
@@ -12,6 +17,7 @@ import { send, type HttpRequest } from '../../src/net/http.js'
 import { Deadline } from '../../src/clock.js'
 import { FakeClock } from '../helpers/clock.js'
 import { serve, type TestServer } from '../helpers/server.js'
+import { skipIf } from '../helpers/skip.js'
 
 const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest & { stream?: false } => ({
   method: 'GET',
@@ -393,4 +399,108 @@ test('redirects share one budget; a Location that is not a URL is an HTTP error 
     send(get(s.url + '/bad', { redirects: 'any' })),
     (err: unknown) => err instanceof HttpError && /redirected to an invalid URL$/.test(err.message)
   )
+})
+
+test('answer headers of 20 KiB (WAF cookies) are read; past 64 KiB the answer fails at once, naming the cause', async () => {
+  const s = await server((req, res) => {
+    const cookies = Array.from({ length: req.url === '/huge' ? 70 : 20 }, (_, i) => `waf${i}=${'c'.repeat(1000)}`)
+    res.writeHead(200, { 'set-cookie': cookies, 'content-type': 'application/json' }).end('{"status":"running"}')
+  })
+  const response = await send(get(`${s.url}/cookies`))
+  assert.equal(response.text, '{"status":"running"}')
+  await assert.rejects(send(get(`${s.url}/huge`)), (err: unknown) => {
+    assert.ok(err instanceof ActionError && !(err instanceof TransientError), 'not retried')
+    assert.match(err.message, /^the answer from 127\.0\.0\.1:\d+ has headers over 64 KiB \(HPE_HEADER_OVERFLOW\)/)
+    return true
+  })
+})
+
+// A certificate made at test time (no key is committed); where openssl is missing (Windows Node under
+// Wine, a bare runner) the test is skipped and says why.
+const openssl = spawnSync('openssl', ['version']).status === 0
+skipIf(
+  !openssl,
+  'openssl is not installed',
+  test
+)(
+  'a certificate the runner does not trust fails at once, after one handshake, naming the host and NODE_EXTRA_CA_CERTS',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-'))
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem')
+    ])
+    assert.equal(made.status, 0, String(made.stderr))
+    const tlsServer = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => res.end('{"status":"job_finished"}')
+    )
+    let handshakes = 0
+    tlsServer.on('connection', () => handshakes++)
+    tlsServer.on('tlsClientError', () => undefined)
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve))
+    try {
+      const { ApiClient } = await import('../../src/retrain/api.js')
+      const clock = new FakeClock()
+      const port = (tlsServer.address() as AddressInfo).port
+      const api = new ApiClient({
+        apiUrl: new URL(`https://127.0.0.1:${port}`),
+        apiKey: 'k',
+        requestTimeoutMs: 5000
+      })
+      await assert.rejects(api.getStatus('j', Deadline.after(10 * 60_000, clock)), (err: unknown) => {
+        assert.ok(err instanceof ActionError && !(err instanceof TransientError), `not retried: ${String(err)}`)
+        assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`))
+        assert.match(err.message, /DEPTH_ZERO_SELF_SIGNED_CERT/)
+        assert.match(err.message, /NODE_EXTRA_CA_CERTS/)
+        return true
+      })
+      assert.equal(handshakes, 1, 'one handshake, no retry')
+      expect(clock.sleeps).toEqual([])
+    } finally {
+      await new Promise((resolve) => tlsServer.close(resolve))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+)
+
+test('a proxy that never answers CONNECT: once send() fails, the socket to it is closed (the process can exit)', async () => {
+  const closed: boolean[] = []
+  const held: net.Socket[] = []
+  const silent = net.createServer((socket) => {
+    const i = closed.push(false) - 1
+    held.push(socket)
+    socket.on('close', () => (closed[i] = true))
+    socket.on('error', () => undefined)
+    socket.resume() // read, so that the client's end is seen
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  process.env.http_proxy = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+  try {
+    await assert.rejects(send(get('http://api.p1.example/v1/x', { idleTimeoutMs: 300 })), /within 300 ms/)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 200)
+    await assert.rejects(send(get('http://api.p1.example/v1/x', { signal: controller.signal })), CancelledError)
+    const until = Date.now() + 2000
+    while (closed.some((c) => !c) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(closed).toEqual([true, true])
+  } finally {
+    held.forEach((socket) => socket.destroy())
+    await new Promise((resolve) => silent.close(resolve))
+  }
 })

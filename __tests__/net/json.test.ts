@@ -18,3 +18,19 @@ test('numbers keep the text the API wrote; other non-strings are no text', () =>
   ])
   assert.equal(parseJson('not json'), undefined)
 })
+
+test("Python's NaN, Infinity and -Infinity outside strings are read as null; inside strings they stay as written", () => {
+  expect(parseJson('[NaN, Infinity, -Infinity, "NaN", "a \\"Infinity\\" b", "\\\\", -Infinity]')).toEqual([
+    null,
+    null,
+    null,
+    'NaN',
+    'a "Infinity" b',
+    '\\',
+    null
+  ])
+  const status = parseJson('{"status": NaN}') as Record<string, unknown>
+  assert.equal(asText(status.status), undefined, 'a status that is NaN is no text')
+  assert.equal(parseJson('[NaNa]'), undefined)
+  assert.equal(parseJson('[Infinityx]'), undefined)
+})

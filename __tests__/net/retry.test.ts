@@ -117,3 +117,26 @@ test('Retry-After as seconds or an HTTP date', () => {
   assert.equal(parseRetryAfter('soon', now), undefined)
   assert.equal(parseRetryAfter(undefined, now), undefined)
 })
+
+test('giving up early says so: the time spent on the clock, that another try would not fit, the tries once', async () => {
+  const clock = new FakeClock()
+  const start = clock.time
+  await assert.rejects(
+    retry(
+      async () => {
+        throw new TransientError('HTTP 503 from api')
+      },
+      { deadline: Deadline.after(20_000, clock), random: () => 0.5 }
+    ),
+    (err: unknown) => {
+      assert.ok(err instanceof DeadlineError)
+      // Sleeps of 375 ms, 750 ms, 1.5 s, 3 s, 6 s: the 6th try fails at 11.6 s, the next wait (12 s) is past the 8.4 s left.
+      assert.equal(clock.time - start, 11_625)
+      assert.equal(
+        err.message,
+        'gave up after 6 tries in 12s: another would not fit in the 8s left before the deadline; the last failed with: HTTP 503 from api'
+      )
+      return true
+    }
+  )
+})

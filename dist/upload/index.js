@@ -294,11 +294,14 @@ __webpack_unused_export__ = debug; // for test
 /* harmony export */   il: () => (/* binding */ LocalError),
 /* harmony export */   j$: () => (/* binding */ HttpError),
 /* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   jD: () => (/* binding */ GaveUpError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
 /* harmony export */   r3: () => (/* binding */ isRetryable)
 /* harmony export */ });
 /* unused harmony export JobFailedError */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(992);
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
+
 class ActionError extends Error {
     constructor(message) {
         super(message);
@@ -360,6 +363,21 @@ const LOCAL_CAUSES = {
 class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
 }
 class DeadlineError extends ActionError {
+}
+/** The retry stopped before the deadline: another try, after its wait, would not fit in the time left. */
+class GaveUpError extends DeadlineError {
+    tries;
+    leftMs;
+    last;
+    constructor(tries, spentMs, leftMs, 
+    /** The last try's error message. */
+    last) {
+        super(`gave up after ${tries} tries in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(spentMs)}: another would not fit in the ` +
+            `${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(leftMs)} left before the deadline; the last failed with: ${last}`);
+        this.tries = tries;
+        this.leftMs = leftMs;
+        this.last = last;
+    }
 }
 class CancelledError extends ActionError {
     constructor(message = 'cancelled') {
@@ -3050,10 +3068,24 @@ function proxyFor(url) {
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
+ * request's reach, and a proxy that never answers would hold the process open after a time-out.
  */
 function proxyAgent(url) {
     // Only its agent is used: the requests (and their user agent) are send()'s own.
-    return new lib/* HttpClient */.Qq(undefined, [], { keepAlive: false }).getAgent(url.href);
+    const agent = new lib/* HttpClient */.Qq(undefined, [], { keepAlive: false }).getAgent(url.href);
+    const pending = new Set();
+    const request = agent.request;
+    if (request) {
+        agent.request = ((...args) => {
+            const connect = request(...args);
+            pending.add(connect);
+            connect.once('connect', () => pending.delete(connect));
+            connect.once('error', () => pending.delete(connect));
+            return connect;
+        });
+    }
+    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
 }
 
 ;// CONCATENATED MODULE: ./src/net/retry.ts
@@ -3074,6 +3106,7 @@ async function retry(fn, options) {
     const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
     const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
+    const started = options.deadline.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
             throw new errors/* CancelledError */.cc();
@@ -3092,9 +3125,10 @@ async function retry(fn, options) {
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const retryAfterMs = (0,errors/* isRetryable */.r3)(err) ? (err.retryAfterMs ?? 0) : 0;
             const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
-            if (wanted > options.deadline.left()) {
-                throw new errors/* DeadlineError */.j3(`gave up after ${attempt} tries, the time left was too short for another: ${(0,errors/* errorMessage */.gJ)(err)}`);
-            }
+            const now = options.deadline.clock.now();
+            const left = options.deadline.left();
+            if (wanted > left)
+                throw new errors/* GaveUpError */.jD(attempt, now - started, left, (0,errors/* errorMessage */.gJ)(err));
             options.onRetry?.(why, attempt, wanted);
             await options.deadline.clock.sleep(wanted, options.signal);
         }
@@ -3192,13 +3226,17 @@ const ERROR_TEXT_BYTES = 64 * 1024;
 // A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
 // 64 KiB made those the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024;
+// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
+// can pass 16 KiB; curl reads up to 100 KiB.
+const MAX_HEADER_BYTES = 64 * 1024;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 /** The one 2xx check. */
 function isOk(status) {
     return status >= 200 && status < 300;
 }
-async function send(request) {
+async function send(first) {
+    let request = first;
     let url = new URL(request.url);
     for (let hop = 0;; hop++) {
         // Each hop gets what is left before the deadline.
@@ -3217,6 +3255,11 @@ async function send(request) {
             throw new errors/* HttpError */.j$(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
         }
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
+        // (never the body again); the other redirects repeat the method and its body.
+        if (response.status === 303 && request.method !== 'GET') {
+            request = { ...request, method: 'GET', file: undefined };
+        }
         if (request.redirects === 'none' || request.file) {
             throw new errors/* HttpError */.j$(response.status, `${where}; this request is not sent on`);
         }
@@ -3243,6 +3286,7 @@ function sendOnce(request, url) {
         return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
     };
     return new Promise((resolve, reject) => {
+        const tunnel = proxy ? proxyAgent(url) : undefined;
         const options = {
             method: request.method,
             headers: {
@@ -3253,7 +3297,8 @@ function sendOnce(request, url) {
             },
             // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
             // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: proxy ? proxyAgent(url) : false
+            agent: tunnel?.agent ?? false,
+            maxHeaderSize: MAX_HEADER_BYTES
         };
         let req;
         try {
@@ -3270,6 +3315,7 @@ function sendOnce(request, url) {
                 return void body.destroy(err);
             stop();
             req.destroy(err);
+            tunnel?.close();
             reject(translate(err));
         };
         const idle = setTimeout(() => abort(new errors/* TransientError */.N_(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
@@ -3398,6 +3444,17 @@ async function readText(body, limit, ok, origin) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
+// TLS refusals: configuration, like a 407, never worth another handshake.
+const UNTRUSTED_CERTIFICATE = {
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
+    CERT_HAS_EXPIRED: 'it has expired',
+    CERT_NOT_YET_VALID: 'it is not valid yet',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
+};
 function networkError(err, origin) {
     // zlib's "unexpected end of file": the stream was cut, not wrong.
     if (err?.code === 'Z_BUF_ERROR') {
@@ -3407,6 +3464,16 @@ function networkError(err, origin) {
         return new errors/* ActionError */.lZ(`the answer from ${origin} could not be decoded: ${err.message}`);
     }
     const code = err?.code;
+    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
+    if (untrusted) {
+        return new errors/* ActionError */.lZ(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
+            'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
+            'otherwise check the address');
+    }
+    if (code === 'HPE_HEADER_OVERFLOW') {
+        return new errors/* ActionError */.lZ(`the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
+            'a gateway or proxy in between may be adding them');
+    }
     return new errors/* TransientError */.N_(`network error with ${origin}: ${code ?? 'connection failed'}`);
 }
 /** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
@@ -3496,14 +3563,24 @@ class JsonNumber {
         this.source = source;
     }
 }
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
+// json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+/**
+ * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
+ * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ */
 function parseJson(text) {
     if (!text)
         return undefined;
+    if (text.startsWith('\uFEFF'))
+        text = text.slice(1);
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        return JSON.parse(text, reviver);
+        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+        return JSON.parse(strict, reviver);
     }
     catch {
         return undefined;
@@ -3636,7 +3713,7 @@ class ApiClient {
     // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
     // other answers the retry gave up on).
     async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string');
+        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
         // Registered before anything can print it: the signed URL is a credential.
         if (typeof body.download_url === 'string')
             (0,secrets/* addSignedUrl */.xm)(body.download_url);
@@ -3648,7 +3725,7 @@ class ApiClient {
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
         const uploadUrl = body.upload_url;
         (0,secrets/* addSignedUrl */.xm)(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -3658,10 +3735,13 @@ class ApiClient {
         return { retrainJobId, uploadUrl };
     }
     async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
+        // an empty body too: the model was switched, and the action needs nothing from the answer.
         await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
     }
-    async call(method, path, deadline, isAnswer) {
+    async call(method, path, deadline, isAnswer, 
+    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
+    needed) {
         const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
         const url = apiUrl.href.replace(/\/+$/, '') + path;
         return exchange({
@@ -3672,16 +3752,26 @@ class ApiClient {
                 idleTimeoutMs: requestTimeoutMs,
                 redirects: 'same-origin'
             }),
-            read: (response) => interpret(response, isAnswer, deadline.clock.now()),
+            read: (response) => interpret(response, isAnswer, needed, deadline.clock.now()),
             deadline,
             signal,
             onRetry
         });
     }
 }
-function interpret(response, isAnswer, now) {
-    const json = parseJson(response.text);
+function interpret(response, isAnswer, needed, now) {
     const ok = response.ok;
+    if (ok && response.text.trim() === '') {
+        if (!needed)
+            return {};
+        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
+        // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
+        // gateway that dropped a body once: the call reads only, so it is tried again.
+        if (response.status === 204)
+            throw new errors/* HttpError */.j$(204, missing);
+        throw new errors/* TransientError */.N_(missing);
+    }
+    const json = parseJson(response.text);
     const documented = documentedError(json);
     // A status body may carry a message of its own: it is an error only if it carries a code too.
     const statusBody = isObject(json) && typeof json.status === 'string';
@@ -3965,7 +4055,8 @@ async function putFile(options) {
             url: url.href,
             file: { path: options.file, size: options.size },
             idleTimeoutMs: options.requestTimeoutMs,
-            redirects: 'none'
+            // Only a 303 is followed (with a GET, no key and no file): the file is never sent on.
+            redirects: 'any'
         }),
         read: (response) => {
             if (response.ok)

@@ -12,15 +12,31 @@ function decode(text: string): string {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
+ * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
+ */
+function headerText(header: string): string {
+  if (/[^\u0000-\u00ff]/.test(header)) return header // not as Node hands it over: taken as it is
+  try {
+    return UTF8.decode(Buffer.from(header, 'latin1'))
+  } catch {
+    return header
+  }
+}
+
 /**
  * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
- * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed.
+ * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed. A
+ * plain `filename` sent as raw bytes is read as UTF-8 when they are valid UTF-8, else as Latin-1.
  */
 export function dispositionName(header: string | undefined): string | undefined {
   if (!header) return undefined
   try {
     // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
-    return parse(header).parameters.filename
+    return parse(headerText(header)).parameters.filename
   } catch {
     return undefined
   }

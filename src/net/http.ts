@@ -65,6 +65,9 @@ const ERROR_TEXT_BYTES = 64 * 1024
 // A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
 // 64 KiB made those the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024
+// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
+// can pass 16 KiB; curl reads up to 100 KiB.
+const MAX_HEADER_BYTES = 64 * 1024
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
@@ -74,7 +77,8 @@ export function isOk(status: number): boolean {
 }
 
 /**
- * Sends one request, following redirects by `redirects`, and reads the answer.
+ * Sends one request, following redirects by `redirects` (a 303 with a GET, without the body; a
+ * request with a `file` is not sent on by any other), and reads the answer.
  *
  * Returns every answer that arrived, 2xx or not, after redirects: `ok` says whether it is a 2xx.
  * A non-2xx is never thrown: its body is read as text (the start of it) for the caller to explain.
@@ -93,12 +97,14 @@ export function isOk(status: number): boolean {
  * - HttpError: a redirect refused by `redirects` or the URL policy, a proxy refusing the request
  *   (407: its credentials), each naming hosts only;
  * - LocalError: the `file` could not be read;
- * - ActionError: an encoding that cannot be decoded, the proxy variables misconfigured.
+ * - ActionError: an encoding that cannot be decoded, answer headers over 64 KiB, a certificate not
+ *   trusted (self-signed, expired, another host's, an unknown CA), the proxy variables misconfigured.
  */
 export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
 export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
 export async function send(request: HttpRequest): Promise<HttpResponse>
-export async function send(request: HttpRequest): Promise<HttpResponse> {
+export async function send(first: HttpRequest): Promise<HttpResponse> {
+  let request = first
   let url = new URL(request.url)
   for (let hop = 0; ; hop++) {
     // Each hop gets what is left before the deadline.
@@ -115,6 +121,11 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
       throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
     }
     const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
+    // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
+    // (never the body again); the other redirects repeat the method and its body.
+    if (response.status === 303 && request.method !== 'GET') {
+      request = { ...request, method: 'GET', file: undefined }
+    }
     if (request.redirects === 'none' || request.file) {
       throw new HttpError(response.status, `${where}; this request is not sent on`)
     }
@@ -143,6 +154,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
   }
 
   return new Promise<HttpResponse>((resolve, reject) => {
+    const tunnel = proxy ? proxyAgent(url) : undefined
     const options = {
       method: request.method,
       headers: {
@@ -153,7 +165,8 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       },
       // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
       // agent), or through a proxy, http-client's CONNECT tunnel.
-      agent: proxy ? proxyAgent(url) : false
+      agent: tunnel?.agent ?? false,
+      maxHeaderSize: MAX_HEADER_BYTES
     }
     let req: ClientRequest
     try {
@@ -168,6 +181,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       if (body) return void body.destroy(err)
       stop()
       req.destroy(err)
+      tunnel?.close()
       reject(translate(err))
     }
     const idle = setTimeout(
@@ -303,6 +317,18 @@ async function readText(body: Readable, limit: number, ok: boolean, origin: stri
   return Buffer.concat(chunks).toString('utf8')
 }
 
+// TLS refusals: configuration, like a 407, never worth another handshake.
+const UNTRUSTED_CERTIFICATE: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
+  UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
+}
+
 function networkError(err: unknown, origin: string): Error {
   // zlib's "unexpected end of file": the stream was cut, not wrong.
   if ((err as NodeJS.ErrnoException)?.code === 'Z_BUF_ERROR') {
@@ -312,6 +338,20 @@ function networkError(err: unknown, origin: string): Error {
     return new ActionError(`the answer from ${origin} could not be decoded: ${(err as Error).message}`)
   }
   const code = (err as NodeJS.ErrnoException)?.code
+  const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code]
+  if (untrusted) {
+    return new ActionError(
+      `the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
+        'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
+        'otherwise check the address'
+    )
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new ActionError(
+      `the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
+        'a gateway or proxy in between may be adding them'
+    )
+  }
   return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`)
 }
 

@@ -5,18 +5,28 @@ class JsonNumber {
   constructor(readonly source: string) {}
 }
 
+// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
+// json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g
+
 interface ReviverContext {
   source?: string
 }
 
-/** Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. */
+/**
+ * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
+ * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ */
 export function parseJson(text: string | undefined): unknown {
   if (!text) return undefined
+  if (text.startsWith('\uFEFF')) text = text.slice(1)
   try {
     // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
     const reviver = (_key: string, value: unknown, context?: ReviverContext): unknown =>
       typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value
-    return JSON.parse(text, reviver)
+    const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'))
+    return JSON.parse(strict, reviver)
   } catch {
     return undefined
   }

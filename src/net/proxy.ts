@@ -1,7 +1,7 @@
 // Which proxy a request goes through: `https_proxy` / `http_proxy` as @actions/http-client reads
 // them, `NO_PROXY` as it matches them plus a leading `*.`, and the agent it builds (a CONNECT
 // tunnel). The proxy's user name and password are credentials: errors name the proxy's host only.
-import type { Agent } from 'node:http'
+import type { Agent, ClientRequest, request as httpRequest } from 'node:http'
 import { HttpClient } from '@actions/http-client'
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { ActionError } from '../errors.js'
@@ -62,11 +62,28 @@ export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   return { url: proxy, variable: variable.name }
 }
 
+/** The tunnel agent: it makes each CONNECT with its own `request` function. */
+type TunnelAgent = Agent & { request?: typeof httpRequest }
+
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
+ * request's reach, and a proxy that never answers would hold the process open after a time-out.
  */
-export function proxyAgent(url: URL): Agent {
+export function proxyAgent(url: URL): { agent: Agent; close: () => void } {
   // Only its agent is used: the requests (and their user agent) are send()'s own.
-  return new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href)
+  const agent: TunnelAgent = new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href)
+  const pending = new Set<ClientRequest>()
+  const request = agent.request
+  if (request) {
+    agent.request = ((...args: Parameters<typeof httpRequest>) => {
+      const connect = request(...args)
+      pending.add(connect)
+      connect.once('connect', () => pending.delete(connect))
+      connect.once('error', () => pending.delete(connect))
+      return connect
+    }) as typeof httpRequest
+  }
+  return { agent, close: () => pending.forEach((connect) => connect.destroy()) }
 }

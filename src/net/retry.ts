@@ -1,7 +1,7 @@
 // The one retry policy: what another try can fix is tried again, spaced by a capped, jittered
 // backoff, within the step's deadline; anything else is thrown at once.
 import type { Deadline } from '../clock.js'
-import { CancelledError, DeadlineError, errorMessage, isRetryable } from '../errors.js'
+import { CancelledError, errorMessage, GaveUpError, isRetryable } from '../errors.js'
 
 export interface RetryPolicy {
   baseMs: number
@@ -18,7 +18,10 @@ export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAtte
 export type RetryListener = (why: string, attempt: number, delayMs: number) => void
 
 export interface RetryOptions {
-  /** No sleep goes past it; when the next try cannot start before it, the last error is thrown (as DeadlineError). */
+  /**
+   * No sleep goes past it; when the next try cannot start before it, the retry gives up with
+   * GaveUpError (a DeadlineError) carrying the last error.
+   */
   deadline: Deadline
   signal?: AbortSignal
   policy?: RetryPolicy
@@ -47,6 +50,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
   const policy = options.policy ?? DEFAULT_POLICY
   const random = options.random ?? Math.random
   const worthAnotherTry = options.worthAnotherTry ?? transient
+  const started = options.deadline.clock.now()
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError()
     try {
@@ -60,11 +64,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       // `Retry-After: 0` must not be hammered. Never past the deadline either.
       const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0
       const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random))
-      if (wanted > options.deadline.left()) {
-        throw new DeadlineError(
-          `gave up after ${attempt} tries, the time left was too short for another: ${errorMessage(err)}`
-        )
-      }
+      const now = options.deadline.clock.now()
+      const left = options.deadline.left()
+      if (wanted > left) throw new GaveUpError(attempt, now - started, left, errorMessage(err))
       options.onRetry?.(why, attempt, wanted)
       await options.deadline.clock.sleep(wanted, options.signal)
     }

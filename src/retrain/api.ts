@@ -1,6 +1,6 @@
 // The Prediction One retrain API: three calls, each under the one retry policy.
 import type { Deadline } from '../clock.js'
-import { ActionError, TransientError } from '../errors.js'
+import { ActionError, HttpError, TransientError } from '../errors.js'
 import { exchange } from '../net/exchange.js'
 import { statusError, type TextResponse } from '../net/http.js'
 import { jobIdProblem } from './jobid.js'
@@ -66,7 +66,13 @@ export class ApiClient {
   // other answers the retry gave up on).
 
   async getStatus(jobId: string, deadline: Deadline): Promise<JobStatus> {
-    const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string')
+    const body = await this.call(
+      'GET',
+      ApiPaths.status(jobId),
+      deadline,
+      (json) => typeof json.status === 'string',
+      "the retrain job's status"
+    )
     // Registered before anything can print it: the signed URL is a credential.
     if (typeof body.download_url === 'string') addSignedUrl(body.download_url)
     return {
@@ -82,7 +88,8 @@ export class ApiClient {
       'GET',
       ApiPaths.uploadUrl(filename),
       deadline,
-      (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string'
+      (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string',
+      'an answer with retrain_job_id and upload_url'
     )
     const uploadUrl = body.upload_url as string
     addSignedUrl(uploadUrl)
@@ -93,7 +100,8 @@ export class ApiClient {
   }
 
   async updateModel(jobId: string, deadline: Deadline): Promise<void> {
-    // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts.
+    // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
+    // an empty body too: the model was switched, and the action needs nothing from the answer.
     await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true)
   }
 
@@ -101,7 +109,9 @@ export class ApiClient {
     method: 'GET' | 'PUT',
     path: string,
     deadline: Deadline,
-    isAnswer: (json: JsonObject) => boolean
+    isAnswer: (json: JsonObject) => boolean,
+    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
+    needed?: string
   ): Promise<JsonObject> {
     const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options
     const url = apiUrl.href.replace(/\/+$/, '') + path
@@ -113,7 +123,7 @@ export class ApiClient {
         idleTimeoutMs: requestTimeoutMs,
         redirects: 'same-origin'
       }),
-      read: (response: TextResponse) => interpret(response, isAnswer, deadline.clock.now()),
+      read: (response: TextResponse) => interpret(response, isAnswer, needed, deadline.clock.now()),
       deadline,
       signal,
       onRetry
@@ -121,9 +131,22 @@ export class ApiClient {
   }
 }
 
-function interpret(response: TextResponse, isAnswer: (json: JsonObject) => boolean, now: number): JsonObject {
-  const json = parseJson(response.text)
+function interpret(
+  response: TextResponse,
+  isAnswer: (json: JsonObject) => boolean,
+  needed: string | undefined,
+  now: number
+): JsonObject {
   const ok = response.ok
+  if (ok && response.text.trim() === '') {
+    if (!needed) return {}
+    const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`
+    // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
+    // gateway that dropped a body once: the call reads only, so it is tried again.
+    if (response.status === 204) throw new HttpError(204, missing)
+    throw new TransientError(missing)
+  }
+  const json = parseJson(response.text)
   const documented = documentedError(json)
   // A status body may carry a message of its own: it is an error only if it carries a code too.
   const statusBody = isObject(json) && typeof json.status === 'string'

@@ -83,3 +83,45 @@ for (const [host, refusal] of Object.entries(REFUSALS)) {
     expect(clock.sleeps).toEqual([])
   })
 }
+
+test('a 303 to the PUT is followed with a GET without the file; 307 and 308 are not sent on', async () => {
+  const seen: { method: string; path: string; bytes: number; length?: string }[] = []
+  const host = await serve((req, res) => {
+    let bytes = 0
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length))
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname
+      seen.push({ method: req.method ?? '', path, bytes, length: req.headers['content-length'] })
+      if (path === '/done') return void res.end('stored')
+      const status = Number(path.slice(1))
+      res.writeHead(status, { location: '/done' }).end()
+    })
+  })
+  try {
+    const clock = new FakeClock()
+    const put = (path: string): Promise<void> =>
+      putFile({
+        url: `${host.url}${path}?sig=1`,
+        file,
+        size: 8,
+        requestTimeoutMs: 5000,
+        deadline: Deadline.after(60_000, clock)
+      })
+    await put('/303')
+    expect(seen).toEqual([
+      { method: 'PUT', path: '/303', bytes: 8, length: '8' },
+      { method: 'GET', path: '/done', bytes: 0, length: undefined }
+    ])
+    for (const status of [307, 308]) {
+      seen.length = 0
+      await assert.rejects(put(`/${status}`), (err: unknown) => {
+        assert.ok(err instanceof HttpError && err.status === status)
+        assert.match(err.message, /redirected to 127\.0\.0\.1:\d+; this request is not sent on$/)
+        return true
+      })
+      expect(seen.map((s) => `${s.method} ${s.path} ${s.bytes}`)).toEqual([`PUT /${status} 8`])
+    }
+  } finally {
+    await host.close()
+  }
+})

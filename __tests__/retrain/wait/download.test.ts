@@ -39,6 +39,10 @@ beforeAll(async () => {
     const headers: Record<string, string> = { 'content-length': String(body.length), 'content-encoding': coding }
     const disposition = url.searchParams.get('cd')
     if (disposition) headers['content-disposition'] = disposition
+    // The header's bytes as given (`raw`, a hex string): Node writes a header string as Latin-1
+    // (setHeader takes any such string; writeHead refuses some).
+    const raw = url.searchParams.get('raw')
+    if (raw) res.setHeader('content-disposition', Buffer.from(raw, 'hex').toString('latin1'))
     res.writeHead(200, headers)
     res.end(body)
   })
@@ -79,6 +83,19 @@ test('Content-Disposition: the filename parameter, not one that ends like it; IS
   for (const [header, name] of cases) {
     const url = `${storage.url}/results/job/metrics.zip?coding=&cd=${encodeURIComponent(header)}`
     assert.equal((await downloadResult(options(url))).name, name, header)
+  }
+})
+
+test('Content-Disposition sent as raw bytes: UTF-8 when they are valid UTF-8 (a Japanese name), Latin-1 otherwise; filename* still wins', async () => {
+  const cases: [header: Buffer, name: string][] = [
+    [Buffer.from('attachment; filename="評価結果.zip"'), '評価結果.zip'],
+    [Buffer.from('attachment; filename=評価結果.zip'), '評価結果.zip'],
+    [Buffer.from('attachment; filename="r\xe9sultat.zip"', 'latin1'), 'résultat.zip'],
+    [Buffer.from(`attachment; filename="評価.zip"; filename*=UTF-8''%E7%B5%90%E6%9E%9C.zip`), '結果.zip']
+  ]
+  for (const [header, name] of cases) {
+    const url = `${storage.url}/results/job/metrics.zip?coding=&raw=${header.toString('hex')}`
+    assert.equal((await downloadResult(options(url))).name, name, header.toString())
   }
 })
 

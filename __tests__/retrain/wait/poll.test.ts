@@ -110,6 +110,50 @@ test('a status check that keeps failing until the deadline becomes a timeout wit
   })
 })
 
+test('a check whose retries give up before the timeout: the time spent, why it stopped, the tries counted once', async () => {
+  const clock = new FakeClock()
+  const { retry } = await import('../../../src/net/retry.js')
+  const client: PollOptions['client'] = {
+    getStatus: async (_jobId, deadline) =>
+      retry(
+        async () => {
+          throw new TransientError('HTTP 503 from api.p1.test')
+        },
+        { deadline, random: () => 0.5 }
+      )
+  }
+  const s = state(clock)
+  const startedAt = clock.time
+  await assert.rejects(waitForJob(options(clock, client, { timeoutMs: 20_000 }), s), (err: unknown) => {
+    assert.ok(err instanceof DeadlineError)
+    assert.equal(clock.time - startedAt, 11_625, 'gave up 8.4 s before the timeout')
+    assert.equal(
+      err.message,
+      'gave up waiting for retrain job j after 12s of the 20s timeout: no status was read; ' +
+        'the status check was tried 6 times and another try would not fit in the 8s left; the last failed with: HTTP 503 from api.p1.test'
+    )
+    return true
+  })
+  // With a status read first, then the same outage.
+  const clock2 = new FakeClock()
+  let calls = 0
+  const flaky: PollOptions['client'] = {
+    getStatus: async (_jobId, deadline) =>
+      calls++ === 0
+        ? { status: 'running' }
+        : retry(
+            async () => {
+              throw new TransientError('HTTP 503 from api.p1.test')
+            },
+            { deadline, random: () => 0.5 }
+          )
+  }
+  await assert.rejects(
+    waitForJob(options(clock2, flaky, { timeoutMs: 30_000, intervalMs: 10_000 }), state(clock2)),
+    /gave up waiting for retrain job j after 22s of the 30s timeout: the last status seen was "running" after 1 check; the status check was tried 6 times and another try would not fit in the 8s left; the last failed with: HTTP 503/
+  )
+})
+
 test('other errors pass through; cancellation stops the sleep', async () => {
   const clock = new FakeClock()
   const failing = endpoint(clock, () => new TransientError('boom'))

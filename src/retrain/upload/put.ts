@@ -27,7 +27,8 @@ export async function putFile(options: PutFileOptions): Promise<void> {
       url: url.href,
       file: { path: options.file, size: options.size },
       idleTimeoutMs: options.requestTimeoutMs,
-      redirects: 'none'
+      // Only a 303 is followed (with a GET, no key and no file): the file is never sent on.
+      redirects: 'any'
     }),
     read: (response: TextResponse) => {
       if (response.ok) return

@@ -1,7 +1,7 @@
 // The wait: check the status until the job finishes, fails, or the deadline passes.
 import { isFailureStatus, type ApiClient, type JobStatus } from '../api.js'
 import type { Deadline } from '../../clock.js'
-import { DeadlineError, errorMessage, JobFailedError } from '../../errors.js'
+import { DeadlineError, errorMessage, GaveUpError, JobFailedError } from '../../errors.js'
 import { formatDuration } from '../../text.js'
 
 // Only job_finished is documented.
@@ -97,11 +97,19 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
   }
 }
 
+/** What happened, as measured on the clock: the time spent, why the wait stopped, each count once. */
 function timeoutMessage(options: PollOptions, state: PollState, cause?: unknown): string {
-  const seen = state.last ? `the last status seen was "${state.last.status}"` : 'no status was read'
+  const spent = formatDuration(options.deadline.elapsed())
+  const seen = state.last
+    ? `the last status seen was "${state.last.status}" after ${state.checks} check${state.checks === 1 ? '' : 's'}`
+    : 'no status was read'
+  if (cause instanceof GaveUpError) {
+    return (
+      `gave up waiting for retrain job ${options.jobId} after ${spent} of the ${formatDuration(options.deadline.timeoutMs)} timeout: ` +
+      `${seen}; the status check was tried ${cause.tries} times and another try would not fit in the ` +
+      `${formatDuration(cause.leftMs)} left; the last failed with: ${cause.last}`
+    )
+  }
   const why = cause ? `; the last check failed: ${errorMessage(cause)}` : ''
-  return (
-    `timed out after ${formatDuration(options.deadline.timeoutMs)} (timeout) waiting for retrain job ${options.jobId}: ` +
-    `${seen} after ${state.checks} check${state.checks === 1 ? '' : 's'}${why}`
-  )
+  return `timed out after ${spent} (timeout) waiting for retrain job ${options.jobId}: ${seen}${why}`
 }
