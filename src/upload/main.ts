@@ -1,11 +1,12 @@
 import { ApiClient } from '../api/client.js'
 import { systemClock } from '../clock.js'
 import { Outputs } from '../constants.js'
-import { formatDuration } from '../format.js'
-import { info } from '../log.js'
+import { formatBytes, formatDuration } from '../format.js'
+import { info, warning } from '../log.js'
 import { describeFile, retryReporter } from '../report.js'
 import { run as runSpec, type ActionSpec } from '../runner.js'
 import { describeOrigin } from '../url.js'
+import { checkUpload, type Checked } from './check.js'
 import { readUploadInputs, type UploadInputs } from './inputs.js'
 import { putFile } from './put.js'
 
@@ -16,6 +17,20 @@ interface Known {
   jobId?: string
   /** The file's bytes arrived: the retrain started. */
   uploaded: boolean
+  /** What the check before the upload said; undefined when it was off or did not finish. */
+  checked?: Checked
+}
+
+/** Checks the file before any request (a refusal throws); warnings go to the log. */
+async function check(inputs: UploadInputs): Promise<Checked> {
+  const checked = await checkUpload(inputs.file, inputs.filename, inputs.size)
+  for (const line of checked.warnings) warning(`check: ${line}`)
+  const read = checked.csvs.map(
+    ({ name, read, size }) => `${name} (${read < size ? `first ${formatBytes(read)} of ` : ''}${formatBytes(size)})`
+  )
+  const said = checked.warnings.length ? `${checked.warnings.length} warning(s)` : 'no problem found'
+  if (read.length) info(`Checked ${read.join(' and ')}: ${said}`)
+  return checked
 }
 
 export const uploadAction: ActionSpec<UploadInputs, Known> = {
@@ -24,6 +39,7 @@ export const uploadAction: ActionSpec<UploadInputs, Known> = {
   start: () => ({ startedAt: systemClock.now(), uploaded: false }),
 
   async work(inputs, known, signal) {
+    if (inputs.validate) known.checked = await check(inputs)
     const clock = systemClock
     const deadline = known.startedAt + inputs.timeoutMs
     const onRetry = retryReporter()
@@ -51,6 +67,12 @@ export const uploadAction: ActionSpec<UploadInputs, Known> = {
         known.jobId ? (known.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
       ],
       ['file', describeFile(inputs.filename, inputs.size)],
+      [
+        'checked',
+        inputs.validate
+          ? known.checked && `${known.checked.warnings.length || 'no'} warning(s)`
+          : 'no (validate: false)'
+      ],
       ['elapsed', formatDuration(systemClock.now() - known.startedAt)]
     ]
   })
