@@ -4228,7 +4228,8 @@ const Inputs = {
     DownloadDir: 'download-dir',
     Extract: 'extract',
     File: 'file',
-    Filename: 'filename'
+    Filename: 'filename',
+    Validate: 'validate'
 };
 const Outputs = {
     Status: 'status',
@@ -4271,7 +4272,15 @@ const ActionInterface = {
         ]
     },
     upload: {
-        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.File,
+            Inputs.Filename,
+            Inputs.Validate,
+            Inputs.ApiUrl,
+            Inputs.RequestTimeout,
+            Inputs.Timeout
+        ],
         outputs: [Outputs.RetrainJobId]
     },
     switch: {
