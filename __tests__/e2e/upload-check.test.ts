@@ -33,7 +33,11 @@ describe('the upload checks what it is about to send', () => {
   test.concurrent('a zip without eval_src/ is refused, naming what is missing; no request is made', () =>
     withSimulator(async (sim) => {
       writeFileSync(join(workspace, 'no-eval.zip'), noEval)
-      const run = await runAction('upload', { 'api-key': KEY, 'api-url': sim.apiUrl, file: 'no-eval.zip' }, { workspace })
+      const run = await runAction(
+        'upload',
+        { 'api-key': KEY, 'api-url': sim.apiUrl, file: 'no-eval.zip' },
+        { workspace }
+      )
       assert.equal(run.code, 1)
       assert.match(
         failure(run),
@@ -61,24 +65,26 @@ describe('the upload checks what it is about to send', () => {
     })
   )
 
-  test.concurrent('a Shift_JIS CSV with a row of another field count is sent unchanged, with a warning naming the line', () =>
-    withSimulator(async (sim) => {
-      // 名前,値,区分 / 東京,1,a / "複数\n行",2 (two fields, one of them over two lines) / 大阪,3,b
-      const csv = Buffer.concat([
-        Buffer.from('96bc914f2c926c2c8be695aa0d0a938c8b9e2c312c610d0a22', 'hex'),
-        Buffer.from('95a190940d0a8d73222c320d0a91e58de32c332c620d0a', 'hex')
-      ])
-      writeFileSync(join(workspace, 'odd.csv'), csv)
-      const run = await runAction('upload', { 'api-key': KEY, 'api-url': sim.apiUrl, file: 'odd.csv' }, { workspace })
-      assert.equal(run.code, 0, failure(run))
-      assert.ok(sim.jobs.get(run.outputs.retrain_job_id)?.uploaded?.equals(csv), 'the bytes sent are the file’s')
-      const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))
-      assert.deepEqual(warnings, [
-        `::warning::check: "odd.csv": 1 of 3 rows have another field count than the header's 3: line 3 (2)`
-      ])
-      assert.match(run.stdout, /Checked odd\.csv \(\d+ B\): 1 warning\(s\)/)
-      assert.match(run.summary, /1 warning\(s\)/)
-      assertNoSecrets(run, KEY, sim, '/uploads/')
-    })
+  test.concurrent(
+    'a Shift_JIS CSV with a row of another field count is sent unchanged, with a warning naming the line',
+    () =>
+      withSimulator(async (sim) => {
+        // 名前,値,区分 / 東京,1,a / "複数\n行",2 (two fields, one of them over two lines) / 大阪,3,b
+        const csv = Buffer.concat([
+          Buffer.from('96bc914f2c926c2c8be695aa0d0a938c8b9e2c312c610d0a22', 'hex'),
+          Buffer.from('95a190940d0a8d73222c320d0a91e58de32c332c620d0a', 'hex')
+        ])
+        writeFileSync(join(workspace, 'odd.csv'), csv)
+        const run = await runAction('upload', { 'api-key': KEY, 'api-url': sim.apiUrl, file: 'odd.csv' }, { workspace })
+        assert.equal(run.code, 0, failure(run))
+        assert.ok(sim.jobs.get(run.outputs.retrain_job_id)?.uploaded?.equals(csv), 'the bytes sent are the file’s')
+        const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))
+        assert.deepEqual(warnings, [
+          `::warning::check: "odd.csv": 1 of 3 rows have another field count than the header's 3: line 3 (2)`
+        ])
+        assert.match(run.stdout, /Checked odd\.csv \(\d+ B\): 1 warning\(s\)/)
+        assert.match(run.summary, /1 warning\(s\)/)
+        assertNoSecrets(run, KEY, sim, '/uploads/')
+      })
   )
 })

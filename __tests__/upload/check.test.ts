@@ -38,7 +38,9 @@ describe('a CSV: warnings that name the line, never a refusal', () => {
 
   test('bytes that are neither UTF-8 nor Shift_JIS: the first line of each that fails', () => {
     const bytes = Buffer.concat([Buffer.from('a,b\n1,2\n'), Buffer.from([0x33, 0x2c, 0xff, 0xfe, 0x0a])])
-    expect(csvWarnings(bytes)).toEqual(['"t.csv": line 3 is neither UTF-8 nor Shift_JIS (CP932); the API may not read it'])
+    expect(csvWarnings(bytes)).toEqual([
+      '"t.csv": line 3 is neither UTF-8 nor Shift_JIS (CP932); the API may not read it'
+    ])
     // line 2 is Shift_JIS only (東), line 3 UTF-8 only (あ): each alone decodes, together neither does
     const mixed = Buffer.concat([Buffer.from('a,b\n'), Buffer.from('938c2c310a', 'hex'), Buffer.from('あ,2\n')])
     expect(csvWarnings(mixed)).toEqual([
@@ -59,7 +61,9 @@ describe('a CSV: warnings that name the line, never a refusal', () => {
     expect(csvWarnings('\n\n')).toEqual(['"t.csv": no header line'])
     expect(csvWarnings('\r\n\r\n')).toEqual(['"t.csv": no header line'])
     expect(csvWarnings('a,b\n')).toEqual(['"t.csv": a header line and no rows'])
-    expect(csvWarnings('a,b\n1,2\n3,"open\n4,5\n')).toEqual(['"t.csv": line 3 cannot be read as CSV (CSV_QUOTE_NOT_CLOSED)'])
+    expect(csvWarnings('a,b\n1,2\n3,"open\n4,5\n')).toEqual([
+      '"t.csv": line 3 cannot be read as CSV (CSV_QUOTE_NOT_CLOSED)'
+    ])
   })
 
   test('a row cut by the end of what is read is not judged, nor a quote that goes on past it', () => {
@@ -115,7 +119,9 @@ describe('only the first 4 MiB are read', () => {
     const tookMs = performance.now() - started
     expect(checked.csvs).toEqual([{ name: 'big.csv', read: CHECK_BYTES, size: 1024 ** 3 }])
     expect(checked.warnings).toHaveLength(1)
-    expect(checked.warnings[0]).toMatch(/^"big\.csv": 1 of \d+ rows in its first 4\.0 MiB have another field count than the header's 3: line 524290 \(2\)$/)
+    expect(checked.warnings[0]).toMatch(
+      /^"big\.csv": 1 of \d+ rows in its first 4\.0 MiB have another field count than the header's 3: line 524290 \(2\)$/
+    )
     console.log(`checked the first 4 MiB of a 1 GiB CSV in ${Math.round(tookMs)} ms`)
   })
 
@@ -153,11 +159,20 @@ describe('a zip: one CSV under train_src/ and one under eval_src/, or refused', 
         { name: 'README.md', data: 'x' }
       ])
     ],
-    ['Windows separators', buildZip([{ name: 'train_src\\t.csv', data: 'a\n1\n' }, { name: 'eval_src\\e.csv', data: 'a\n1\n' }])],
+    [
+      'Windows separators',
+      buildZip([
+        { name: 'train_src\\t.csv', data: 'a\n1\n' },
+        { name: 'eval_src\\e.csv', data: 'a\n1\n' }
+      ])
+    ],
     [
       'Shift_JIS names and content from a Japanese Windows tool',
       buildZip([
-        { name: Buffer.from('747261696e5f7372632f8a778f4b2e637376', 'hex'), data: Buffer.from('96bc914f0a938c0a', 'hex') }, // train_src/学習.csv
+        {
+          name: Buffer.from('747261696e5f7372632f8a778f4b2e637376', 'hex'),
+          data: Buffer.from('96bc914f0a938c0a', 'hex')
+        }, // train_src/学習.csv
         { name: 'eval_src/e.csv', data: 'a\n1\n' }
       ])
     ]
@@ -167,7 +182,11 @@ describe('a zip: one CSV under train_src/ and one under eval_src/, or refused', 
 
   test.each([
     ['no eval_src/', makeZip({ 'train_src/train.csv': 'a\n1\n' }), /it holds no CSV under eval_src\/;/],
-    ['neither folder', makeZip({ 'train.csv': 'a\n1\n' }), /it holds no CSV under train_src\/ and no CSV under eval_src\//],
+    [
+      'neither folder',
+      makeZip({ 'train.csv': 'a\n1\n' }),
+      /it holds no CSV under train_src\/ and no CSV under eval_src\//
+    ],
     [
       'two CSVs under train_src/',
       makeZip({ ...good, 'train_src/more.csv': 'a\n1\n' }),
@@ -178,12 +197,18 @@ describe('a zip: one CSV under train_src/ and one under eval_src/, or refused', 
       makeZip({ 'data/train_src/t.csv': 'a\n1\n', 'data/eval_src/e.csv': 'a\n1\n' }),
       /no CSV under train_src\/ and no CSV under eval_src\/; "data\/train_src\/t\.csv" and "data\/eval_src\/e\.csv": the two folders must be at the top of the zip/
     ],
-    ['a CSV one folder too deep', makeZip({ 'train_src/x/t.csv': 'a\n1\n', 'eval_src/e.csv': 'a\n1\n' }), /no CSV under train_src\//],
+    [
+      'a CSV one folder too deep',
+      makeZip({ 'train_src/x/t.csv': 'a\n1\n', 'eval_src/e.csv': 'a\n1\n' }),
+      /no CSV under train_src\//
+    ],
     ['an empty zip', buildZip([]), /no CSV under train_src\/ and no CSV under eval_src\//]
   ])('%s', async (_what, zip, message) => {
     const refused = check('data.zip', zip)
     await expect(refused).rejects.toThrow(InputError)
-    await expect(refused).rejects.toThrow(/^input "file": the zip "data\.zip" must hold one CSV under train_src\/ and one under eval_src\//)
+    await expect(refused).rejects.toThrow(
+      /^input "file": the zip "data\.zip" must hold one CSV under train_src\/ and one under eval_src\//
+    )
     await expect(refused).rejects.toThrow(message)
     await expect(refused).rejects.toThrow(/nothing was uploaded \(input validate: false skips this check\)$/)
   })
@@ -206,6 +231,8 @@ describe('a zip: one CSV under train_src/ and one under eval_src/, or refused', 
       { name: 'train_src/t.csv', deflated: { bytes: Buffer.from('not deflate data at all'), size: 100, crc: 0 } },
       { name: 'eval_src/e.csv', data: 'a\n1\n' }
     ])
-    await expect(check('data.zip', zip)).rejects.toThrow(/^input "file": the zip "data\.zip" is damaged: entry "train_src\/t\.csv": /)
+    await expect(check('data.zip', zip)).rejects.toThrow(
+      /^input "file": the zip "data\.zip" is damaged: entry "train_src\/t\.csv": /
+    )
   })
 })

@@ -127,7 +127,9 @@ test('a zip that declares more than any disk holds is refused, wherever the test
   // The data are 8 bytes; the entry says 1 PiB, in zip64 fields. Nothing is inflated to find out.
   writeFileSync(join(parent, 'result.zip'), buildZip([{ name: 'big.csv', data, deflate: true, declaredSize: 2 ** 50 }]))
   const run = extractBeside(join(parent, 'result.zip'), { stagingDir, deadline: Date.now() + 60_000 })
-  await expect(run).rejects.toThrow(/^extract: the zip declares 1024\.0 TiB, and only .+ is free in .+; nothing was unpacked$/)
+  await expect(run).rejects.toThrow(
+    /^extract: the zip declares 1024\.0 TiB, and only .+ is free in .+; nothing was unpacked$/
+  )
   expect(readdirSync(parent)).toEqual(['result.zip'])
   expect(readdirSync(stagingDir)).toEqual([])
 })

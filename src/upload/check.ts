@@ -232,7 +232,9 @@ async function checkZipFile(file: string, zipName: string): Promise<Checked> {
     for (const { name, entry } of [found.train_src[0], found.eval_src[0]]) {
       const size = entry.uncompressedSize
       if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
-        checked.warnings.push(`${shown(name)}: encrypted or compressed with method ${entry.compressionMethod}: not checked`)
+        checked.warnings.push(
+          `${shown(name)}: encrypted or compressed with method ${entry.compressionMethod}: not checked`
+        )
         continue
       }
       let head: Buffer
