@@ -57,6 +57,14 @@ describe('a CSV: warnings that name the line, never a refusal', () => {
     expect(csvWarnings(text.replaceAll('\n', '\r\n'))[0]).toMatch(/line 4 \(2\), line 6 \(4\), line 7 \(1\)/)
   })
 
+  test('a header with one field too many makes every row odd: the counting stops at 100 (csv-parse makes an error object for each)', () => {
+    const text = `a,b,c,\n${'1,2,3\n'.repeat(200_000)}`
+    expect(csvWarnings(text)).toEqual([
+      '"t.csv": 100 of the first 100 rows have another field count than the header\'s 4: line 2 (3), line 3 (3), ' +
+        'line 4 (3), line 5 (3), line 6 (3), and 95 more'
+    ])
+  })
+
   test('no header line, a header and no rows, a quote never closed', () => {
     expect(csvWarnings('\n\n')).toEqual(['"t.csv": no header line'])
     expect(csvWarnings('\r\n\r\n')).toEqual(['"t.csv": no header line'])
