@@ -4268,7 +4268,8 @@ const Inputs = {
     DownloadDir: 'download-dir',
     Extract: 'extract',
     File: 'file',
-    Filename: 'filename'
+    Filename: 'filename',
+    Validate: 'validate'
 };
 const Outputs = {
     Status: 'status',
@@ -4312,7 +4313,15 @@ const ActionInterface = {
         ]
     },
     upload: {
-        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.File,
+            Inputs.Filename,
+            Inputs.Validate,
+            Inputs.ApiUrl,
+            Inputs.RequestTimeout,
+            Inputs.Timeout
+        ],
         outputs: [Outputs.RetrainJobId]
     },
     switch: {
@@ -6311,10 +6320,12 @@ function collisionKey(path) {
  * Pass one: reads the whole central directory and checks every entry and the zip as a whole, before
  * anything is written: names (see `decide`), names that would be one file on Windows or macOS, and
  * entries whose data overlap (a zip bomb: one compressed block unpacked many times). Keeps what it
- * needs per entry (a key, a range), not the entries. Returns the links, which are not written.
+ * needs per entry (a key, a range), not the entries. Returns the links, which are not written, and
+ * the bytes the files declare (sizes are checked while inflating: no entry writes more).
  */
 async function checkZip(zip, signal) {
     const links = [];
+    let bytes = 0;
     const taken = new Map();
     const ranges = [];
     for await (const entry of zip.eachEntry()) {
@@ -6331,6 +6342,8 @@ async function checkZip(zip, signal) {
             links.push(decided.shown);
             continue;
         }
+        if (decided.kind === 'file')
+            bytes += entry.uncompressedSize;
         const { segments } = decided;
         for (let depth = 1; depth <= segments.length; depth++) {
             const folder = decided.kind === 'folder' || depth < segments.length;
@@ -6350,7 +6363,7 @@ async function checkZip(zip, signal) {
             throw refuse(ranges[i].name, `overlaps entry "${(0,src_text/* oneLine */.TN)(ranges[i - 1].name, 300)}" in the zip (a zip bomb)`);
         }
     }
-    return { links };
+    return { links, bytes };
 }
 
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
@@ -6627,6 +6640,24 @@ async function writeEntries(zip, root, dir, signal, current) {
         await writes.settled();
     }
 }
+/**
+ * Refuses, before anything is written, a zip whose files declare more bytes than the filesystem of
+ * `root` has free for this user. Where the free space cannot be read, the writes find out.
+ */
+async function checkRoom(root, dir, declared) {
+    let free;
+    try {
+        const { bavail, bsize } = await (0,external_node_fs_promises_namespaceObject.statfs)(root);
+        free = bavail * bsize;
+    }
+    catch {
+        return;
+    }
+    if (declared > free) {
+        throw new errors/* ActionError */.lZ(`extract: the zip declares ${(0,src_text/* formatBytes */.z3)(declared)}, and only ${(0,src_text/* formatBytes */.z3)(free)} is free in ` +
+            `${(0,external_node_path_namespaceObject.dirname)(dir)}; nothing was unpacked`);
+    }
+}
 async function unpack(file, root, dir, options) {
     const outOfTime = options.deadline.signal();
     const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime;
@@ -6634,8 +6665,9 @@ async function unpack(file, root, dir, options) {
     let current;
     try {
         zip = await openZip(file);
-        const { links } = await checkZip(zip, signal);
+        const { links, bytes } = await checkZip(zip, signal);
         zip.close();
+        await checkRoom(root, dir, bytes);
         // The entries are read a second time rather than kept: memory stays small however many there are.
         zip = await openZip(file);
         const written = await writeEntries(zip, root, dir, signal, (entry) => (current = entry.name));

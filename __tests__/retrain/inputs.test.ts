@@ -91,6 +91,12 @@ test('upload inputs: the file must exist, be readable and not empty', () => {
     () => readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', filename: '../x.csv' }), env),
     /input "filename"/
   )
+  assert.equal(ok.validate, true, 'the check is on by default')
+  assert.equal(readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', validate: 'false' }), env).validate, false)
+  assert.throws(
+    () => readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv', validate: 'no' }), env),
+    /input "validate"/
+  )
 })
 
 test('switch inputs', () => {

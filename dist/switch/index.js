@@ -2856,7 +2856,8 @@ const Inputs = {
     DownloadDir: 'download-dir',
     Extract: 'extract',
     File: 'file',
-    Filename: 'filename'
+    Filename: 'filename',
+    Validate: 'validate'
 };
 const Outputs = {
     Status: 'status',
@@ -2900,7 +2901,15 @@ const ActionInterface = {
         ]
     },
     upload: {
-        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.File,
+            Inputs.Filename,
+            Inputs.Validate,
+            Inputs.ApiUrl,
+            Inputs.RequestTimeout,
+            Inputs.Timeout
+        ],
         outputs: [Outputs.RetrainJobId]
     },
     switch: {

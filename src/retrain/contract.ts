@@ -13,7 +13,8 @@ export const Inputs = {
   DownloadDir: 'download-dir',
   Extract: 'extract',
   File: 'file',
-  Filename: 'filename'
+  Filename: 'filename',
+  Validate: 'validate'
 } as const
 
 export const Outputs = {
@@ -60,7 +61,15 @@ export const ActionInterface = {
     ]
   },
   upload: {
-    inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+    inputs: [
+      Inputs.ApiKey,
+      Inputs.File,
+      Inputs.Filename,
+      Inputs.Validate,
+      Inputs.ApiUrl,
+      Inputs.RequestTimeout,
+      Inputs.Timeout
+    ],
     outputs: [Outputs.RetrainJobId]
   },
   switch: {

@@ -1,7 +1,7 @@
 // Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
 // decides every rule, the same on every system, before anything is written; the entries go into a
 // fresh folder that replaces the old one only once the unpack succeeded.
-import { mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
+import { mkdir, open, rm, statfs, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join, parse, sep } from 'node:path'
 import { pipeline as pipeStreams, Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -9,7 +9,7 @@ import { crc32, inflateRawSync } from 'node:zlib'
 import type { Entry, ZipFile } from 'yauzl'
 import type { Deadline } from '../clock.js'
 import { ActionError, CancelledError, DeadlineError, LocalError } from '../errors.js'
-import { oneLine } from '../text.js'
+import { formatBytes, oneLine } from '../text.js'
 import { DiskFile, moveIntoPlace, stagingFor, tempName } from '../disk/staging.js'
 import { checkZip, damaged, decide, type Decided } from './zip-plan.js'
 import { openZip } from './zip-reader.js'
@@ -207,6 +207,26 @@ async function writeEntries(
   }
 }
 
+/**
+ * Refuses, before anything is written, a zip whose files declare more bytes than the filesystem of
+ * `root` has free for this user. Where the free space cannot be read, the writes find out.
+ */
+async function checkRoom(root: string, dir: string, declared: number): Promise<void> {
+  let free: number
+  try {
+    const { bavail, bsize } = await statfs(root)
+    free = bavail * bsize
+  } catch {
+    return
+  }
+  if (declared > free) {
+    throw new ActionError(
+      `extract: the zip declares ${formatBytes(declared)}, and only ${formatBytes(free)} is free in ` +
+        `${dirname(dir)}; nothing was unpacked`
+    )
+  }
+}
+
 async function unpack(
   file: string,
   root: string,
@@ -219,8 +239,9 @@ async function unpack(
   let current: string | undefined
   try {
     zip = await openZip(file)
-    const { links } = await checkZip(zip, signal)
+    const { links, bytes } = await checkZip(zip, signal)
     zip.close()
+    await checkRoom(root, dir, bytes)
     // The entries are read a second time rather than kept: memory stays small however many there are.
     zip = await openZip(file)
     const written = await writeEntries(zip, root, dir, signal, (entry) => (current = entry.name))

@@ -102,10 +102,12 @@ function collisionKey(path: string): string {
  * Pass one: reads the whole central directory and checks every entry and the zip as a whole, before
  * anything is written: names (see `decide`), names that would be one file on Windows or macOS, and
  * entries whose data overlap (a zip bomb: one compressed block unpacked many times). Keeps what it
- * needs per entry (a key, a range), not the entries. Returns the links, which are not written.
+ * needs per entry (a key, a range), not the entries. Returns the links, which are not written, and
+ * the bytes the files declare (sizes are checked while inflating: no entry writes more).
  */
-export async function checkZip(zip: ZipFile, signal: AbortSignal): Promise<{ links: string[] }> {
+export async function checkZip(zip: ZipFile, signal: AbortSignal): Promise<{ links: string[]; bytes: number }> {
   const links: string[] = []
+  let bytes = 0
   const taken = new Map<string, { folder: boolean; name: string }>()
   const ranges: { start: number; end: number; name: string }[] = []
   for await (const entry of zip.eachEntry()) {
@@ -121,6 +123,7 @@ export async function checkZip(zip: ZipFile, signal: AbortSignal): Promise<{ lin
       links.push(decided.shown)
       continue
     }
+    if (decided.kind === 'file') bytes += entry.uncompressedSize
     const { segments } = decided
     for (let depth = 1; depth <= segments.length; depth++) {
       const folder = decided.kind === 'folder' || depth < segments.length
@@ -142,5 +145,5 @@ export async function checkZip(zip: ZipFile, signal: AbortSignal): Promise<{ lin
       throw refuse(ranges[i].name, `overlaps entry "${oneLine(ranges[i - 1].name, 300)}" in the zip (a zip bomb)`)
     }
   }
-  return { links }
+  return { links, bytes }
 }

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path'
 import { Defaults, Inputs } from '../contract.js'
 import { InputError } from '../../errors.js'
 import {
+  bool,
   duration,
   MAX_TIMEOUT_MS,
   optional,
@@ -19,6 +20,8 @@ export interface UploadInputs extends CommonInputs {
   file: string
   size: number
   filename: string
+  /** Check the file before uploading it (see check.ts). */
+  validate: boolean
   timeoutMs: number
 }
 
@@ -49,6 +52,7 @@ export function readUploadInputs(get: GetInput, env: NodeJS.ProcessEnv = process
     file,
     size,
     filename,
+    validate: bool(get, Inputs.Validate, true),
     timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
   }
 }
