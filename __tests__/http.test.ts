@@ -2,15 +2,18 @@
 // errors, and proxies (a CONNECT tunnel with Basic authentication, 407, NO_PROXY).
 import assert from 'node:assert/strict'
 import dns from 'node:dns'
+import { rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals'
 import { ActionError, CancelledError, DeadlineError, HttpError, TransientError } from '../src/errors.js'
 import { send, type HttpRequest } from '../src/http.js'
 import { FakeClock } from './helpers/clock.js'
-import { serve, type TestServer } from './helpers/server.js'
+import { readSlowly, serve, type TestServer } from './helpers/server.js'
 
 const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest & { stream?: false } => ({
   method: 'GET',
@@ -393,4 +396,34 @@ test('redirects share one budget; a Location that is not a URL is an HTTP error 
     send(get(s.url + '/bad', { redirects: 'any' })),
     (err: unknown) => err instanceof HttpError && /redirected to an invalid URL$/.test(err.message)
   )
+})
+
+test('an upload the host stops reading fails at the idle time-out of the stall, not at the budget', async () => {
+  const size = 8 * 1024 * 1024
+  const path = join(tmpdir(), `stall-${process.pid}.bin`)
+  writeFileSync(path, Buffer.alloc(size, 'x'))
+  let stalled: Promise<number> | undefined
+  // Reads 2 MiB at about 2 MiB/s, then never reads again and never answers.
+  const s = await server((req) => void (stalled = readSlowly(req, 2 * 1024 * 1024, 2 * 1024 * 1024).stalled))
+  try {
+    const started = Date.now()
+    await assert.rejects(
+      send({
+        method: 'PUT',
+        url: s.url,
+        file: { path, size },
+        idleTimeoutMs: 1000,
+        budgetMs: 30_000,
+        redirects: 'none'
+      }),
+      /^TransientError: no answer from 127\.0\.0\.1:\d+ within 1000 ms \(request-timeout\)$/
+    )
+    const failed = Date.now()
+    assert.ok(stalled, 'the host read the request')
+    const stall = await stalled
+    process.stderr.write(`stalled upload: stall at ${stall - started} ms, failed at ${failed - started} ms\n`)
+    expect(failed - stall).toBeLessThan(1000 + 2000)
+  } finally {
+    rmSync(path, { force: true })
+  }
 })
