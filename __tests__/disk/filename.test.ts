@@ -87,3 +87,18 @@ test('Content-Disposition, crafted: a parameter ending in filename is not the na
     assert.equal(resultFileName(malformed, url), 'metrics.zip', malformed)
   }
 })
+
+test('a leading dot is removed: never a hidden file, never a name shaped like the step’s own partial files', () => {
+  const cases: [string, string][] = [
+    ['.bashrc', 'bashrc'],
+    ['.git', 'git'],
+    ['...x', 'x'],
+    [' .profile', 'profile'],
+    ['.prediction-one-0123456789abcdef.partial', 'prediction-one-0123456789abcdef.partial'],
+    ['results/.hidden.zip', 'hidden.zip']
+  ]
+  for (const [raw, expected] of cases) assert.equal(sanitizeFileName(raw), expected, raw)
+  const url = new URL('https://s.test/results/.result.zip?sig=abc')
+  assert.equal(resultFileName('attachment; filename=".bashrc"', url), 'bashrc')
+  assert.equal(resultFileName(undefined, url), 'result.zip')
+})

@@ -2,13 +2,13 @@
 // errors, and proxies (a CONNECT tunnel with Basic authentication, 407, NO_PROXY).
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer as createHttpsServer } from 'node:https'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import dns from 'node:dns'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals'
@@ -16,7 +16,7 @@ import { ActionError, CancelledError, DeadlineError, HttpError, TransientError }
 import { send, type HttpRequest } from '../../src/net/http.js'
 import { Deadline } from '../../src/clock.js'
 import { FakeClock } from '../helpers/clock.js'
-import { serve, type TestServer } from '../helpers/server.js'
+import { readSlowly, serve, type TestServer } from '../helpers/server.js'
 import { skipIf } from '../helpers/skip.js'
 
 const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest & { stream?: false } => ({
@@ -502,5 +502,35 @@ test('a proxy that never answers CONNECT: once send() fails, the socket to it is
   } finally {
     held.forEach((socket) => socket.destroy())
     await new Promise((resolve) => silent.close(resolve))
+  }
+})
+
+test('an upload the host stops reading fails at the idle time-out of the stall, not at the budget', async () => {
+  const size = 8 * 1024 * 1024
+  const path = join(tmpdir(), `stall-${process.pid}.bin`)
+  writeFileSync(path, Buffer.alloc(size, 'x'))
+  let stalled: Promise<number> | undefined
+  // Reads 2 MiB at about 2 MiB/s, then never reads again and never answers.
+  const s = await server((req) => void (stalled = readSlowly(req, 2 * 1024 * 1024, 2 * 1024 * 1024).stalled))
+  try {
+    const started = Date.now()
+    await assert.rejects(
+      send({
+        method: 'PUT',
+        url: s.url,
+        file: { path, size },
+        idleTimeoutMs: 1000,
+        deadline: Deadline.after(30_000),
+        redirects: 'none'
+      }),
+      /^TransientError: no answer from 127\.0\.0\.1:\d+ within 1000 ms \(request-timeout\)$/
+    )
+    const failed = Date.now()
+    assert.ok(stalled, 'the host read the request')
+    const stall = await stalled
+    process.stderr.write(`stalled upload: stall at ${stall - started} ms, failed at ${failed - started} ms\n`)
+    expect(failed - stall).toBeLessThan(1000 + 2000)
+  } finally {
+    rmSync(path, { force: true })
   }
 })

@@ -3009,6 +3009,57 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
+// makes once from its timeout and hands down to everything that waits.
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new errors/* CancelledError */.cc();
+            throw err;
+        }
+    }
+};
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
+ * the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
+class Deadline {
+    clock;
+    startedAt;
+    timeoutMs;
+    constructor(clock, 
+    /** Epoch ms on `clock`. */
+    startedAt, timeoutMs) {
+        this.clock = clock;
+        this.startedAt = startedAt;
+        this.timeoutMs = timeoutMs;
+    }
+    static after(timeoutMs, clock = systemClock) {
+        return new Deadline(clock, clock.now(), timeoutMs);
+    }
+    /** ms left; negative once passed. */
+    left() {
+        return this.startedAt + this.timeoutMs - this.clock.now();
+    }
+    elapsed() {
+        return this.clock.now() - this.startedAt;
+    }
+    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
+    signal() {
+        return AbortSignal.timeout(Math.max(0, this.left()));
+    }
+}
+
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
@@ -3223,6 +3274,7 @@ function describeOrigin(url) {
 
 
 
+
 const USER_AGENT = 'prediction-one-retrain-action';
 const MAX_REDIRECTS = 5;
 // A request made right at the deadline (the poll's last check) still gets a moment to answer.
@@ -3237,6 +3289,8 @@ const READ_BYTES = 1024 * 1024;
 // Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
 // can pass 16 KiB; curl reads up to 100 KiB.
 const MAX_HEADER_BYTES = 64 * 1024;
+// How often an upload's delivery is looked at (at most a quarter of the idle time-out).
+const DELIVERY_TICK_MS = 250;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 /** The one 2xx check. */
@@ -3380,19 +3434,76 @@ function sendOnce(request, url) {
                 reject(err instanceof Error ? err : new Error(String(err)));
             });
         });
-        if (request.file)
-            sendFile(req, request.file.path, progressed);
+        if (request.file) {
+            sendFile(req, request.file.path);
+            const watch = watchDelivery(req, request.idleTimeoutMs, progressed);
+            req.on('response', watch);
+            req.on('close', watch);
+        }
         else
             req.end();
     });
 }
-/** Streams the file into the request; each piece read counts as progress. */
-function sendFile(req, path, progressed) {
+/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
+function sendFile(req, path) {
     const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    file.on('data', progressed);
     // Before pipeline's own listener: the request fails with a local error, not a network one.
     file.on('error', (err) => req.destroy(new errors/* LocalError */.il('cannot read', path, err)));
     (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+}
+/**
+ * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
+ * read from the file. The system's socket buffers take several MiB at once and then more only as
+ * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
+ * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
+ * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
+ * burst is overdue at that rate; after the last byte, it starts once what the system took before
+ * its first push-back (about what it holds) could have been delivered twice over at that rate.
+ * A host that stops reading stops the bursts, and the idle time-out fires; one that reads nothing,
+ * or a body the buffers took whole, gives no rate, and the plain idle time-out applies. The budget
+ * bounds all of it. Returns the function that stops the watch.
+ */
+function watchDelivery(req, idleTimeoutMs, progressed) {
+    // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
+    // written that it has not taken yet (internal, so only read when present), shows progress within one.
+    let accepted = 0;
+    let queued = Infinity;
+    let pushback;
+    let last = { at: 0, accepted: 0 };
+    let burst = 0;
+    let drainedBy;
+    const tick = setInterval(() => {
+        const socket = req.socket;
+        if (!socket)
+            return;
+        const now = systemClock.now();
+        const sent = (socket.bytesWritten ?? 0) - socket.writableLength;
+        const left = socket._handle?.writeQueueSize ?? Infinity;
+        if (sent > accepted || left < queued)
+            progressed();
+        queued = left;
+        if (sent > accepted) {
+            if (pushback)
+                burst = Math.max(burst, sent - accepted);
+            accepted = sent;
+            last = { at: now, accepted };
+        }
+        if (!pushback && socket.writableLength > 0)
+            pushback = { at: now, accepted };
+        const rate = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : 0;
+        if (!req.writableFinished) {
+            if (rate > 0 && now < last.at + burst / rate)
+                progressed();
+            return;
+        }
+        drainedBy ??= pushback && rate > 0 ? now + (2 * pushback.accepted) / rate : now;
+        if (now < drainedBy)
+            progressed();
+        else
+            stop();
+    }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
+    const stop = () => clearInterval(tick);
+    return stop;
 }
 /**
  * The stream a caller reads: every piece received restarts the idle timer; the end checks the
@@ -3792,57 +3903,6 @@ function interpret(response, isAnswer, needed, now) {
     if (ok)
         throw new errors/* TransientError */.N_(`${where} with ${said}`);
     throw statusError(response, `${where}: ${said}`, now);
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
-// makes once from its timeout and hands down to everything that waits.
-
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
-        }
-        catch (err) {
-            if (signal?.aborted)
-                throw new errors/* CancelledError */.cc();
-            throw err;
-        }
-    }
-};
-/**
- * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
- * the download, the unpack and a rename all read this one value; none keeps a start of its own.
- */
-class Deadline {
-    clock;
-    startedAt;
-    timeoutMs;
-    constructor(clock, 
-    /** Epoch ms on `clock`. */
-    startedAt, timeoutMs) {
-        this.clock = clock;
-        this.startedAt = startedAt;
-        this.timeoutMs = timeoutMs;
-    }
-    static after(timeoutMs, clock = systemClock) {
-        return new Deadline(clock, clock.now(), timeoutMs);
-    }
-    /** ms left; negative once passed. */
-    left() {
-        return this.startedAt + this.timeoutMs - this.clock.now();
-    }
-    elapsed() {
-        return this.clock.now() - this.startedAt;
-    }
-    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
-    signal() {
-        return AbortSignal.timeout(Math.max(0, this.left()));
-    }
 }
 
 // EXTERNAL MODULE: ./src/retrain/contract.ts

@@ -6,7 +6,7 @@ import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessag
 import https from 'node:https'
 import { pipeline, Transform, type Readable } from 'node:stream'
 import zlib from 'node:zlib'
-import type { Deadline } from '../clock.js'
+import { systemClock, type Deadline } from '../clock.js'
 import { ActionError, CancelledError, DeadlineError, HttpError, LocalError, TransientError } from '../errors.js'
 import { oneLine } from '../text.js'
 import { proxyAgent, proxyFor } from './proxy.js'
@@ -68,6 +68,8 @@ const READ_BYTES = 1024 * 1024
 // Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
 // can pass 16 KiB; curl reads up to 100 KiB.
 const MAX_HEADER_BYTES = 64 * 1024
+// How often an upload's delivery is looked at (at most a quarter of the idle time-out).
+const DELIVERY_TICK_MS = 250
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
@@ -241,18 +243,72 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         }
       )
     })
-    if (request.file) sendFile(req, request.file.path, progressed)
-    else req.end()
+    if (request.file) {
+      sendFile(req, request.file.path)
+      const watch = watchDelivery(req, request.idleTimeoutMs, progressed)
+      req.on('response', watch)
+      req.on('close', watch)
+    } else req.end()
   })
 }
 
-/** Streams the file into the request; each piece read counts as progress. */
-function sendFile(req: ClientRequest, path: string, progressed: () => void): void {
+/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
+function sendFile(req: ClientRequest, path: string): void {
   const file = createReadStream(path, { highWaterMark: READ_BYTES })
-  file.on('data', progressed)
   // Before pipeline's own listener: the request fails with a local error, not a network one.
   file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)))
   pipeline(file, req, () => undefined)
+}
+
+/**
+ * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
+ * read from the file. The system's socket buffers take several MiB at once and then more only as
+ * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
+ * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
+ * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
+ * burst is overdue at that rate; after the last byte, it starts once what the system took before
+ * its first push-back (about what it holds) could have been delivered twice over at that rate.
+ * A host that stops reading stops the bursts, and the idle time-out fires; one that reads nothing,
+ * or a body the buffers took whole, gives no rate, and the plain idle time-out applies. The budget
+ * bounds all of it. Returns the function that stops the watch.
+ */
+function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): () => void {
+  // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
+  // written that it has not taken yet (internal, so only read when present), shows progress within one.
+  let accepted = 0
+  let queued = Infinity
+  let pushback: { at: number; accepted: number } | undefined
+  let last = { at: 0, accepted: 0 }
+  let burst = 0
+  let drainedBy: number | undefined
+  const tick = setInterval(
+    () => {
+      const socket = req.socket
+      if (!socket) return
+      const now = systemClock.now()
+      const sent = (socket.bytesWritten ?? 0) - socket.writableLength
+      const left = (socket as { _handle?: { writeQueueSize?: number } })._handle?.writeQueueSize ?? Infinity
+      if (sent > accepted || left < queued) progressed()
+      queued = left
+      if (sent > accepted) {
+        if (pushback) burst = Math.max(burst, sent - accepted)
+        accepted = sent
+        last = { at: now, accepted }
+      }
+      if (!pushback && socket.writableLength > 0) pushback = { at: now, accepted }
+      const rate = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : 0
+      if (!req.writableFinished) {
+        if (rate > 0 && now < last.at + burst / rate) progressed()
+        return
+      }
+      drainedBy ??= pushback && rate > 0 ? now + (2 * pushback.accepted) / rate : now
+      if (now < drainedBy) progressed()
+      else stop()
+    },
+    Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4))
+  )
+  const stop = (): void => clearInterval(tick)
+  return stop
 }
 
 /**

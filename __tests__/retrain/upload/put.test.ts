@@ -10,13 +10,14 @@ import { addSignedUrl } from '../../../src/secrets.js'
 import { putFile } from '../../../src/retrain/upload/put.js'
 import { Deadline } from '../../../src/clock.js'
 import { FakeClock } from '../../helpers/clock.js'
-import { serve, type TestServer } from '../../helpers/server.js'
+import { readSlowly, serve, type TestServer } from '../../helpers/server.js'
 import { muteStdout } from '../../helpers/stdout.js'
 
 muteStdout()
 
 const SIGNATURE = 'f00dbabe0123456789abcdef0123456789abcdef'
 const file = join(tmpdir(), `put-${process.pid}.csv`)
+const big = join(tmpdir(), `put-${process.pid}-big.csv`)
 
 const REFUSALS: Record<string, { type: string; body: string; said: RegExp }> = {
   s3: {
@@ -53,9 +54,13 @@ const REFUSALS: Record<string, { type: string; body: string; said: RegExp }> = {
   }
 }
 
+// Several MiB more than the system's socket buffers take at once (about 4 MiB on loopback).
+const BIG_BYTES = 8 * 1024 * 1024
+
 let storage: TestServer
 beforeAll(async () => {
   writeFileSync(file, 'a,b\n1,2\n')
+  writeFileSync(big, Buffer.alloc(BIG_BYTES, 'x'))
   storage = await serve((req, res) => {
     req.resume()
     const refusal = REFUSALS[new URL(req.url ?? '/', 'http://x').pathname.slice(1)]
@@ -123,5 +128,35 @@ test('a 303 to the PUT is followed with a GET without the file; 307 and 308 are 
     }
   } finally {
     await host.close()
+  }
+})
+
+test('a slow upload that keeps moving is never cut: one PUT, though it takes several request-timeouts', async () => {
+  // About 2 MiB/s: 8 MiB take some 4 s, with a request-timeout of 1 s. The socket buffers take
+  // half the file at once, so the last byte is handed over seconds before the host has it.
+  const durations: number[] = []
+  const slow = await serve((req, res) => {
+    const started = Date.now()
+    void readSlowly(req, 2 * 1024 * 1024).done.then((bytes) => {
+      durations.push(Date.now() - started)
+      res.writeHead(bytes === BIG_BYTES ? 200 : 400)
+      res.end()
+    })
+  })
+  try {
+    const clock = new FakeClock()
+    await putFile({
+      url: `${slow.url}/slow`,
+      file: big,
+      size: BIG_BYTES,
+      requestTimeoutMs: 1000,
+      deadline: Deadline.after(60_000, clock)
+    })
+    expect(slow.requests).toHaveLength(1)
+    expect(clock.sleeps).toEqual([])
+    expect(durations[0]).toBeGreaterThan(2500)
+    process.stderr.write(`slow upload: ${BIG_BYTES} bytes in ${durations[0]} ms at request-timeout 1000 ms\n`)
+  } finally {
+    await slow.close()
   }
 })
