@@ -13,9 +13,9 @@ const UNDICI_ALIAS =
 
 const out = resolve(process.argv[2] ?? 'dist')
 const entries = [
-  ['src/github/wait.ts', out],
-  ['src/github/upload.ts', join(out, 'upload')],
-  ['src/github/switch.ts', join(out, 'switch')]
+  ['src/github/entry/wait.ts', out],
+  ['src/github/entry/upload.ts', join(out, 'upload')],
+  ['src/github/entry/switch.ts', join(out, 'switch')]
 ]
 rmSync(out, { recursive: true, force: true })
 const ncc = createRequire(import.meta.url)(resolve('node_modules/@vercel/ncc'))

@@ -128,7 +128,7 @@ describe('npm run local', () => {
     assert.equal(upload.code, 0, upload.out + upload.err)
     assert.ok(
       upload.out.includes(
-        "Warning: Unexpected input(s) 'poll-interval', valid inputs are ['api-key', 'file', 'filename', 'api-url', 'request-timeout', 'timeout']"
+        "Warning: Unexpected input(s) 'poll-interval', valid inputs are ['api-key', 'file', 'filename', 'validate', 'api-url', 'request-timeout', 'timeout']"
       ),
       upload.out
     )

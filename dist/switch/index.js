@@ -282,33 +282,218 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 916:
+/***/ 366:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(286);
+
+await (0,_switch_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N_: () => (/* binding */ TransientError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   hD: () => (/* binding */ ApiError),
-/* harmony export */   il: () => (/* binding */ LocalError),
-/* harmony export */   j$: () => (/* binding */ HttpError),
-/* harmony export */   j3: () => (/* binding */ DeadlineError),
-/* harmony export */   jD: () => (/* binding */ GaveUpError),
-/* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   r3: () => (/* binding */ isRetryable)
-/* harmony export */ });
-/* unused harmony export JobFailedError */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(992);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+;// CONCATENATED MODULE: ./src/host.ts
+// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
+// prints lines and announces secrets through the host the front door installs; what a step knows
+// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
+/** Until a front door installs its own: nothing is printed (unit tests of the core). */
+const QUIET = { log: () => undefined, secret: () => undefined };
+let current = QUIET;
+/** Installs the front door's host; called once, before the step runs. */
+function useHost(host) {
+    current = host;
+}
+function host() {
+    return current;
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
+// matches a secret printed whole, and text cut mid-secret would slip past it.
+
+const secrets = new Set();
+/** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
+const PART = 12;
+const parts = new Set();
+const REDACTED = '***';
+/**
+ * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
+ * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
+ * whose host and path would match harmless text).
+ */
+function addSecret(value, inPart = true) {
+    if (!value || secrets.has(value))
+        return;
+    host().secret(value);
+    secrets.add(value);
+    if (!inPart || value.length < PART)
+        return;
+    for (let i = 0; i + PART <= value.length; i++)
+        parts.add(value.slice(i, i + PART));
+}
+/**
+ * A signed URL is a credential: registered whole, with its query, and with each long query value
+ * (a signature on its own) as sent and as decoded.
+ */
+function addSignedUrl(raw) {
+    if (!raw || raw.length < 8)
+        return;
+    addSecret(raw, false);
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return;
+    }
+    if (url.href !== raw)
+        addSecret(url.href, false);
+    if (url.search.length > 8)
+        addSecret(url.search.slice(1), false);
+    for (const piece of url.search.slice(1).split('&')) {
+        const value = piece.slice(piece.indexOf('=') + 1);
+        if (value.length < 8)
+            continue;
+        addSecret(value);
+        try {
+            addSecret(decodeURIComponent(value.replace(/\+/g, ' ')));
+        }
+        catch {
+            // not percent-encoded text: registered as sent
+        }
+    }
+}
+/** The text with every registered secret, whole or any part of PART characters, replaced by ***. */
+function redact(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    const hit = new Uint8Array(text.length);
+    let found = false;
+    for (const secret of secrets) {
+        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+            hit.fill(1, at, at + secret.length);
+            found = true;
+        }
+    }
+    if (parts.size > 0) {
+        for (let i = 0; i + PART <= text.length; i++) {
+            if (parts.has(text.slice(i, i + PART))) {
+                hit.fill(1, i, i + PART);
+                found = true;
+            }
+        }
+    }
+    if (!found)
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        if (!hit[i])
+            out += text[i];
+        else if (i === 0 || !hit[i - 1])
+            out += REDACTED;
+    }
+    return out;
+}
+function holdsSecret(text) {
+    return redact(text) !== text;
+}
+/** For tests: forget every secret. */
+function clearSecrets() {
+    secrets.clear();
+    parts.clear();
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// Text from outside, made fit to show: what "control characters" means everywhere text is checked
+// or cleaned (one definition, which each use composes), one log line of it, and how durations and
+// sizes are written.
+
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+/** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
+const MAX_LINE = 2000;
+// Controls (a lone CR starts a new line in a CI log; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
+function escapeChar(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Cut to `max` characters, never inside a surrogate pair, saying how much was left out. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+/**
+ * Untrusted text made fit for one log line: secrets redacted first (so a cut cannot leave part of
+ * one), unprintable characters shown as escapes, then cut to `max`.
+ */
+function oneLine(text, max = MAX_LINE) {
+    return clip(redact(text).replace(UNPRINTABLE, escapeChar), max);
+}
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function text_formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
 // The error types: each class tells the runner and the retry policy what kind of failure it is.
 
-class ActionError extends Error {
+class errors_ActionError extends Error {
     constructor(message) {
         super(message);
         this.name = new.target.name;
     }
 }
-class InputError extends ActionError {
+class errors_InputError extends errors_ActionError {
     input;
     constructor(input, detail) {
         super(`input "${input}": ${detail}`);
@@ -316,7 +501,7 @@ class InputError extends ActionError {
     }
 }
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
-class TransientError extends ActionError {
+class TransientError extends errors_ActionError {
     retryAfterMs;
     constructor(message, retryAfterMs) {
         super(message);
@@ -324,7 +509,7 @@ class TransientError extends ActionError {
     }
 }
 /** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
-class HttpError extends ActionError {
+class HttpError extends errors_ActionError {
     status;
     constructor(status, message) {
         super(message);
@@ -332,7 +517,7 @@ class HttpError extends ActionError {
     }
 }
 /** One of the errors the manual documents; never retried. */
-class ApiError extends ActionError {
+class ApiError extends errors_ActionError {
     code;
     apiMessage;
     hint;
@@ -344,7 +529,7 @@ class ApiError extends ActionError {
     }
 }
 /** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
-class LocalError extends ActionError {
+class LocalError extends errors_ActionError {
     constructor(what, path, err) {
         const code = err?.code;
         super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
@@ -360,9 +545,9 @@ const LOCAL_CAUSES = {
     EROFS: 'the filesystem is read-only',
     EEXIST: 'something of that name is in the way'
 };
-class JobFailedError extends (/* unused pure expression or super */ null && (ActionError)) {
+class JobFailedError extends (/* unused pure expression or super */ null && (errors_ActionError)) {
 }
-class DeadlineError extends ActionError {
+class DeadlineError extends errors_ActionError {
 }
 /** The retry stopped before the deadline: another try, after its wait, would not fit in the time left. */
 class GaveUpError extends DeadlineError {
@@ -372,14 +557,14 @@ class GaveUpError extends DeadlineError {
     constructor(tries, spentMs, leftMs, 
     /** The last try's error message. */
     last) {
-        super(`gave up after ${tries} tries in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(spentMs)}: another would not fit in the ` +
-            `${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(leftMs)} left before the deadline; the last failed with: ${last}`);
+        super(`gave up after ${tries} tries in ${formatDuration(spentMs)}: another would not fit in the ` +
+            `${formatDuration(leftMs)} left before the deadline; the last failed with: ${last}`);
         this.tries = tries;
         this.leftMs = leftMs;
         this.last = last;
     }
 }
-class CancelledError extends ActionError {
+class CancelledError extends errors_ActionError {
     constructor(message = 'cancelled') {
         super(message);
     }
@@ -393,19 +578,2031 @@ function errorMessage(err) {
     return String(err);
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
+// makes once from its timeout and hands down to everything that waits.
 
-/***/ }),
 
-/***/ 813:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new CancelledError();
+            throw err;
+        }
+    }
+};
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
+ * the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
+class Deadline {
+    clock;
+    startedAt;
+    timeoutMs;
+    constructor(clock, 
+    /** Epoch ms on `clock`. */
+    startedAt, timeoutMs) {
+        this.clock = clock;
+        this.startedAt = startedAt;
+        this.timeoutMs = timeoutMs;
+    }
+    static after(timeoutMs, clock = systemClock) {
+        return new Deadline(clock, clock.now(), timeoutMs);
+    }
+    /** ms left; negative once passed. */
+    left() {
+        return this.startedAt + this.timeoutMs - this.clock.now();
+    }
+    elapsed() {
+        return this.clock.now() - this.startedAt;
+    }
+    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
+    signal() {
+        return AbortSignal.timeout(Math.max(0, this.left()));
+    }
+}
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ runAsAction)
-});
 
-// UNUSED EXPORTS: actionDoor
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+
+
+
+/** The variable that names the proxy for `url`, in @actions/http-client's order. */
+function proxyVariable(url) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    for (const name of names) {
+        const value = process.env[name];
+        if (value)
+            return { name, value };
+    }
+    return undefined;
+}
+/**
+ * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
+ * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
+ */
+function wildcardBypass(url) {
+    const list = process.env.no_proxy || process.env.NO_PROXY || '';
+    const host = url.hostname.toLowerCase();
+    return list
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+}
+/**
+ * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
+ * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
+ * or password is not valid percent-encoding (http-client would silently go direct).
+ */
+function proxyFor(url) {
+    if (checkBypass(url) || wildcardBypass(url))
+        return undefined;
+    const variable = proxyVariable(url);
+    if (!variable)
+        return undefined;
+    // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
+    // not at all, going direct): only the forms both read alike are taken.
+    if (!/^https?:\/\//i.test(variable.value)) {
+        throw new errors_ActionError(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
+    }
+    let proxy;
+    try {
+        proxy = new URL(variable.value);
+    }
+    catch {
+        throw new errors_ActionError(`${variable.name} is not a URL`);
+    }
+    try {
+        decodeURIComponent(proxy.username);
+        decodeURIComponent(proxy.password);
+    }
+    catch {
+        throw new errors_ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+    }
+    return { url: proxy, variable: variable.name };
+}
+/**
+ * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
+ * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
+ * request's reach, and a proxy that never answers would hold the process open after a time-out.
+ */
+function proxyAgent(url) {
+    // Only its agent is used: the requests (and their user agent) are send()'s own.
+    const agent = new lib_HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href);
+    const pending = new Set();
+    const request = agent.request;
+    if (request) {
+        agent.request = ((...args) => {
+            const connect = request(...args);
+            pending.add(connect);
+            connect.once('connect', () => pending.delete(connect));
+            connect.once('error', () => pending.delete(connect));
+            return connect;
+        });
+    }
+    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
+}
+
+;// CONCATENATED MODULE: ./src/net/retry.ts
+
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
+function backoffDelay(attempt, policy, random) {
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
+}
+const retry_transient = (err) => Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined);
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
+    const started = options.deadline.clock.now();
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new CancelledError();
+            if (attempt >= policy.maxAttempts)
+                throw err;
+            const why = await worthAnotherTry(err);
+            if (why === undefined)
+                throw err;
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0;
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
+            const now = options.deadline.clock.now();
+            const left = options.deadline.left();
+            if (wanted > left)
+                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
+            options.onRetry?.(why, attempt, wanted);
+            await options.deadline.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/net/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
+
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return 'not a URL';
+    }
+    if (!isAllowedUrl(url))
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
+    return url;
+}
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+function describeOrigin(url) {
+    try {
+        return new URL(String(url)).host;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/net/http.ts
+// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
+// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// a URL's path or query: a signed URL is a credential.
+
+
+
+
+
+
+
+
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+// A request made right at the deadline (the poll's last check) still gets a moment to answer.
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+// Of an error answer, only the start is read: enough for any error document.
+const ERROR_TEXT_BYTES = 64 * 1024;
+// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
+// 64 KiB made those the upload's cost (docs/benchmarks.md).
+const READ_BYTES = 1024 * 1024;
+// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
+// can pass 16 KiB; curl reads up to 100 KiB.
+const MAX_HEADER_BYTES = 64 * 1024;
+// How often an upload's delivery is looked at (at most a quarter of the idle time-out).
+const DELIVERY_TICK_MS = 250;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** The one 2xx check. */
+function isOk(status) {
+    return status >= 200 && status < 300;
+}
+async function send(first) {
+    let request = first;
+    let url = new URL(request.url);
+    for (let hop = 0;; hop++) {
+        // Each hop gets what is left before the deadline.
+        if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
+            throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
+        }
+        const response = await sendOnce(request, url);
+        const location = response.headers.location;
+        if (!REDIRECT_STATUSES.includes(response.status) || !location)
+            return response;
+        let next;
+        try {
+            next = new URL(location, url);
+        }
+        catch {
+            throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
+        }
+        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
+        // (never the body again); the other redirects repeat the method and its body.
+        if (response.status === 303 && request.method !== 'GET') {
+            request = { ...request, method: 'GET', file: undefined };
+        }
+        if (request.redirects === 'none' || request.file) {
+            throw new HttpError(response.status, `${where}; this request is not sent on`);
+        }
+        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
+        }
+        if (!isAllowedUrl(next)) {
+            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS)
+            throw new HttpError(response.status, `${where}: too many redirects`);
+        url = next;
+    }
+}
+/** One request, no redirect followed; the timers, the signal and the connection end with it. */
+function sendOnce(request, url) {
+    const origin = describeOrigin(url);
+    const proxy = proxyFor(url);
+    const translate = (err) => {
+        if (err instanceof errors_ActionError)
+            return err;
+        if (request.signal?.aborted)
+            return new CancelledError();
+        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
+    };
+    return new Promise((resolve, reject) => {
+        const tunnel = proxy ? proxyAgent(url) : undefined;
+        const options = {
+            method: request.method,
+            headers: {
+                'user-agent': USER_AGENT,
+                'accept-encoding': ACCEPT_ENCODING,
+                ...request.headers,
+                ...(request.file ? { 'content-length': String(request.file.size) } : {})
+            },
+            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+            // agent), or through a proxy, http-client's CONNECT tunnel.
+            agent: tunnel?.agent ?? false,
+            maxHeaderSize: MAX_HEADER_BYTES
+        };
+        let req;
+        try {
+            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        }
+        catch (err) {
+            return reject(translate(err));
+        }
+        let body;
+        // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
+        // error when destroyed, and would leave send() pending.
+        const abort = (err) => {
+            if (body)
+                return void body.destroy(err);
+            stop();
+            req.destroy(err);
+            tunnel?.close();
+            reject(translate(err));
+        };
+        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
+        const timeLeft = Math.max(request.deadline?.left() ?? Infinity, LAST_MOMENT_MS);
+        const outOfTime = Number.isFinite(timeLeft)
+            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), timeLeft)
+            : undefined;
+        const onAbort = () => abort(new CancelledError());
+        const stop = () => {
+            clearTimeout(idle);
+            clearTimeout(outOfTime);
+            request.signal?.removeEventListener('abort', onAbort);
+        };
+        const progressed = () => void idle.refresh();
+        if (request.signal?.aborted)
+            return onAbort();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        req.on('error', (err) => {
+            stop();
+            reject(translate(err));
+        });
+        req.on('response', (message) => {
+            const status = message.statusCode ?? 0;
+            const answer = { status, headers: message.headers, url };
+            const ok = isOk(status);
+            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
+            let decoders;
+            try {
+                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+            }
+            catch (err) {
+                // An error answer is explained by its status; its body is read as it came.
+                if (ok) {
+                    stop();
+                    message.destroy();
+                    return reject(err instanceof Error ? err : new Error(String(err)));
+                }
+                decoders = [];
+            }
+            let received = 0;
+            message.on('data', (chunk) => void (received += chunk.length));
+            body = bodyStream(message, { progressed, stop, translate, origin });
+            body.on('error', () => undefined); // surfaced to whoever reads it
+            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
+            if (ok && request.stream)
+                return resolve({ ...answer, ok: true, body });
+            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
+            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
+                // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
+                // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
+                if (!ok || received === 0)
+                    return resolve({ ...answer, ok, text: '' });
+                reject(err instanceof Error ? err : new Error(String(err)));
+            });
+        });
+        if (request.file) {
+            sendFile(req, request.file.path);
+            const watch = watchDelivery(req, request.idleTimeoutMs, progressed);
+            req.on('response', watch);
+            req.on('close', watch);
+        }
+        else
+            req.end();
+    });
+}
+/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
+function sendFile(req, path) {
+    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+    // Before pipeline's own listener: the request fails with a local error, not a network one.
+    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
+    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+}
+/**
+ * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
+ * read from the file. The system's socket buffers take several MiB at once and then more only as
+ * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
+ * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
+ * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
+ * burst is overdue at that rate; after the last byte, it starts once what the system took before
+ * its first push-back (about what it holds) could have been delivered twice over at that rate.
+ * A host that stops reading stops the bursts, and the idle time-out fires; one that reads nothing,
+ * or a body the buffers took whole, gives no rate, and the plain idle time-out applies. The budget
+ * bounds all of it. Returns the function that stops the watch.
+ */
+function watchDelivery(req, idleTimeoutMs, progressed) {
+    // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
+    // written that it has not taken yet (internal, so only read when present), shows progress within one.
+    let accepted = 0;
+    let queued = Infinity;
+    let pushback;
+    let last = { at: 0, accepted: 0 };
+    let burst = 0;
+    let drainedBy;
+    const tick = setInterval(() => {
+        const socket = req.socket;
+        if (!socket)
+            return;
+        const now = systemClock.now();
+        const sent = (socket.bytesWritten ?? 0) - socket.writableLength;
+        const left = socket._handle?.writeQueueSize ?? Infinity;
+        if (sent > accepted || left < queued)
+            progressed();
+        queued = left;
+        if (sent > accepted) {
+            if (pushback)
+                burst = Math.max(burst, sent - accepted);
+            accepted = sent;
+            last = { at: now, accepted };
+        }
+        if (!pushback && socket.writableLength > 0)
+            pushback = { at: now, accepted };
+        const rate = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : 0;
+        if (!req.writableFinished) {
+            if (rate > 0 && now < last.at + burst / rate)
+                progressed();
+            return;
+        }
+        drainedBy ??= pushback && rate > 0 ? now + (2 * pushback.accepted) / rate : now;
+        if (now < drainedBy)
+            progressed();
+        else
+            stop();
+    }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
+    const stop = () => clearInterval(tick);
+    return stop;
+}
+/**
+ * The stream a caller reads: every piece received restarts the idle timer; the end checks the
+ * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
+ */
+function bodyStream(message, hooks) {
+    const announced = message.headers['content-length'];
+    let received = 0;
+    message.on('data', (chunk) => {
+        received += chunk.length;
+        hooks.progressed();
+    });
+    return new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => callback(null, chunk),
+        flush: (callback) => {
+            hooks.stop();
+            if (announced !== undefined && received !== Number(announced)) {
+                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
+            }
+            callback();
+        },
+        destroy: (err, callback) => {
+            hooks.stop();
+            callback(err ? hooks.translate(err) : null);
+        }
+    });
+}
+/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
+function decodersFor(header, what) {
+    const codings = (header ?? '')
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    return codings.reverse().map((coding) => {
+        if (coding === 'gzip' || coding === 'x-gzip')
+            return external_node_zlib_default().createGunzip();
+        if (coding === 'deflate')
+            return external_node_zlib_default().createInflate();
+        if (coding === 'br')
+            return external_node_zlib_default().createBrotliDecompress();
+        throw new errors_ActionError(`${what} is encoded as "${oneLine(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
+    });
+}
+/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
+async function readText(body, limit, ok, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        if (size + chunk.length > limit) {
+            if (ok)
+                throw new TransientError(`an answer of over ${limit} bytes from ${origin}; not read`);
+            chunks.push(chunk.subarray(0, limit - size));
+            break; // destroys the body, which closes the connection
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+// TLS refusals: configuration, like a 407, never worth another handshake.
+const UNTRUSTED_CERTIFICATE = {
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
+    CERT_HAS_EXPIRED: 'it has expired',
+    CERT_NOT_YET_VALID: 'it is not valid yet',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
+};
+function networkError(err, origin) {
+    // zlib's "unexpected end of file": the stream was cut, not wrong.
+    if (err?.code === 'Z_BUF_ERROR') {
+        return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
+    }
+    if (isDecodeError(err)) {
+        return new errors_ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
+    }
+    const code = err?.code;
+    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
+    if (untrusted) {
+        return new errors_ActionError(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
+            'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
+            'otherwise check the address');
+    }
+    if (code === 'HPE_HEADER_OVERFLOW') {
+        return new errors_ActionError(`the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
+            'a gateway or proxy in between may be adding them');
+    }
+    return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
+}
+/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
+function isDecodeError(err) {
+    const code = String(err?.code ?? '');
+    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
+}
+/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
+function proxyError(err, proxy, origin) {
+    const message = err instanceof Error ? err.message : '';
+    if (!message.startsWith('tunneling socket could not be established'))
+        return networkError(err, origin);
+    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
+    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
+    if (status === 407) {
+        return new HttpError(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
+    }
+    if (status >= 400 && status < 500)
+        return new HttpError(status, `${where}: the proxy refuses it`);
+    if (status > 0)
+        return new TransientError(where);
+    return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
+}
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+    }
+    return new HttpError(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/net/exchange.ts
+
+
+
+const MAX_RENEWALS = 2;
+async function exchange(spec) {
+    let renewals = 0;
+    const worthAnotherTry = async (err) => {
+        if (isRetryable(err))
+            return errorMessage(err);
+        const { renew } = spec;
+        if (!renew || !(err instanceof HttpError) || !renew.statuses.includes(err.status))
+            return undefined;
+        if (renewals >= MAX_RENEWALS)
+            return undefined;
+        renewals++;
+        if (!(await renew.fresh()))
+            return undefined;
+        return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
+    };
+    return retry(async () => {
+        // The caller asked for the form of answer its reader takes (`stream` or not).
+        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
+        return spec.read(response);
+    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
+}
+
+;// CONCATENATED MODULE: ./src/retrain/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
+const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..') {
+        return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
+    }
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (UNSAFE.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/net/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
+// json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+/**
+ * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
+ * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    if (text.startsWith('\uFEFF'))
+        text = text.slice(1);
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+        return JSON.parse(strict, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/retrain/documented.ts
+// The API's documented errors (from the manual), with a plain cause for each, and how an error body
+// is read: its shape is undocumented, so the reading is tolerant.
+
+
+const DOCUMENTED_CODES = ['4001000204', '5001000201'];
+const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
+/** Keyed by the API's message, lower-cased, as the manual prints it. */
+const DOCUMENTED = {
+    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
+    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
+    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
+    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
+    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
+    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
+    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
+    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+};
+function documentedCause(message) {
+    return DOCUMENTED[message.trim().toLowerCase()];
+}
+function fieldsOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
+    return fields.code || fields.error || fields.message ? fields : undefined;
+}
+/**
+ * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
+ * down (an object, or the first element of an array), the code a number or a string.
+ */
+function decodeErrorFields(body) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const top = first(body);
+    const direct = fieldsOf(top);
+    const nestedFields = () => {
+        if (!isObject(top))
+            return undefined;
+        for (const value of Object.values(top)) {
+            const fields = fieldsOf(first(value));
+            if (fields)
+                return fields;
+        }
+        return undefined;
+    };
+    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
+    if (direct && (isDocumented(direct) || !nestedFields()))
+        return direct;
+    return nestedFields() ?? direct;
+}
+function isDocumented(fields) {
+    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
+        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+}
+/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
+function documentedError(body) {
+    const fields = decodeErrorFields(body);
+    if (!fields || !isDocumented(fields))
+        return undefined;
+    const code = fields.code?.trim();
+    const apiMessage = fields.message ?? fields.error ?? '';
+    const cause = documentedCause(apiMessage) ??
+        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
+    return new ApiError(code, apiMessage, cause);
+}
+
+;// CONCATENATED MODULE: ./src/retrain/api.ts
+
+
+
+
+
+
+
+
+
+const API_KEY_HEADER = 'x-api-key';
+const ApiPaths = {
+    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+};
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** A status that names a failure: the job ended without a model to serve. */
+function isFailureStatus(status) {
+    return FAILURE_STATUS.test(status);
+}
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response, json) {
+    const fields = decodeErrorFields(json);
+    const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+    if (said)
+        return `"${oneLine(said, 200)}"`;
+    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
+    const size = response.text.length;
+    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+}
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
+    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
+    // other answers the retry gave up on).
+    async getStatus(jobId, deadline) {
+        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
+        // Registered before anything can print it: the signed URL is a credential.
+        if (typeof body.download_url === 'string')
+            addSignedUrl(body.download_url);
+        return {
+            status: body.status,
+            modelId: asText(body.model_id),
+            message: asText(body.message),
+            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+        };
+    }
+    async getUploadUrl(filename, deadline) {
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
+        const uploadUrl = body.upload_url;
+        addSignedUrl(uploadUrl);
+        const retrainJobId = asText(body.retrain_job_id);
+        const problem = jobIdProblem(retrainJobId);
+        if (problem)
+            throw new errors_ActionError(`the retrain_job_id the API gave ${problem}; it is not used`);
+        return { retrainJobId, uploadUrl };
+    }
+    async updateModel(jobId, deadline) {
+        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
+        // an empty body too: the model was switched, and the action needs nothing from the answer.
+        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
+    }
+    async call(method, path, deadline, isAnswer, 
+    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
+    needed) {
+        const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
+        const url = apiUrl.href.replace(/\/+$/, '') + path;
+        return exchange({
+            request: () => ({
+                method,
+                url,
+                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+                idleTimeoutMs: requestTimeoutMs,
+                redirects: 'same-origin'
+            }),
+            read: (response) => interpret(response, isAnswer, needed, deadline.clock.now()),
+            deadline,
+            signal,
+            onRetry
+        });
+    }
+}
+function interpret(response, isAnswer, needed, now) {
+    const ok = response.ok;
+    if (ok && response.text.trim() === '') {
+        if (!needed)
+            return {};
+        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
+        // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
+        // gateway that dropped a body once: the call reads only, so it is tried again.
+        if (response.status === 204)
+            throw new HttpError(204, missing);
+        throw new TransientError(missing);
+    }
+    const json = parseJson(response.text);
+    const documented = documentedError(json);
+    // A status body may carry a message of its own: it is an error only if it carries a code too.
+    const statusBody = isObject(json) && typeof json.status === 'string';
+    if (documented && !(statusBody && documented.code === undefined))
+        throw documented;
+    if (ok && isObject(json) && isAnswer(json))
+        return json;
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    const said = describeBody(response, json);
+    if (ok)
+        throw new TransientError(`${where} with ${said}`);
+    throw statusError(response, `${where}: ${said}`, now);
+}
+
+;// CONCATENATED MODULE: ./src/retrain/contract.ts
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename',
+    Validate: 'validate'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s',
+    SwitchTimeout: '5m'
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.File,
+            Inputs.Filename,
+            Inputs.Validate,
+            Inputs.ApiUrl,
+            Inputs.RequestTimeout,
+            Inputs.Timeout
+        ],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
+
+;// CONCATENATED MODULE: ./src/log.ts
+// The one way the core prints. Lines may hold what the API or a storage host sent, so each is
+// redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
+
+
+function info(text) {
+    host().log('info', oneLine(text));
+}
+function warning(text) {
+    host().log('warning', oneLine(text));
+}
+function log_debug(text) {
+    host().log('debug', oneLine(text));
+}
+
+;// CONCATENATED MODULE: ./src/retrain/report.ts
+// What a step tells later steps and people, whatever the front door: which values can be passed on
+// as outputs, how retries are reported, how a file is named in a line.
+
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if (holdsSecret(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${text_formatBytes(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * The outputs that can be passed on exactly as the API said them; each one that cannot is left
+ * out, with a warning that says why. Unknown values (undefined) are left out silently.
+ */
+function passableOutputs(values) {
+    const passable = {};
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            warning(`output ${name} is not written: ${problem}`);
+        else
+            passable[name] = value;
+    }
+    return passable;
+}
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+function retryReporter() {
+    const seen = new Set();
+    return (why, attempt, delayMs) => {
+        const line = `${why}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(why))
+            return log_debug(line);
+        seen.add(why);
+        warning(line);
+    };
+}
+function describeFile(name, bytes) {
+    return `${name} (${formatBytes(bytes)})`;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/retrain/inputs.ts
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+
+
+
+
+
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new errors_InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
+}
+function required(get, name) {
+    const value = get(name).trim();
+    if (value === '')
+        throw new errors_InputError(name, 'is required and was empty');
+    return value;
+}
+function optional(get, name, fallback) {
+    const value = get(name).trim();
+    return value === '' ? fallback : value;
+}
+function duration(get, name, fallback, min, max) {
+    const ms = parseDuration(name, optional(get, name, fallback));
+    if (ms < min)
+        throw new errors_InputError(name, `must be at least ${formatDuration(min)}`);
+    if (ms > max)
+        throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
+    return ms;
+}
+function bool(get, name, fallback) {
+    return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+// An unset secret reads as an empty input, so the usual causes are named where it shows.
+const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
+    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
+    'a misspelt secret name gives an empty value, not an error';
+function readApiKey(get) {
+    if (get(Inputs.ApiKey).trim() === '')
+        throw new errors_InputError(Inputs.ApiKey, EMPTY_KEY);
+    const key = required(get, Inputs.ApiKey);
+    // A line break in a header value would let a secret smuggle in a header of its own.
+    if (/[\r\n]/.test(key))
+        throw new errors_InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
+    if (/[^\t\x20-\x7e]/.test(key))
+        throw new errors_InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
+    return key;
+}
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
+function readApiUrl(get) {
+    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
+    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
+    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
+        throw new errors_InputError(Inputs.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new errors_InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
+}
+function readJobId(get) {
+    const id = required(get, Inputs.RetrainJobId);
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new errors_InputError(Inputs.RetrainJobId, problem);
+    return id;
+}
+function readCommon(get) {
+    return {
+        apiKey: readApiKey(get),
+        apiUrl: readApiUrl(get),
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/switch/switch-inputs.ts
+
+
+function readSwitchInputs(get) {
+    return {
+        ...readCommon(get),
+        jobId: readJobId(get),
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.SwitchTimeout, 1000, MAX_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/switch/switch-step.ts
+
+
+
+
+
+
+
+
+const NOT_FINISHED = 'retrain job is not finished.';
+/**
+ * The API refuses a switch to a job that has not finished, and to one that failed, with the same
+ * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.
+ */
+async function whyNotFinished(client, jobId, refused, deadline) {
+    try {
+        const { status, message } = await client.getStatus(jobId, deadline);
+        if (!isFailureStatus(status))
+            return refused;
+        const said = message ? ` (${oneLine(message, 200)})` : '';
+        return new errors_ActionError(`retrain job ${jobId} ended with status "${oneLine(status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`);
+    }
+    catch {
+        return refused;
+    }
+}
+const switchStep = {
+    name: 'prediction-one switch',
+    readInputs: readSwitchInputs,
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
+    async perform(inputs, state, signal) {
+        const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() });
+        try {
+            await client.updateModel(inputs.jobId, state.deadline);
+        }
+        catch (err) {
+            if (err instanceof ApiError && err.apiMessage.trim().toLowerCase() === NOT_FINISHED) {
+                throw await whyNotFinished(client, inputs.jobId, err, state.deadline);
+            }
+            throw err;
+        }
+        state.switched = true;
+        info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
+    },
+    // Only a switch that happened says which job's model is served.
+    outputs: (inputs, state) => ({ [Outputs.RetrainJobId]: state.switched ? inputs.jobId : undefined }),
+    summary: (inputs, state) => ({
+        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
+        rows: [
+            ['retrain job id', inputs.jobId],
+            ['model switched', state.switched ? 'yes' : 'no']
+        ]
+    })
+};
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -578,10 +2775,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(286);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -606,7 +2801,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
+        return auth_awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -628,7 +2823,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
+        return auth_awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -650,7 +2845,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
+        return auth_awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -2455,7 +4650,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -2470,7 +4665,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
@@ -2558,16 +4753,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/host.ts
-var host = __nccwpck_require__(237);
-// EXTERNAL MODULE: ./src/retrain/contract.ts
-var contract = __nccwpck_require__(91);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(625);
-// EXTERNAL MODULE: ./src/retrain/report.ts
-var report = __nccwpck_require__(875);
 ;// CONCATENATED MODULE: ./src/retrain/step.ts
 // What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
 // command-line tool): inputs read inside the run, signals turned into one abort, and what is known
@@ -2595,7 +4780,7 @@ async function runStep(step, door) {
             if (received)
                 return;
             received = signal;
-            (0,log/* warning */.$e)(`${signal} received: stopping`);
+            warning(`${signal} received: stopping`);
             controller.abort();
         };
         process.on(signal, handler);
@@ -2612,14 +4797,14 @@ async function runStep(step, door) {
         failure = err;
     }
     const end = () => {
-        const cancelled = received !== undefined || failure instanceof errors/* CancelledError */.cc;
+        const cancelled = received !== undefined || failure instanceof CancelledError;
         const failed = failure !== undefined;
         return {
             outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
-            reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? (0,errors/* errorMessage */.gJ)(failure) : undefined,
+            reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? errorMessage(failure) : undefined,
             failure,
             signal: received,
-            outputs: known ? (0,report/* passableOutputs */.uh)(step.outputs(known.inputs, known.state)) : {},
+            outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},
             summary: known && step.summary(known.inputs, known.state)
         };
     };
@@ -2628,17 +4813,13 @@ async function runStep(step, door) {
         await door.report(end());
     }
     catch (err) {
-        (0,log/* warning */.$e)(`could not write the outputs or summary: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        warning(`could not write the outputs or summary: ${errorMessage(err)}`);
     }
     for (const [signal, handler] of handlers)
         process.off(signal, handler);
     door.conclude(end());
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(194);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
 ;// CONCATENATED MODULE: ./src/github/summary.ts
 // The step's job summary: what the step knows, as HTML the runner shows on the run's page.
 
@@ -2650,10 +4831,10 @@ const MAX_CELL = 1000;
 const MAX_REASON = 4000;
 const MAX_TABLE_ROWS = 100;
 // Controls and bidirectional controls are dropped; tab, CR and LF stay, line breaks become <br>.
-const DROPPED = (0,src_text/* charClass */.zc)([src_text/* CONTROLS */.VH, src_text/* BIDI_CONTROLS */.KL], 'g', '\t\r\n');
+const DROPPED = charClass([CONTROLS, BIDI_CONTROLS], 'g', '\t\r\n');
 /** Redacted, bounded, then escaped: line breaks become <br>, other controls are dropped. */
 function cell(text, max = MAX_CELL) {
-    return (0,src_text/* clip */.$Q)((0,secrets/* redact */.E$)(text), max)
+    return clip(redact(text), max)
         .replace(DROPPED, '')
         .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
@@ -2690,14 +4871,12 @@ async function writeSummary({ title, rows, tables = [] }, outcome, reason) {
         await summary.write();
     }
     catch (err) {
-        (0,log/* debug */.Yz)(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
+        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
     }
 }
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: ./src/github/workflow-host.ts
 // The GitHub runner as the core's host: lines go to the step's log, where no text the API sent can
 // act as a workflow command, and secrets are masked by the runner too.
@@ -2715,19 +4894,19 @@ const COMMAND_LIKE = /::|##\[/;
 const workflowHost = {
     log(level, line) {
         if (level === 'warning')
-            return warning(line);
+            return core_warning(line);
         if (level === 'debug')
             return core_debug(line);
         if (!COMMAND_LIKE.test(line))
-            return info(line);
+            return core_info(line);
         const token = (0,external_node_crypto_namespaceObject.randomUUID)();
-        process.stdout.write(`::stop-commands::${token}${external_node_os_.EOL}${line}${external_node_os_.EOL}::${token}::${external_node_os_.EOL}`);
+        process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}${line}${external_node_os_namespaceObject.EOL}::${token}::${external_node_os_namespaceObject.EOL}`);
     },
     secret: (value) => core_setSecret(value)
 };
 /** The step's failure, shown as its error annotation. */
 function fail(text) {
-    setFailed((0,src_text/* oneLine */.TN)(text));
+    setFailed(oneLine(text));
 }
 
 ;// CONCATENATED MODULE: ./src/github/action.ts
@@ -2758,1532 +4937,17 @@ function actionDoor(name, platform = process.platform) {
     };
 }
 async function runAsAction(step) {
-    (0,host/* useHost */.K)(workflowHost);
+    useHost(workflowHost);
     // Masked before anything else can be printed.
-    (0,secrets/* addSecret */.Ck)(getInput(contract/* Inputs */.G0.ApiKey));
+    addSecret(getInput(Inputs.ApiKey));
     await runStep(step, actionDoor(step.name));
 }
 
+;// CONCATENATED MODULE: ./src/github/switch.ts
+// The switch action as @github/local-action and the entry point see it: run() runs the step.
 
-/***/ }),
 
-/***/ 715:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(747);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(813);
-
-
-await (0,_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAsAction */ .m)(_retrain_switch_switch_step_js__WEBPACK_IMPORTED_MODULE_0__/* .switchStep */ .P);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 237:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ host),
-/* harmony export */   K: () => (/* binding */ useHost)
-/* harmony export */ });
-// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
-// prints lines and announces secrets through the host the front door installs; what a step knows
-// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
-/** Until a front door installs its own: nothing is printed (unit tests of the core). */
-const QUIET = { log: () => undefined, secret: () => undefined };
-let current = QUIET;
-/** Installs the front door's host; called once, before the step runs. */
-function useHost(host) {
-    current = host;
-}
-function host() {
-    return current;
-}
-
-
-/***/ }),
-
-/***/ 625:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ warning),
-/* harmony export */   Yz: () => (/* binding */ debug),
-/* harmony export */   pq: () => (/* binding */ info)
-/* harmony export */ });
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(237);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(992);
-// The one way the core prints. Lines may hold what the API or a storage host sent, so each is
-// redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
-
-
-function info(text) {
-    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().log('info', (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text));
-}
-function warning(text) {
-    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().log('warning', (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text));
-}
-function debug(text) {
-    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().log('debug', (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text));
-}
-
-
-/***/ }),
-
-/***/ 91:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G0: () => (/* binding */ Inputs),
-/* harmony export */   Hw: () => (/* binding */ Defaults),
-/* harmony export */   tY: () => (/* binding */ Outputs)
-/* harmony export */ });
-/* unused harmony export ActionInterface */
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
-const Inputs = {
-    ApiKey: 'api-key',
-    RetrainJobId: 'retrain-job-id',
-    ApiUrl: 'api-url',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    RequestTimeout: 'request-timeout',
-    Wait: 'wait',
-    Download: 'download',
-    DownloadDir: 'download-dir',
-    Extract: 'extract',
-    File: 'file',
-    Filename: 'filename',
-    Validate: 'validate'
-};
-const Outputs = {
-    Status: 'status',
-    ModelId: 'model_id',
-    Message: 'message',
-    RetrainJobId: 'retrain_job_id',
-    ResultFile: 'result_file',
-    ResultSha256: 'result_sha256',
-    ResultDir: 'result_dir'
-};
-const Defaults = {
-    ApiUrl: 'https://developer-api.predictionone.sony.biz',
-    Timeout: '30m',
-    PollInterval: '30s',
-    RequestTimeout: '30s',
-    SwitchTimeout: '5m'
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.File,
-            Inputs.Filename,
-            Inputs.Validate,
-            Inputs.ApiUrl,
-            Inputs.RequestTimeout,
-            Inputs.Timeout
-        ],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
-
-
-/***/ }),
-
-/***/ 875:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   oP: () => (/* binding */ retryReporter),
-/* harmony export */   uh: () => (/* binding */ passableOutputs)
-/* harmony export */ });
-/* unused harmony exports outputProblem, describeFile */
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(625);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(194);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
-// What a step tells later steps and people, whatever the front door: which values can be passed on
-// as outputs, how retries are reported, how a file is named in a line.
-
-
-
-// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
-const MAX_OUTPUT_BYTES = 1_000_000;
-/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
-function outputProblem(value) {
-    if ((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .holdsSecret */ .hK)(value))
-        return 'it holds a secret (the API key or a signed URL)';
-    if (!value.isWellFormed())
-        return 'it is not well-formed Unicode text';
-    const bytes = Buffer.byteLength(value);
-    if (bytes > MAX_OUTPUT_BYTES)
-        return `it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(bytes)}, more than GitHub passes on`;
-    return undefined;
-}
-/**
- * The outputs that can be passed on exactly as the API said them; each one that cannot is left
- * out, with a warning that says why. Unknown values (undefined) are left out silently.
- */
-function passableOutputs(values) {
-    const passable = {};
-    for (const [name, value] of Object.entries(values)) {
-        if (value === undefined)
-            continue;
-        const problem = outputProblem(value);
-        if (problem)
-            (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e)(`output ${name} is not written: ${problem}`);
-        else
-            passable[name] = value;
-    }
-    return passable;
-}
-/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
-function retryReporter() {
-    const seen = new Set();
-    return (why, attempt, delayMs) => {
-        const line = `${why}; trying again in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(why))
-            return (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz)(line);
-        seen.add(why);
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e)(line);
-    };
-}
-function describeFile(name, bytes) {
-    return `${name} (${formatBytes(bytes)})`;
-}
-
-
-/***/ }),
-
-/***/ 747:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  P: () => (/* binding */ switchStep)
-});
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
-// makes once from its timeout and hands down to everything that waits.
-
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
-        }
-        catch (err) {
-            if (signal?.aborted)
-                throw new errors/* CancelledError */.cc();
-            throw err;
-        }
-    }
-};
-/**
- * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
- * the download, the unpack and a rename all read this one value; none keeps a start of its own.
- */
-class Deadline {
-    clock;
-    startedAt;
-    timeoutMs;
-    constructor(clock, 
-    /** Epoch ms on `clock`. */
-    startedAt, timeoutMs) {
-        this.clock = clock;
-        this.startedAt = startedAt;
-        this.timeoutMs = timeoutMs;
-    }
-    static after(timeoutMs, clock = systemClock) {
-        return new Deadline(clock, clock.now(), timeoutMs);
-    }
-    /** ms left; negative once passed. */
-    left() {
-        return this.startedAt + this.timeoutMs - this.clock.now();
-    }
-    elapsed() {
-        return this.clock.now() - this.startedAt;
-    }
-    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
-    signal() {
-        return AbortSignal.timeout(Math.max(0, this.left()));
-    }
-}
-
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(286);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __nccwpck_require__(783);
-;// CONCATENATED MODULE: ./src/net/proxy.ts
-
-
-
-/** The variable that names the proxy for `url`, in @actions/http-client's order. */
-function proxyVariable(url) {
-    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
-    for (const name of names) {
-        const value = process.env[name];
-        if (value)
-            return { name, value };
-    }
-    return undefined;
-}
-/**
- * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
- * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
- */
-function wildcardBypass(url) {
-    const list = process.env.no_proxy || process.env.NO_PROXY || '';
-    const host = url.hostname.toLowerCase();
-    return list
-        .split(',')
-        .map((entry) => entry.trim().toLowerCase())
-        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
-}
-/**
- * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
- * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
- * or password is not valid percent-encoding (http-client would silently go direct).
- */
-function proxyFor(url) {
-    if ((0,lib_proxy/* checkBypass */.H)(url) || wildcardBypass(url))
-        return undefined;
-    const variable = proxyVariable(url);
-    if (!variable)
-        return undefined;
-    // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
-    // not at all, going direct): only the forms both read alike are taken.
-    if (!/^https?:\/\//i.test(variable.value)) {
-        throw new errors/* ActionError */.lZ(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
-    }
-    let proxy;
-    try {
-        proxy = new URL(variable.value);
-    }
-    catch {
-        throw new errors/* ActionError */.lZ(`${variable.name} is not a URL`);
-    }
-    try {
-        decodeURIComponent(proxy.username);
-        decodeURIComponent(proxy.password);
-    }
-    catch {
-        throw new errors/* ActionError */.lZ(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
-    }
-    return { url: proxy, variable: variable.name };
-}
-/**
- * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
- * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
- * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
- * request's reach, and a proxy that never answers would hold the process open after a time-out.
- */
-function proxyAgent(url) {
-    // Only its agent is used: the requests (and their user agent) are send()'s own.
-    const agent = new lib/* HttpClient */.Qq(undefined, [], { keepAlive: false }).getAgent(url.href);
-    const pending = new Set();
-    const request = agent.request;
-    if (request) {
-        agent.request = ((...args) => {
-            const connect = request(...args);
-            pending.add(connect);
-            connect.once('connect', () => pending.delete(connect));
-            connect.once('error', () => pending.delete(connect));
-            return connect;
-        });
-    }
-    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
-}
-
-;// CONCATENATED MODULE: ./src/net/retry.ts
-
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
-/**
- * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
- * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
- */
-function backoffDelay(attempt, policy, random) {
-    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.floor(step / 2 + random() * (step / 2));
-}
-const retry_transient = (err) => Promise.resolve((0,errors/* isRetryable */.r3)(err) ? (0,errors/* errorMessage */.gJ)(err) : undefined);
-async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
-    const random = options.random ?? Math.random;
-    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
-    const started = options.deadline.clock.now();
-    for (let attempt = 1;; attempt++) {
-        if (options.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (options.signal?.aborted)
-                throw new errors/* CancelledError */.cc();
-            if (attempt >= policy.maxAttempts)
-                throw err;
-            const why = await worthAnotherTry(err);
-            if (why === undefined)
-                throw err;
-            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
-            // `Retry-After: 0` must not be hammered. Never past the deadline either.
-            const retryAfterMs = (0,errors/* isRetryable */.r3)(err) ? (err.retryAfterMs ?? 0) : 0;
-            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
-            const now = options.deadline.clock.now();
-            const left = options.deadline.left();
-            if (wanted > left)
-                throw new errors/* GaveUpError */.jD(attempt, now - started, left, (0,errors/* errorMessage */.gJ)(err));
-            options.onRetry?.(why, attempt, wanted);
-            await options.deadline.clock.sleep(wanted, options.signal);
-        }
-    }
-}
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/net/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
-
-/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
-}
-/**
- * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
- * requests are built on, such as api-url) also holds no credentials, query or fragment.
- */
-function parseUrl(raw, bare = false) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return 'not a URL';
-    }
-    if (!isAllowedUrl(url))
-        return 'scheme';
-    if (bare && (url.username || url.password))
-        return 'credentials';
-    if (bare && (url.search || url.hash))
-        return 'query';
-    return url;
-}
-/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
-function checkUrl(raw, what, use) {
-    const url = parseUrl(raw);
-    if (url === 'not a URL')
-        throw new ActionError(`${what} is not a URL`);
-    if (!(url instanceof URL))
-        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
-    return url;
-}
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
-function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/net/http.ts
-// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
-// a URL's path or query: a signed URL is a credential.
-
-
-
-
-
-
-
-
-
-
-
-const USER_AGENT = 'prediction-one-retrain-action';
-const MAX_REDIRECTS = 5;
-// A request made right at the deadline (the poll's last check) still gets a moment to answer.
-const LAST_MOMENT_MS = 1000;
-// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
-const MAX_TEXT_BYTES = 1024 * 1024;
-// Of an error answer, only the start is read: enough for any error document.
-const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
-// 64 KiB made those the upload's cost (docs/benchmarks.md).
-const READ_BYTES = 1024 * 1024;
-// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
-// can pass 16 KiB; curl reads up to 100 KiB.
-const MAX_HEADER_BYTES = 64 * 1024;
-// How often an upload's delivery is looked at (at most a quarter of the idle time-out).
-const DELIVERY_TICK_MS = 250;
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-const ACCEPT_ENCODING = 'gzip, deflate, br';
-/** The one 2xx check. */
-function isOk(status) {
-    return status >= 200 && status < 300;
-}
-async function send(first) {
-    let request = first;
-    let url = new URL(request.url);
-    for (let hop = 0;; hop++) {
-        // Each hop gets what is left before the deadline.
-        if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
-            throw new errors/* DeadlineError */.j3(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
-        }
-        const response = await sendOnce(request, url);
-        const location = response.headers.location;
-        if (!REDIRECT_STATUSES.includes(response.status) || !location)
-            return response;
-        let next;
-        try {
-            next = new URL(location, url);
-        }
-        catch {
-            throw new errors/* HttpError */.j$(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
-        }
-        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
-        // (never the body again); the other redirects repeat the method and its body.
-        if (response.status === 303 && request.method !== 'GET') {
-            request = { ...request, method: 'GET', file: undefined };
-        }
-        if (request.redirects === 'none' || request.file) {
-            throw new errors/* HttpError */.j$(response.status, `${where}; this request is not sent on`);
-        }
-        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
-            throw new errors/* HttpError */.j$(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
-        }
-        if (!isAllowedUrl(next)) {
-            throw new errors/* HttpError */.j$(response.status, `${where} over ${next.protocol}; only https is followed`);
-        }
-        if (hop + 1 >= MAX_REDIRECTS)
-            throw new errors/* HttpError */.j$(response.status, `${where}: too many redirects`);
-        url = next;
-    }
-}
-/** One request, no redirect followed; the timers, the signal and the connection end with it. */
-function sendOnce(request, url) {
-    const origin = describeOrigin(url);
-    const proxy = proxyFor(url);
-    const translate = (err) => {
-        if (err instanceof errors/* ActionError */.lZ)
-            return err;
-        if (request.signal?.aborted)
-            return new errors/* CancelledError */.cc();
-        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
-    };
-    return new Promise((resolve, reject) => {
-        const tunnel = proxy ? proxyAgent(url) : undefined;
-        const options = {
-            method: request.method,
-            headers: {
-                'user-agent': USER_AGENT,
-                'accept-encoding': ACCEPT_ENCODING,
-                ...request.headers,
-                ...(request.file ? { 'content-length': String(request.file.size) } : {})
-            },
-            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
-            // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: tunnel?.agent ?? false,
-            maxHeaderSize: MAX_HEADER_BYTES
-        };
-        let req;
-        try {
-            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
-        }
-        catch (err) {
-            return reject(translate(err));
-        }
-        let body;
-        // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
-        // error when destroyed, and would leave send() pending.
-        const abort = (err) => {
-            if (body)
-                return void body.destroy(err);
-            stop();
-            req.destroy(err);
-            tunnel?.close();
-            reject(translate(err));
-        };
-        const idle = setTimeout(() => abort(new errors/* TransientError */.N_(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
-        const timeLeft = Math.max(request.deadline?.left() ?? Infinity, LAST_MOMENT_MS);
-        const outOfTime = Number.isFinite(timeLeft)
-            ? setTimeout(() => abort(new errors/* DeadlineError */.j3(`the time left ran out during a request to ${origin}`)), timeLeft)
-            : undefined;
-        const onAbort = () => abort(new errors/* CancelledError */.cc());
-        const stop = () => {
-            clearTimeout(idle);
-            clearTimeout(outOfTime);
-            request.signal?.removeEventListener('abort', onAbort);
-        };
-        const progressed = () => void idle.refresh();
-        if (request.signal?.aborted)
-            return onAbort();
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        req.on('error', (err) => {
-            stop();
-            reject(translate(err));
-        });
-        req.on('response', (message) => {
-            const status = message.statusCode ?? 0;
-            const answer = { status, headers: message.headers, url };
-            const ok = isOk(status);
-            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
-            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
-            let decoders;
-            try {
-                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
-            }
-            catch (err) {
-                // An error answer is explained by its status; its body is read as it came.
-                if (ok) {
-                    stop();
-                    message.destroy();
-                    return reject(err instanceof Error ? err : new Error(String(err)));
-                }
-                decoders = [];
-            }
-            let received = 0;
-            message.on('data', (chunk) => void (received += chunk.length));
-            body = bodyStream(message, { progressed, stop, translate, origin });
-            body.on('error', () => undefined); // surfaced to whoever reads it
-            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
-            if (ok && request.stream)
-                return resolve({ ...answer, ok: true, body });
-            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
-            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
-                // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
-                // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
-                if (!ok || received === 0)
-                    return resolve({ ...answer, ok, text: '' });
-                reject(err instanceof Error ? err : new Error(String(err)));
-            });
-        });
-        if (request.file) {
-            sendFile(req, request.file.path);
-            const watch = watchDelivery(req, request.idleTimeoutMs, progressed);
-            req.on('response', watch);
-            req.on('close', watch);
-        }
-        else
-            req.end();
-    });
-}
-/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
-function sendFile(req, path) {
-    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    // Before pipeline's own listener: the request fails with a local error, not a network one.
-    file.on('error', (err) => req.destroy(new errors/* LocalError */.il('cannot read', path, err)));
-    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
-}
-/**
- * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
- * read from the file. The system's socket buffers take several MiB at once and then more only as
- * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
- * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
- * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
- * burst is overdue at that rate; after the last byte, it starts once what the system took before
- * its first push-back (about what it holds) could have been delivered twice over at that rate.
- * A host that stops reading stops the bursts, and the idle time-out fires; one that reads nothing,
- * or a body the buffers took whole, gives no rate, and the plain idle time-out applies. The budget
- * bounds all of it. Returns the function that stops the watch.
- */
-function watchDelivery(req, idleTimeoutMs, progressed) {
-    // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
-    // written that it has not taken yet (internal, so only read when present), shows progress within one.
-    let accepted = 0;
-    let queued = Infinity;
-    let pushback;
-    let last = { at: 0, accepted: 0 };
-    let burst = 0;
-    let drainedBy;
-    const tick = setInterval(() => {
-        const socket = req.socket;
-        if (!socket)
-            return;
-        const now = systemClock.now();
-        const sent = (socket.bytesWritten ?? 0) - socket.writableLength;
-        const left = socket._handle?.writeQueueSize ?? Infinity;
-        if (sent > accepted || left < queued)
-            progressed();
-        queued = left;
-        if (sent > accepted) {
-            if (pushback)
-                burst = Math.max(burst, sent - accepted);
-            accepted = sent;
-            last = { at: now, accepted };
-        }
-        if (!pushback && socket.writableLength > 0)
-            pushback = { at: now, accepted };
-        const rate = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : 0;
-        if (!req.writableFinished) {
-            if (rate > 0 && now < last.at + burst / rate)
-                progressed();
-            return;
-        }
-        drainedBy ??= pushback && rate > 0 ? now + (2 * pushback.accepted) / rate : now;
-        if (now < drainedBy)
-            progressed();
-        else
-            stop();
-    }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
-    const stop = () => clearInterval(tick);
-    return stop;
-}
-/**
- * The stream a caller reads: every piece received restarts the idle timer; the end checks the
- * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
- */
-function bodyStream(message, hooks) {
-    const announced = message.headers['content-length'];
-    let received = 0;
-    message.on('data', (chunk) => {
-        received += chunk.length;
-        hooks.progressed();
-    });
-    return new external_node_stream_namespaceObject.Transform({
-        transform: (chunk, _encoding, callback) => callback(null, chunk),
-        flush: (callback) => {
-            hooks.stop();
-            if (announced !== undefined && received !== Number(announced)) {
-                return callback(new errors/* TransientError */.N_(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
-            }
-            callback();
-        },
-        destroy: (err, callback) => {
-            hooks.stop();
-            callback(err ? hooks.translate(err) : null);
-        }
-    });
-}
-/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
-function decodersFor(header, what) {
-    const codings = (header ?? '')
-        .split(',')
-        .map((coding) => coding.trim().toLowerCase())
-        .filter((coding) => coding !== '' && coding !== 'identity');
-    return codings.reverse().map((coding) => {
-        if (coding === 'gzip' || coding === 'x-gzip')
-            return external_node_zlib_default().createGunzip();
-        if (coding === 'deflate')
-            return external_node_zlib_default().createInflate();
-        if (coding === 'br')
-            return external_node_zlib_default().createBrotliDecompress();
-        throw new errors/* ActionError */.lZ(`${what} is encoded as "${(0,src_text/* oneLine */.TN)(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
-    });
-}
-/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
-async function readText(body, limit, ok, origin) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        if (size + chunk.length > limit) {
-            if (ok)
-                throw new errors/* TransientError */.N_(`an answer of over ${limit} bytes from ${origin}; not read`);
-            chunks.push(chunk.subarray(0, limit - size));
-            break; // destroys the body, which closes the connection
-        }
-        size += chunk.length;
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-// TLS refusals: configuration, like a 407, never worth another handshake.
-const UNTRUSTED_CERTIFICATE = {
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
-    SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
-    UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
-    CERT_HAS_EXPIRED: 'it has expired',
-    CERT_NOT_YET_VALID: 'it is not valid yet',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
-};
-function networkError(err, origin) {
-    // zlib's "unexpected end of file": the stream was cut, not wrong.
-    if (err?.code === 'Z_BUF_ERROR') {
-        return new errors/* TransientError */.N_(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
-    }
-    if (isDecodeError(err)) {
-        return new errors/* ActionError */.lZ(`the answer from ${origin} could not be decoded: ${err.message}`);
-    }
-    const code = err?.code;
-    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
-    if (untrusted) {
-        return new errors/* ActionError */.lZ(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
-            'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
-            'otherwise check the address');
-    }
-    if (code === 'HPE_HEADER_OVERFLOW') {
-        return new errors/* ActionError */.lZ(`the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
-            'a gateway or proxy in between may be adding them');
-    }
-    return new errors/* TransientError */.N_(`network error with ${origin}: ${code ?? 'connection failed'}`);
-}
-/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
-function isDecodeError(err) {
-    const code = String(err?.code ?? '');
-    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
-}
-/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
-function proxyError(err, proxy, origin) {
-    const message = err instanceof Error ? err.message : '';
-    if (!message.startsWith('tunneling socket could not be established'))
-        return networkError(err, origin);
-    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
-    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
-    if (status === 407) {
-        return new errors/* HttpError */.j$(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
-    }
-    if (status >= 400 && status < 500)
-        return new errors/* HttpError */.j$(status, `${where}: the proxy refuses it`);
-    if (status > 0)
-        return new errors/* TransientError */.N_(where);
-    return new errors/* TransientError */.N_(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
-}
-/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
-    if (status === 408 || status === 429 || status >= 500) {
-        return new errors/* TransientError */.N_(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
-    }
-    return new errors/* HttpError */.j$(status, message);
-}
-
-;// CONCATENATED MODULE: ./src/net/exchange.ts
-
-
-
-const MAX_RENEWALS = 2;
-async function exchange(spec) {
-    let renewals = 0;
-    const worthAnotherTry = async (err) => {
-        if ((0,errors/* isRetryable */.r3)(err))
-            return (0,errors/* errorMessage */.gJ)(err);
-        const { renew } = spec;
-        if (!renew || !(err instanceof errors/* HttpError */.j$) || !renew.statuses.includes(err.status))
-            return undefined;
-        if (renewals >= MAX_RENEWALS)
-            return undefined;
-        renewals++;
-        if (!(await renew.fresh()))
-            return undefined;
-        return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
-    };
-    return retry(async () => {
-        // The caller asked for the form of answer its reader takes (`stream` or not).
-        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
-        return spec.read(response);
-    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
-}
-
-;// CONCATENATED MODULE: ./src/retrain/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
-
-const MAX_JOB_ID_LENGTH = 256;
-const UNSAFE = (0,src_text/* charClass */.zc)([src_text/* CONTROLS */.VH, src_text/* SEPARATORS */.fl]);
-/** What is wrong with a retrain job id, or undefined when it is fine. */
-function jobIdProblem(id) {
-    if (id === '')
-        return 'is empty';
-    if (id === '.' || id === '..') {
-        return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
-    }
-    if (id.length > MAX_JOB_ID_LENGTH)
-        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
-    if (UNSAFE.test(id))
-        return 'holds control characters or line breaks';
-    if (!id.isWellFormed())
-        return 'is not well-formed Unicode text';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/net/json.ts
-// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
-/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
-class JsonNumber {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-}
-// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
-// json.dumps writes by default and JSON lacks.
-const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
-/**
- * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
- * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
- * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
- */
-function parseJson(text) {
-    if (!text)
-        return undefined;
-    if (text.startsWith('\uFEFF'))
-        text = text.slice(1);
-    try {
-        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
-        return JSON.parse(strict, reviver);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
-}
-/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
-function asText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value instanceof JsonNumber)
-        return value.source;
-    // A number that did not come through parseJson (a caller's own object) has no source text.
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(194);
-;// CONCATENATED MODULE: ./src/retrain/documented.ts
-// The API's documented errors (from the manual), with a plain cause for each, and how an error body
-// is read: its shape is undocumented, so the reading is tolerant.
-
-
-const DOCUMENTED_CODES = ['4001000204', '5001000201'];
-const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
-/** Keyed by the API's message, lower-cased, as the manual prints it. */
-const DOCUMENTED = {
-    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
-    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
-    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
-    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
-    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
-    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
-    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
-    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
-    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
-};
-function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
-}
-function fieldsOf(value) {
-    if (!isObject(value))
-        return undefined;
-    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
-    return fields.code || fields.error || fields.message ? fields : undefined;
-}
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
-function decodeErrorFields(body) {
-    const first = (v) => (Array.isArray(v) ? v[0] : v);
-    const top = first(body);
-    const direct = fieldsOf(top);
-    const nestedFields = () => {
-        if (!isObject(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
-    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedFields()))
-        return direct;
-    return nestedFields() ?? direct;
-}
-function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
-}
-/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
-function documentedError(body) {
-    const fields = decodeErrorFields(body);
-    if (!fields || !isDocumented(fields))
-        return undefined;
-    const code = fields.code?.trim();
-    const apiMessage = fields.message ?? fields.error ?? '';
-    const cause = documentedCause(apiMessage) ??
-        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
-    return new errors/* ApiError */.hD(code, apiMessage, cause);
-}
-
-;// CONCATENATED MODULE: ./src/retrain/api.ts
-
-
-
-
-
-
-
-
-
-const API_KEY_HEADER = 'x-api-key';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
-// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
-/** A status that names a failure: the job ended without a model to serve. */
-function isFailureStatus(status) {
-    return FAILURE_STATUS.test(status);
-}
-/** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response, json) {
-    const fields = decodeErrorFields(json);
-    const said = fields?.message ?? fields?.error;
-    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
-    if (said)
-        return `"${(0,src_text/* oneLine */.TN)(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text.length;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
-}
-class ApiClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
-    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
-    // other answers the retry gave up on).
-    async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
-        // Registered before anything can print it: the signed URL is a credential.
-        if (typeof body.download_url === 'string')
-            (0,secrets/* addSignedUrl */.xm)(body.download_url);
-        return {
-            status: body.status,
-            modelId: asText(body.model_id),
-            message: asText(body.message),
-            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
-        };
-    }
-    async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
-        const uploadUrl = body.upload_url;
-        (0,secrets/* addSignedUrl */.xm)(uploadUrl);
-        const retrainJobId = asText(body.retrain_job_id);
-        const problem = jobIdProblem(retrainJobId);
-        if (problem)
-            throw new errors/* ActionError */.lZ(`the retrain_job_id the API gave ${problem}; it is not used`);
-        return { retrainJobId, uploadUrl };
-    }
-    async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
-        // an empty body too: the model was switched, and the action needs nothing from the answer.
-        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
-    }
-    async call(method, path, deadline, isAnswer, 
-    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
-    needed) {
-        const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
-        const url = apiUrl.href.replace(/\/+$/, '') + path;
-        return exchange({
-            request: () => ({
-                method,
-                url,
-                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
-                idleTimeoutMs: requestTimeoutMs,
-                redirects: 'same-origin'
-            }),
-            read: (response) => interpret(response, isAnswer, needed, deadline.clock.now()),
-            deadline,
-            signal,
-            onRetry
-        });
-    }
-}
-function interpret(response, isAnswer, needed, now) {
-    const ok = response.ok;
-    if (ok && response.text.trim() === '') {
-        if (!needed)
-            return {};
-        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
-        // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
-        // gateway that dropped a body once: the call reads only, so it is tried again.
-        if (response.status === 204)
-            throw new errors/* HttpError */.j$(204, missing);
-        throw new errors/* TransientError */.N_(missing);
-    }
-    const json = parseJson(response.text);
-    const documented = documentedError(json);
-    // A status body may carry a message of its own: it is an error only if it carries a code too.
-    const statusBody = isObject(json) && typeof json.status === 'string';
-    if (documented && !(statusBody && documented.code === undefined))
-        throw documented;
-    if (ok && isObject(json) && isAnswer(json))
-        return json;
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    const said = describeBody(response, json);
-    if (ok)
-        throw new errors/* TransientError */.N_(`${where} with ${said}`);
-    throw statusError(response, `${where}: ${said}`, now);
-}
-
-// EXTERNAL MODULE: ./src/retrain/contract.ts
-var contract = __nccwpck_require__(91);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(625);
-// EXTERNAL MODULE: ./src/retrain/report.ts
-var report = __nccwpck_require__(875);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(161);
-;// CONCATENATED MODULE: ./src/retrain/inputs.ts
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
-
-
-
-
-
-
-const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const MAX_TIMEOUT_MS = 72 * 3_600_000;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
-function parseDuration(name, raw) {
-    const text = raw.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
-        throw new errors/* InputError */.dz(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
-    }
-    return Math.round(total);
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
-function parseBoolean(name, raw) {
-    const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
-}
-function required(get, name) {
-    const value = get(name).trim();
-    if (value === '')
-        throw new errors/* InputError */.dz(name, 'is required and was empty');
-    return value;
-}
-function optional(get, name, fallback) {
-    const value = get(name).trim();
-    return value === '' ? fallback : value;
-}
-function duration(get, name, fallback, min, max) {
-    const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new errors/* InputError */.dz(name, `must be at least ${(0,src_text/* formatDuration */.a3)(min)}`);
-    if (ms > max)
-        throw new errors/* InputError */.dz(name, `must be at most ${(0,src_text/* formatDuration */.a3)(max)}`);
-    return ms;
-}
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || tmpdir();
-}
-// An unset secret reads as an empty input, so the usual causes are named where it shows.
-const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
-    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
-    'a misspelt secret name gives an empty value, not an error';
-function readApiKey(get) {
-    if (get(contract/* Inputs */.G0.ApiKey).trim() === '')
-        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiKey, EMPTY_KEY);
-    const key = required(get, contract/* Inputs */.G0.ApiKey);
-    // A line break in a header value would let a secret smuggle in a header of its own.
-    if (/[\r\n]/.test(key))
-        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiKey, 'holds a line break; check how the secret was saved');
-    if (/[^\t\x20-\x7e]/.test(key))
-        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiKey, 'holds characters an HTTP header cannot carry');
-    return key;
-}
-const API_URL_PROBLEMS = {
-    'not a URL': 'is not a URL',
-    scheme: 'must be https (plain http is accepted only on a loopback host)',
-    credentials: 'must not hold credentials',
-    query: 'must not hold a query or a fragment'
-};
-function readApiUrl(get) {
-    const raw = optional(get, contract/* Inputs */.G0.ApiUrl, contract/* Defaults */.Hw.ApiUrl);
-    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
-    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
-        throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
-    const url = parseUrl(raw, true);
-    if (url instanceof URL)
-        return url;
-    throw new errors/* InputError */.dz(contract/* Inputs */.G0.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
-}
-function readJobId(get) {
-    const id = required(get, contract/* Inputs */.G0.RetrainJobId);
-    const problem = jobIdProblem(id);
-    if (problem)
-        throw new errors/* InputError */.dz(contract/* Inputs */.G0.RetrainJobId, problem);
-    return id;
-}
-function readCommon(get) {
-    return {
-        apiKey: readApiKey(get),
-        apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, contract/* Inputs */.G0.RequestTimeout, contract/* Defaults */.Hw.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/retrain/switch/switch-inputs.ts
-
-
-function readSwitchInputs(get) {
-    return {
-        ...readCommon(get),
-        jobId: readJobId(get),
-        timeoutMs: duration(get, contract/* Inputs */.G0.Timeout, contract/* Defaults */.Hw.SwitchTimeout, 1000, MAX_TIMEOUT_MS)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/retrain/switch/switch-step.ts
-
-
-
-
-
-
-
-
-const NOT_FINISHED = 'retrain job is not finished.';
-/**
- * The API refuses a switch to a job that has not finished, and to one that failed, with the same
- * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.
- */
-async function whyNotFinished(client, jobId, refused, deadline) {
-    try {
-        const { status, message } = await client.getStatus(jobId, deadline);
-        if (!isFailureStatus(status))
-            return refused;
-        const said = message ? ` (${(0,src_text/* oneLine */.TN)(message, 200)})` : '';
-        return new errors/* ActionError */.lZ(`retrain job ${jobId} ended with status "${(0,src_text/* oneLine */.TN)(status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`);
-    }
-    catch {
-        return refused;
-    }
-}
-const switchStep = {
-    name: 'prediction-one switch',
-    readInputs: readSwitchInputs,
-    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
-    async perform(inputs, state, signal) {
-        const client = new ApiClient({ ...inputs, signal, onRetry: (0,report/* retryReporter */.oP)() });
-        try {
-            await client.updateModel(inputs.jobId, state.deadline);
-        }
-        catch (err) {
-            if (err instanceof errors/* ApiError */.hD && err.apiMessage.trim().toLowerCase() === NOT_FINISHED) {
-                throw await whyNotFinished(client, inputs.jobId, err, state.deadline);
-            }
-            throw err;
-        }
-        state.switched = true;
-        (0,log/* info */.pq)(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
-    },
-    // Only a switch that happened says which job's model is served.
-    outputs: (inputs, state) => ({ [contract/* Outputs */.tY.RetrainJobId]: state.switched ? inputs.jobId : undefined }),
-    summary: (inputs, state) => ({
-        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
-        rows: [
-            ['retrain job id', inputs.jobId],
-            ['model switched', state.switched ? 'yes' : 'no']
-        ]
-    })
-};
-
-
-/***/ }),
-
-/***/ 194:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ck: () => (/* binding */ addSecret),
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   hK: () => (/* binding */ holdsSecret),
-/* harmony export */   xm: () => (/* binding */ addSignedUrl)
-/* harmony export */ });
-/* unused harmony export clearSecrets */
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(237);
-// Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
-// matches a secret printed whole, and text cut mid-secret would slip past it.
-
-const secrets = new Set();
-/** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
-const PART = 12;
-const parts = new Set();
-const REDACTED = '***';
-/**
- * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
- * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
- * whose host and path would match harmless text).
- */
-function addSecret(value, inPart = true) {
-    if (!value || secrets.has(value))
-        return;
-    (0,_host_js__WEBPACK_IMPORTED_MODULE_0__/* .host */ .H)().secret(value);
-    secrets.add(value);
-    if (!inPart || value.length < PART)
-        return;
-    for (let i = 0; i + PART <= value.length; i++)
-        parts.add(value.slice(i, i + PART));
-}
-/**
- * A signed URL is a credential: registered whole, with its query, and with each long query value
- * (a signature on its own) as sent and as decoded.
- */
-function addSignedUrl(raw) {
-    if (!raw || raw.length < 8)
-        return;
-    addSecret(raw, false);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        return;
-    }
-    if (url.href !== raw)
-        addSecret(url.href, false);
-    if (url.search.length > 8)
-        addSecret(url.search.slice(1), false);
-    for (const piece of url.search.slice(1).split('&')) {
-        const value = piece.slice(piece.indexOf('=') + 1);
-        if (value.length < 8)
-            continue;
-        addSecret(value);
-        try {
-            addSecret(decodeURIComponent(value.replace(/\+/g, ' ')));
-        }
-        catch {
-            // not percent-encoded text: registered as sent
-        }
-    }
-}
-/** The text with every registered secret, whole or any part of PART characters, replaced by ***. */
-function redact(text) {
-    if (secrets.size === 0 || text === '')
-        return text;
-    const hit = new Uint8Array(text.length);
-    let found = false;
-    for (const secret of secrets) {
-        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
-            hit.fill(1, at, at + secret.length);
-            found = true;
-        }
-    }
-    if (parts.size > 0) {
-        for (let i = 0; i + PART <= text.length; i++) {
-            if (parts.has(text.slice(i, i + PART))) {
-                hit.fill(1, i, i + PART);
-                found = true;
-            }
-        }
-    }
-    if (!found)
-        return text;
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        if (!hit[i])
-            out += text[i];
-        else if (i === 0 || !hit[i - 1])
-            out += REDACTED;
-    }
-    return out;
-}
-function holdsSecret(text) {
-    return redact(text) !== text;
-}
-/** For tests: forget every secret. */
-function clearSecrets() {
-    secrets.clear();
-    parts.clear();
-}
-
-
-/***/ }),
-
-/***/ 992:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $Q: () => (/* binding */ clip),
-/* harmony export */   KL: () => (/* binding */ BIDI_CONTROLS),
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   VH: () => (/* binding */ CONTROLS),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   fl: () => (/* binding */ SEPARATORS),
-/* harmony export */   z3: () => (/* binding */ formatBytes),
-/* harmony export */   zc: () => (/* binding */ charClass)
-/* harmony export */ });
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(194);
-// Text from outside, made fit to show: what "control characters" means everywhere text is checked
-// or cleaned (one definition, which each use composes), one log line of it, and how durations and
-// sizes are written.
-
-/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
-const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
-/** The Unicode line and paragraph separators, which some viewers break lines at. */
-const SEPARATORS = '\\u2028\\u2029';
-/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
-const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
-/** A character class of the given ranges, without the characters listed in `except`. */
-function charClass(ranges, flags = '', except = '') {
-    const excluded = except ? `(?![${except}])` : '';
-    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
-}
-/** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
-const MAX_LINE = 2000;
-// Controls (a lone CR starts a new line in a CI log; ESC starts colour codes), the Unicode line
-// separators and the bidirectional controls, shown as escapes. Tab stays.
-const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
-function escapeChar(c) {
-    if (c === '\n')
-        return '\\n';
-    if (c === '\r')
-        return '\\r';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-/** Cut to `max` characters, never inside a surrogate pair, saying how much was left out. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end--;
-    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
-}
-/**
- * Untrusted text made fit for one log line: secrets redacted first (so a cut cannot leave part of
- * one), unprintable characters shown as escapes, then cut to `max`.
- */
-function oneLine(text, max = MAX_LINE) {
-    return clip((0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text).replace(UNPRINTABLE, escapeChar), max);
-}
-/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
+const run = () => runAsAction(switchStep);
 
 
 /***/ }),
@@ -4323,13 +4987,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
 /***/ 756:
 /***/ ((module) => {
 
@@ -4341,833 +4998,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 286:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
-});
-
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
-
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var proxy = __nccwpck_require__(783);
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = proxy/* getProxyUrl */.s(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = proxy/* getProxyUrl */.s(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 783:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ checkBypass),
-/* harmony export */   s: () => (/* binding */ getProxyUrl)
-/* harmony export */ });
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
 
 /***/ })
 
@@ -5351,6 +5181,6 @@ class DecodedURL extends URL {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(715);
+/******/ var __webpack_exports__ = __nccwpck_require__(366);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

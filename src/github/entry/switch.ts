@@ -1,0 +1,3 @@
+import { run } from '../switch.js'
+
+await run()

@@ -1,0 +1,3 @@
+import { run } from '../upload.js'
+
+await run()

@@ -1,0 +1,3 @@
+import { run } from '../wait.js'
+
+await run()
