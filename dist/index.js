@@ -2,7 +2,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
 /******/ var __webpack_modules__ = ({
 
-/***/ 257:
+/***/ 313:
 /***/ ((module) => {
 
 module.exports = Pend;
@@ -64,15 +64,15 @@ function pendGo(self, fn) {
 
 /***/ }),
 
-/***/ 482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(290);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -344,7 +344,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 616:
+/***/ 248:
 /***/ ((module) => {
 
 // Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
@@ -396,7 +396,7 @@ module.exports = crc32;
 
 /***/ }),
 
-/***/ 798:
+/***/ 502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
@@ -405,7 +405,7 @@ var util = __nccwpck_require__(23);
 var stream = __nccwpck_require__(203);
 var Readable = stream.Readable;
 var PassThrough = stream.PassThrough;
-var Pend = __nccwpck_require__(257);
+var Pend = __nccwpck_require__(313);
 var EventEmitter = (__nccwpck_require__(434).EventEmitter);
 
 exports.BufferSlicer = BufferSlicer;
@@ -591,12 +591,12 @@ BufferSlicer.prototype.unref = function() {
 
 /***/ }),
 
-/***/ 695:
+/***/ 663:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var fs = __nccwpck_require__(896);
 var zlib = __nccwpck_require__(106);
-var fd_slicer = __nccwpck_require__(798);
+var fd_slicer = __nccwpck_require__(502);
 var util = __nccwpck_require__(23);
 var EventEmitter = (__nccwpck_require__(434).EventEmitter);
 var Transform = (__nccwpck_require__(203).Transform);
@@ -604,7 +604,7 @@ var PassThrough = (__nccwpck_require__(203).PassThrough);
 var Writable = (__nccwpck_require__(203).Writable);
 
 // Node 20 added zlib.crc32.
-const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(616);
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(248);
 
 exports.open = open;
 exports.fromFd = fromFd;
@@ -1694,7 +1694,7 @@ function defaultCallback(err) {
 
 /***/ }),
 
-/***/ 174:
+/***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1719,9 +1719,13 @@ class ActionError extends Error {
 }
 class InputError extends ActionError {
     input;
-    constructor(input, detail) {
+    detail;
+    constructor(input, 
+    /** What is wrong, without the input's name: a front door names the input its own way (a flag). */
+    detail) {
         super(`input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
     }
 }
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
@@ -1790,20 +1794,20 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 316:
+/***/ 565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eg: () => (/* binding */ runStep)
+  e: () => (/* binding */ runStep)
 });
 
-// UNUSED EXPORTS: cancelSignals, runCancellable
+// UNUSED EXPORTS: runCancellable
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -1839,7 +1843,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -1935,7 +1939,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(896);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -1972,9 +1976,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(526);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(286);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2050,7 +2054,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2124,7 +2128,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2405,7 +2409,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -2447,7 +2451,7 @@ var external_events_ = __nccwpck_require__(434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2627,7 +2631,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2901,7 +2905,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3489,7 +3493,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3569,7 +3573,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3634,7 +3638,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3953,15 +3957,15 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/host.ts
-var host = __nccwpck_require__(227);
+var host = __nccwpck_require__(237);
 // EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(107);
+var log = __nccwpck_require__(625);
 // EXTERNAL MODULE: ./src/retrain/contract.ts
-var contract = __nccwpck_require__(733);
+var contract = __nccwpck_require__(91);
 // EXTERNAL MODULE: ./src/retrain/report.ts
-var report = __nccwpck_require__(701);
+var report = __nccwpck_require__(875);
 ;// CONCATENATED MODULE: ./src/retrain/step.ts
 // What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
 // inputs, what it knows as it goes, its work, and what it tells on every outcome.
@@ -3978,9 +3982,19 @@ function outcomeOf(failure, cancelledBy) {
 }
 
 // EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(716);
+var secrets = __nccwpck_require__(194);
+;// CONCATENATED MODULE: ./src/signals.ts
+// What a CI system sends to stop a step, for every front door that listens for it.
+/**
+ * Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C, then Ctrl+Break, which Node surfaces as
+ * SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
+
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 ;// CONCATENATED MODULE: ./src/github/summary.ts
 // The step's job summary: what the step knows, as HTML the runner shows on the run's page.
 
@@ -4086,13 +4100,7 @@ function fail(text) {
 
 
 
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
-function cancelSignals(platform = process.platform) {
-    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
-}
+
 /**
  * Runs a body as a step: the API key is masked before anything else can be printed; any error
  * fails the step with one prefix. A signal makes the run cancelled whatever the body did after it.
@@ -4158,22 +4166,22 @@ async function runStep(step) {
 
 /***/ }),
 
-/***/ 360:
+/***/ 158:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(316);
-/* harmony import */ var _retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(450);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(565);
+/* harmony import */ var _retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(782);
 
 
-await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__/* .waitStep */ ._);
+await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .e)(_retrain_wait_wait_step_js__WEBPACK_IMPORTED_MODULE_1__/* .waitStep */ ._);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 227:
+/***/ 237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4197,7 +4205,7 @@ function host() {
 
 /***/ }),
 
-/***/ 107:
+/***/ 625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4205,8 +4213,8 @@ function host() {
 /* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(774);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(237);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(992);
 // The one way the core prints. Lines may hold what the API or a storage host sent, so each is
 // redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
 
@@ -4224,7 +4232,7 @@ function debug(text) {
 
 /***/ }),
 
-/***/ 733:
+/***/ 91:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4232,7 +4240,7 @@ function debug(text) {
 /* harmony export */   Hw: () => (/* binding */ Defaults),
 /* harmony export */   tY: () => (/* binding */ Outputs)
 /* harmony export */ });
-/* unused harmony export ActionInterface */
+/* unused harmony exports BooleanDefaults, ActionInterface */
 // The action.yml contract: input and output names, and the defaults action.yml declares. Only
 // that lives here; the action.yml files must agree (a test checks).
 const Inputs = {
@@ -4264,6 +4272,15 @@ const Defaults = {
     PollInterval: '30s',
     RequestTimeout: '30s',
     SwitchTimeout: '5m'
+};
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+const BooleanDefaults = {
+    [Inputs.Wait]: true,
+    [Inputs.Download]: true,
+    [Inputs.Extract]: false
 };
 /** What each action.yml declares; a test holds the files to these lists. */
 const ActionInterface = {
@@ -4303,7 +4320,7 @@ const ActionInterface = {
 
 /***/ }),
 
-/***/ 701:
+/***/ 875:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4312,9 +4329,9 @@ const ActionInterface = {
 /* harmony export */   uh: () => (/* binding */ passableOutputs)
 /* harmony export */ });
 /* unused harmony export outputProblem */
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(107);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(716);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(625);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
 // What a step tells later steps and people, whatever the front door: which values can be passed on
 // as outputs, how retries are reported, how a file is named in a line.
 
@@ -4368,7 +4385,7 @@ function describeFile(name, bytes) {
 
 /***/ }),
 
-/***/ 450:
+/***/ 782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4380,7 +4397,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:http"
@@ -4395,11 +4412,11 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(526);
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __nccwpck_require__(887);
+var src_text = __nccwpck_require__(992);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(286);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __nccwpck_require__(783);
 ;// CONCATENATED MODULE: ./src/net/proxy.ts
 
 
@@ -4935,7 +4952,7 @@ function asText(value) {
 }
 
 // EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(716);
+var secrets = __nccwpck_require__(194);
 ;// CONCATENATED MODULE: ./src/retrain/documented.ts
 // The API's documented errors (from the manual), with a plain cause for each, and how an error body
 // is read: its shape is undocumented, so the reading is tolerant.
@@ -5152,12 +5169,13 @@ class Deadline {
 }
 
 // EXTERNAL MODULE: ./src/retrain/contract.ts
-var contract = __nccwpck_require__(733);
+var contract = __nccwpck_require__(91);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: ./src/retrain/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
+
 
 
 
@@ -5221,6 +5239,10 @@ function bool(get, name, fallback) {
 function runnerTemp(env = process.env) {
     return env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
 }
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+function actionPlaces(env = process.env) {
+    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
+}
 function readApiKey(get) {
     const key = required(get, contract/* Inputs */.G0.ApiKey);
     // A line break in a header value would let a secret smuggle in a header of its own.
@@ -5259,9 +5281,9 @@ function readCommon(get) {
 }
 
 // EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(107);
+var log = __nccwpck_require__(625);
 // EXTERNAL MODULE: ./src/retrain/report.ts
-var report = __nccwpck_require__(701);
+var report = __nccwpck_require__(875);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -5309,7 +5331,7 @@ function storageSays(text) {
     return said ? ` (storage host: ${said})` : '';
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/content-disposition/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-disposition/dist/index.js
 /*!
  * content-disposition
  * Copyright(c) 2014-2017 Douglas Christopher Wilson
@@ -6228,8 +6250,8 @@ async function checkZip(zip, signal) {
     return { links };
 }
 
-// EXTERNAL MODULE: ../main/node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(695);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/unzip/zip-reader.ts
 // yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
 // entry in the central directory, two more per entry opened, each a trip through libuv's thread
@@ -6536,13 +6558,11 @@ async function unpack(file, root, dir, options) {
 
 
 const MIN_POLL_INTERVAL_MS = 1000;
-function readWaitInputs(get, env = process.env) {
+function readWaitInputs(get, places = actionPlaces()) {
     const common = readCommon(get);
     const jobId = readJobId(get);
     const dirInput = get(contract/* Inputs */.G0.DownloadDir).trim();
-    const downloadDir = dirInput === ''
-        ? (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-        : (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
+    const downloadDir = dirInput === '' ? (0,external_node_path_namespaceObject.join)(places.resultRoot, sanitizeFileName(jobId, 'job')) : (0,external_node_path_namespaceObject.resolve)(places.workDir, dirInput);
     return {
         ...common,
         jobId,
@@ -6673,7 +6693,7 @@ function timeoutMessage(options, state, cause) {
 const REMINDER_INTERVAL_MS = 5 * 60_000;
 const waitStep = {
     name: 'prediction-one wait',
-    readInputs: (get) => readWaitInputs(get),
+    readInputs: (get, places) => readWaitInputs(get, places),
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
     perform,
     outputs: (inputs, { poll, file, resultDir }) => ({
@@ -6786,7 +6806,7 @@ async function extract(file, { signal, deadline }) {
 
 /***/ }),
 
-/***/ 716:
+/***/ 194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6796,7 +6816,7 @@ async function extract(file, { signal, deadline }) {
 /* harmony export */   xm: () => (/* binding */ addSignedUrl)
 /* harmony export */ });
 /* unused harmony export clearSecrets */
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(227);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(237);
 // Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
 // matches a secret printed whole, and text cut mid-secret would slip past it.
 
@@ -6895,7 +6915,7 @@ function clearSecrets() {
 
 /***/ }),
 
-/***/ 774:
+/***/ 992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6908,7 +6928,7 @@ function clearSecrets() {
 /* harmony export */   z3: () => (/* binding */ formatBytes),
 /* harmony export */   zc: () => (/* binding */ charClass)
 /* harmony export */ });
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(716);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(194);
 // Text from outside, made fit to show: what "control characters" means everywhere text is checked
 // or cleaned (one definition, which each use composes), one log line of it, and how durations and
 // sizes are written.
@@ -7064,7 +7084,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 526:
+/***/ 286:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7081,17 +7101,17 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
-var proxy = __nccwpck_require__(887);
-// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(482);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var proxy = __nccwpck_require__(783);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
 var x = (y) => {
 	var x = {}; __nccwpck_require__.d(x, y); return x
 } 
 var y = (x) => (() => (x))
 const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -7791,7 +7811,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 887:
+/***/ 783:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -8071,6 +8091,6 @@ class DecodedURL extends URL {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(360);
+/******/ var __webpack_exports__ = __nccwpck_require__(158);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

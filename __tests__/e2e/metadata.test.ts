@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { expect, test } from '@jest/globals'
-import { ActionInterface, Defaults, Inputs } from '../../src/retrain/contract.js'
+import { ActionInterface, BooleanDefaults, Defaults, Inputs } from '../../src/retrain/contract.js'
 import { ACTION_YML, metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
 const ACTIONS = Object.keys(ACTION_YML) as ActionName[]
@@ -63,6 +63,16 @@ test("defaults in action.yml match the code's own", () => {
       if (name === Inputs.ApiKey || name === Inputs.RetrainJobId || name === Inputs.File) {
         assert.equal(spec.required, true, `${action}: ${name} is required`)
       }
+    }
+  }
+})
+
+test('every boolean input of an action.yml is in BooleanDefaults, with its default (the tool derives its flags from it)', () => {
+  for (const action of ACTIONS) {
+    for (const [name, spec] of Object.entries(metadata(action).inputs)) {
+      const isBoolean = spec.default === 'true' || spec.default === 'false'
+      assert.equal(name in BooleanDefaults, isBoolean, `${action}: ${name} (default ${spec.default})`)
+      if (isBoolean) assert.equal(String(BooleanDefaults[name]), spec.default, `${action}: ${name}`)
     }
   }
 })

@@ -1,7 +1,8 @@
 // The one place an error becomes a failed step: a signal decides the outcome, whatever the body did.
 import assert from 'node:assert/strict'
 import { afterEach, expect, test } from '@jest/globals'
-import { cancelSignals, runCancellable } from '../../src/github/action.js'
+import { runCancellable } from '../../src/github/action.js'
+import { cancelSignals } from '../../src/signals.js'
 import type { Outcome } from '../../src/retrain/step.js'
 import { muteStdout } from '../helpers/stdout.js'
 

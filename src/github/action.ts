@@ -9,6 +9,7 @@ import { Inputs } from '../retrain/contract.js'
 import { passableOutputs } from '../retrain/report.js'
 import { outcomeOf, type Outcome, type Step } from '../retrain/step.js'
 import { addSecret } from '../secrets.js'
+import { cancelSignals } from '../signals.js'
 import { writeSummary } from './summary.js'
 import { fail, workflowHost } from './workflow-host.js'
 
@@ -19,14 +20,6 @@ export interface RunContext {
   /** Aborted when the run is cancelled: sleeps and requests stop at once. */
   signal: AbortSignal
   onFinish: (finish: Finish) => void
-}
-
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
-export function cancelSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
-  return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM']
 }
 
 /**

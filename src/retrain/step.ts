@@ -1,7 +1,7 @@
 // What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
 // inputs, what it knows as it goes, its work, and what it tells on every outcome.
 import { CancelledError, errorMessage } from '../errors.js'
-import type { GetInput } from './inputs.js'
+import type { GetInput, Places } from './inputs.js'
 
 export type Outcome = 'succeeded' | 'failed' | 'cancelled'
 
@@ -15,8 +15,8 @@ export interface Summary {
 
 export interface Step<Inputs, State> {
   name: string
-  /** Throws InputError before any request is made. */
-  readInputs(get: GetInput): Inputs
+  /** Throws InputError before any request is made. `places`: an action's (actionPlaces) when not given. */
+  readInputs(get: GetInput, places?: Places): Inputs
   /** What is known before any work: the state the outputs and summary are made from. */
   initialState(inputs: Inputs): State
   /** The work; it records what it learns in `state` as it goes. */
