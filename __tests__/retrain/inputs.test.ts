@@ -29,7 +29,10 @@ test('wait inputs: a relative download-dir is under the workspace; a hostile job
     readWaitInputs(getter({ ...base, 'download-dir': 'out' }), actionPlaces({ GITHUB_WORKSPACE: '/ws' })).downloadDir,
     resolve('/ws', 'out')
   )
-  const climbing = readWaitInputs(getter({ ...base, 'retrain-job-id': '../../etc' }), actionPlaces({ RUNNER_TEMP: '/rt' }))
+  const climbing = readWaitInputs(
+    getter({ ...base, 'retrain-job-id': '../../etc' }),
+    actionPlaces({ RUNNER_TEMP: '/rt' })
+  )
   assert.equal(climbing.downloadDir, join('/rt', 'prediction-one', 'etc'))
 })
 
@@ -55,7 +58,8 @@ test('each input error names its input, before any request', () => {
     [{ ...base, download: 'maybe' }, /input "download"/],
     [{ ...base, extract: '1' }, /input "extract"/]
   ]
-  for (const [values, expected] of cases) assert.throws(() => readWaitInputs(getter(values), actionPlaces({})), expected)
+  for (const [values, expected] of cases)
+    assert.throws(() => readWaitInputs(getter(values), actionPlaces({})), expected)
 })
 
 test('upload inputs: the file must exist, be readable and not empty', () => {

@@ -5757,9 +5757,9 @@ function toolUsage(version) {
     return `prediction-one-retrain ${version}: Sony Prediction One model retraining from any CI system.
 
 Usage: prediction-one-retrain <command> [flags]
-Commands:
-${COMMANDS.map((command) => `  ${command.padEnd(8)} ${ABOUT[command]}`).join('\n')}
-  --version  print the version
+       prediction-one-retrain --version | --help
+Commands (in the order of the chain):
+${Object.keys(ABOUT).map((command) => `  ${command.padEnd(8)} ${ABOUT[command]}`).join('\n')}
 Run prediction-one-retrain <command> --help for its flags.
 `;
 }

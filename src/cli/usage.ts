@@ -1,6 +1,6 @@
 // The help text, made from the same flags the command line accepts (flags.ts).
 import { ActionInterface, BooleanDefaults } from '../retrain/contract.js'
-import { COMMANDS, flagInputs, variableOf, type Command } from './flags.js'
+import { flagInputs, variableOf, type Command } from './flags.js'
 
 const ABOUT: Record<Command, string> = {
   upload: 'Upload training data; the upload starts a retrain job (output: retrain_job_id).',
@@ -21,9 +21,9 @@ export function toolUsage(version: string): string {
   return `prediction-one-retrain ${version}: Sony Prediction One model retraining from any CI system.
 
 Usage: prediction-one-retrain <command> [flags]
-Commands:
-${COMMANDS.map((command) => `  ${command.padEnd(8)} ${ABOUT[command]}`).join('\n')}
-  --version  print the version
+       prediction-one-retrain --version | --help
+Commands (in the order of the chain):
+${(Object.keys(ABOUT) as Command[]).map((command) => `  ${command.padEnd(8)} ${ABOUT[command]}`).join('\n')}
 Run prediction-one-retrain <command> --help for its flags.
 `
 }
