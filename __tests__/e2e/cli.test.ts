@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from '@jest/globals'
-import { jsonOf, parseDotenv, runTool, type ToolRun } from '../../sim/tool-runner.js'
+import { jsonOf, parseDotenv, runTool, toolBundle, type ToolRun } from '../../sim/tool-runner.js'
 import { makeZip } from '../../sim/zip.js'
 import { jsonAnswer, simulatorFixture, withSimulator } from '../helpers/fixture.js'
+import { skipIf } from '../helpers/skip.js'
 import { assertToolNoSecrets } from '../helpers/tool.js'
 
 const KEY = 'p1-cli-key-8f2c61d0e4b7'
@@ -301,4 +302,22 @@ describe('exit codes', () => {
       assertToolNoSecrets(run, KEY)
     })
   })
+})
+
+// Node 22, the oldest the tool supports (cli/package.json engines): where P1_NODE22 names its node
+// (npm install node@22 into a folder of your own; npm test never downloads), the bundle runs on it.
+const node22 = process.env.P1_NODE22
+skipIf(
+  !node22,
+  'set P1_NODE22 to a Node 22 executable',
+  test.concurrent
+)('Node 22 runs the bundle: --version and a wait', async () => {
+  fixture.sim.addJob('j-22', { statuses: ['running', 'job_finished'], modelId: 22, result: Buffer.from('x') })
+  const command = [node22 ?? '', toolBundle()]
+  const version = await runTool(['--version'], { command })
+  assert.equal(version.code, 0, version.stderr)
+  const run = await runTool(['wait', '--retrain-job-id', 'j-22', '--json'], { command, env: env() })
+  assert.equal(run.code, 0, failure(run))
+  assert.equal(jsonOf(run).model_id, '22')
+  assertToolNoSecrets(run, KEY, fixture.sim, '/results/j-22/')
 })
