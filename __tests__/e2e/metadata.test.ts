@@ -76,3 +76,12 @@ test('every boolean input of an action.yml is in BooleanDefaults, with its defau
     }
   }
 })
+
+test("the command-line tool's npm package has the actions' version and no dependencies", () => {
+  const read = (path: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>
+  const tool = read('cli/package.json')
+  assert.equal(tool.version, read('package.json').version, 'npm run release sets both')
+  assert.equal(tool.dependencies, undefined)
+  assert.equal(tool.private, undefined)
+})
