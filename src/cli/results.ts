@@ -47,8 +47,13 @@ export function dotenvOf(outputs: Record<string, string | null>): string {
     over > 0;
     over = Buffer.byteLength(text()) - MAX_DOTENV_BYTES
   ) {
-    const [name, value] = [...values].sort((a, b) => b[1].length - a[1].length)[0]
-    values.set(name, clip(value, Math.max(0, value.length - over - 40)))
+    const [name, value] = [...values].sort((a, b) => Buffer.byteLength(b[1]) - Buffer.byteLength(a[1]))[0]
+    // The characters that fit in the bytes left, with room for clip's "… (N more characters)".
+    const fits = Buffer.from(value)
+      .subarray(0, Math.max(0, Buffer.byteLength(value) - over - 40))
+      .toString()
+      .replace(/\uFFFD$/, '')
+    values.set(name, clip(value, fits.length))
   }
   return text()
 }
