@@ -238,6 +238,7 @@ describe('exit codes', () => {
   const usage: [string, string[], Record<string, string>, RegExp][] = [
     ['an unknown flag', ['wait', '--retrain-job-id', 'j', '--bogus'], {}, /unknown flag --bogus/],
     ['an unknown command', ['deploy'], {}, /unknown command "deploy"/],
+    ['a command named like an object property', ['toString'], {}, /unknown command "toString"/],
     ['no command', [], {}, /no command given/],
     ['a key given as a flag', ['wait', '--retrain-job-id', 'j', '--api-key', KEY], {}, /unknown flag --api-key/],
     ['no P1_API_KEY', ['wait', '--retrain-job-id', 'j'], { P1_API_KEY: '' }, /P1_API_KEY: is required/],

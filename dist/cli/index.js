@@ -1699,7 +1699,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(303);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(655);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(683);
 // prediction-one-retrain: the retrain chain from any CI system, on the actions' core.
 
@@ -1712,7 +1712,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 303:
+/***/ 655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1998,149 +1998,6 @@ function warning(text) {
 }
 function debug(text) {
     host().log('debug', oneLine(text));
-}
-
-;// CONCATENATED MODULE: ./src/retrain/contract.ts
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
-const Inputs = {
-    ApiKey: 'api-key',
-    RetrainJobId: 'retrain-job-id',
-    ApiUrl: 'api-url',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    RequestTimeout: 'request-timeout',
-    Wait: 'wait',
-    Download: 'download',
-    DownloadDir: 'download-dir',
-    Extract: 'extract',
-    File: 'file',
-    Filename: 'filename'
-};
-const Outputs = {
-    Status: 'status',
-    ModelId: 'model_id',
-    Message: 'message',
-    RetrainJobId: 'retrain_job_id',
-    ResultFile: 'result_file',
-    ResultSha256: 'result_sha256',
-    ResultDir: 'result_dir'
-};
-const Defaults = {
-    ApiUrl: 'https://developer-api.predictionone.sony.biz',
-    Timeout: '30m',
-    PollInterval: '30s',
-    RequestTimeout: '30s',
-    SwitchTimeout: '5m'
-};
-/**
- * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
- * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
- */
-const BooleanDefaults = {
-    [Inputs.Wait]: true,
-    [Inputs.Download]: true,
-    [Inputs.Extract]: false
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
-
-;// CONCATENATED MODULE: ./src/retrain/report.ts
-// What a step tells later steps and people, whatever the front door: which values can be passed on
-// as outputs, how retries are reported, how a file is named in a line.
-
-
-
-// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
-const MAX_OUTPUT_BYTES = 1_000_000;
-/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
-function outputProblem(value) {
-    if (holdsSecret(value))
-        return 'it holds a secret (the API key or a signed URL)';
-    if (!value.isWellFormed())
-        return 'it is not well-formed Unicode text';
-    const bytes = Buffer.byteLength(value);
-    if (bytes > MAX_OUTPUT_BYTES)
-        return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
-    return undefined;
-}
-/**
- * The outputs that can be passed on exactly as the API said them; each one that cannot is left
- * out, with a warning that says why. Unknown values (undefined) are left out silently.
- */
-function passableOutputs(values) {
-    const passable = {};
-    for (const [name, value] of Object.entries(values)) {
-        if (value === undefined)
-            continue;
-        const problem = outputProblem(value);
-        if (problem)
-            warning(`output ${name} is not written: ${problem}`);
-        else
-            passable[name] = value;
-    }
-    return passable;
-}
-/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
-function retryReporter() {
-    const seen = new Set();
-    return (why, attempt, delayMs) => {
-        const line = `${why}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
-        if (seen.has(why))
-            return debug(line);
-        seen.add(why);
-        warning(line);
-    };
-}
-function describeFile(name, bytes) {
-    return `${name} (${formatBytes(bytes)})`;
-}
-
-;// CONCATENATED MODULE: ./src/retrain/step.ts
-// What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
-// inputs, what it knows as it goes, its work, and what it tells on every outcome.
-
-/**
- * How a run ended. A signal makes it cancelled whatever the work did after it, even if the work
- * happened to complete; `cancelledBy` names the signal.
- */
-function outcomeOf(failure, cancelledBy) {
-    if (cancelledBy !== undefined || failure instanceof CancelledError) {
-        return ['cancelled', `cancelled by ${cancelledBy ?? 'an abort'}`];
-    }
-    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -3705,6 +3562,134 @@ class Deadline {
     signal() {
         return AbortSignal.timeout(Math.max(0, this.left()));
     }
+}
+
+;// CONCATENATED MODULE: ./src/retrain/contract.ts
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s',
+    SwitchTimeout: '5m'
+};
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+const BooleanDefaults = {
+    [Inputs.Wait]: true,
+    [Inputs.Download]: true,
+    [Inputs.Extract]: false
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [Inputs.ApiKey, Inputs.File, Inputs.Filename, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
+
+;// CONCATENATED MODULE: ./src/retrain/report.ts
+// What a step tells later steps and people, whatever the front door: which values can be passed on
+// as outputs, how retries are reported, how a file is named in a line.
+
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if (holdsSecret(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * The outputs that can be passed on exactly as the API said them; each one that cannot is left
+ * out, with a warning that says why. Unknown values (undefined) are left out silently.
+ */
+function passableOutputs(values) {
+    const passable = {};
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            warning(`output ${name} is not written: ${problem}`);
+        else
+            passable[name] = value;
+    }
+    return passable;
+}
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+function retryReporter() {
+    const seen = new Set();
+    return (why, attempt, delayMs) => {
+        const line = `${why}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(why))
+            return debug(line);
+        seen.add(why);
+        warning(line);
+    };
+}
+function describeFile(name, bytes) {
+    return `${name} (${formatBytes(bytes)})`;
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -5497,6 +5482,21 @@ function cancelSignals(platform = process.platform) {
     return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
 
+;// CONCATENATED MODULE: ./src/retrain/step.ts
+// What a step is, whichever front door runs it (the GitHub adapter, the command-line tool): its
+// inputs, what it knows as it goes, its work, and what it tells on every outcome.
+
+/**
+ * How a run ended. A signal makes it cancelled whatever the work did after it, even if the work
+ * happened to complete; `cancelledBy` names the signal.
+ */
+function outcomeOf(failure, cancelledBy) {
+    if (cancelledBy !== undefined || failure instanceof CancelledError) {
+        return ['cancelled', `cancelled by ${cancelledBy ?? 'an abort'}`];
+    }
+    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+}
+
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The tool's command line: each command's flags derived from its action's inputs (contract.ts), so a
 // new input reaches the tool by itself; every flag also read from a P1_<NAME> variable (the flag
@@ -5741,6 +5741,61 @@ function terminalHost(write = (text) => process.stderr.write(text)) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cli/ending.ts
+// The one place where how a run ended becomes what the tool leaves: the error line, the JSON, the
+// dotenv file, the Azure variables, and the exit code.
+
+
+
+
+
+
+
+
+
+
+
+/** The error as the user names things: an input as its flag and variable. */
+function reasonOf(failure, outcome, reason) {
+    if (outcome !== 'failed')
+        return reason;
+    if (failure instanceof InputError)
+        return `${describeInput(failure.input)}: ${failure.detail}`;
+    return reason;
+}
+/** Results on every outcome; returns the exit code. */
+function report({ command, stepName, json, dotenv, failure, received, outputs = {}, env, terminal, hint }) {
+    const [outcome, why] = outcomeOf(failure, received);
+    const exitCode = exitCodeOf(failure, received);
+    const reason = reasonOf(failure, outcome, why);
+    const error = reason === undefined ? undefined : oneLine(reason);
+    if (error !== undefined) {
+        terminal.stderr(`error: ${neutralise(oneLine(`${stepName ?? 'prediction-one-retrain'} ${outcome === 'cancelled' ? 'stopped' : 'failed'}: ${error}`))}\n`);
+    }
+    if (hint)
+        terminal.stderr(`Run ${hint} for usage.\n`);
+    const known = {};
+    const passable = passableOutputs(outputs);
+    for (const name of command ? ActionInterface[command].outputs : [])
+        known[name] = passable[name] ?? null;
+    const result = { outcome, exitCode, error, outputs: known };
+    if (dotenv) {
+        try {
+            writeFileAtomically((0,external_node_path_namespaceObject.resolve)(dotenv), dotenvOf(known));
+        }
+        catch (err) {
+            warning(`the dotenv file ${dotenv} could not be written: ${err.message}`);
+        }
+    }
+    // The Azure agent reads logging commands from stdout; with --json, stdout holds the JSON alone and
+    // the variables go to stderr, which the agent reads as well.
+    if (env.TF_BUILD?.toLowerCase() === 'true')
+        (json ? terminal.stderr : terminal.stdout)(azureVariablesOf(known));
+    if (json)
+        terminal.stdout(jsonOf(result));
+    return exitCode;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/usage.ts
 // The help text, made from the same flags the command line accepts (flags.ts).
 
@@ -5787,8 +5842,8 @@ ${COMMON}
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
-// A step run as a command: inputs from flags and P1_* variables, signals as one abort, and the one
-// place where how the run ended becomes the JSON, the dotenv file, the Azure variables and the exit code.
+// A step run as a command: inputs from flags and P1_* variables, signals as one abort; how the run
+// ended is told by ending.ts.
 
 
 
@@ -5802,15 +5857,28 @@ ${COMMON}
 
 
 
-
-
-
-
-
+/** Reads the inputs, then does the work; the outputs are read however the work ended. */
+async function run_perform(step, get, signal) {
+    let inputs;
+    try {
+        inputs = step.readInputs(get, toolPlaces());
+    }
+    catch (failure) {
+        return { outputs: {}, failure };
+    }
+    const state = step.initialState(inputs);
+    try {
+        await step.perform(inputs, state, signal);
+        return { outputs: step.outputs(inputs, state) };
+    }
+    catch (failure) {
+        return { outputs: step.outputs(inputs, state), failure };
+    }
+}
 const STEPS = {
-    upload: uploadStep,
-    wait: waitStep,
-    switch: switchStep
+    upload: { name: uploadStep.name, run: (get, signal) => run_perform(uploadStep, get, signal) },
+    wait: { name: waitStep.name, run: (get, signal) => run_perform(waitStep, get, signal) },
+    switch: { name: switchStep.name, run: (get, signal) => run_perform(switchStep, get, signal) }
 };
 const processTerminal = {
     stdout: (text) => process.stdout.write(text),
@@ -5841,7 +5909,7 @@ async function runTool(args, version, env = process.env, terminal = processTermi
         if (!(err instanceof UsageError))
             throw err;
         const wanted = outputsWanted(args, env);
-        const command = args[0] in STEPS ? args[0] : undefined;
+        const command = Object.hasOwn(STEPS, args[0] ?? '') ? args[0] : undefined;
         const hint = command ? `prediction-one-retrain ${command} --help` : 'prediction-one-retrain --help';
         return report({ ...wanted, command, failure: err, env, terminal, hint });
     }
@@ -5864,21 +5932,7 @@ async function runTool(args, version, env = process.env, terminal = processTermi
         process.on(signal, handler);
         return [signal, handler];
     });
-    let outputs = {};
-    let failure;
-    try {
-        const inputs = step.readInputs(get, toolPlaces());
-        const state = step.initialState(inputs);
-        try {
-            await step.perform(inputs, state, controller.signal);
-        }
-        finally {
-            outputs = step.outputs(inputs, state);
-        }
-    }
-    catch (err) {
-        failure = err;
-    }
+    const { outputs, failure } = await step.run(get, controller.signal);
     // The handlers stay until the results are written: a signal then must not kill the process mid-write.
     const hint = failure instanceof UsageError || failure instanceof InputError
         ? `prediction-one-retrain ${command} --help`
@@ -5887,46 +5941,6 @@ async function runTool(args, version, env = process.env, terminal = processTermi
     for (const [signal, handler] of handlers)
         process.off(signal, handler);
     return code;
-}
-/** The error as the user names things: an input as its flag and variable. */
-function reasonOf(failure, outcome, reason) {
-    if (outcome !== 'failed')
-        return reason;
-    if (failure instanceof InputError)
-        return `${describeInput(failure.input)}: ${failure.detail}`;
-    return reason;
-}
-/** Results on every outcome; returns the exit code. */
-function report({ command, stepName, json, dotenv, failure, received, outputs = {}, env, terminal, hint }) {
-    const [outcome, why] = outcomeOf(failure, received);
-    const exitCode = exitCodeOf(failure, received);
-    const reason = reasonOf(failure, outcome, why);
-    const error = reason === undefined ? undefined : oneLine(reason);
-    if (error !== undefined) {
-        terminal.stderr(`error: ${neutralise(oneLine(`${stepName ?? 'prediction-one-retrain'} ${outcome === 'cancelled' ? 'stopped' : 'failed'}: ${error}`))}\n`);
-    }
-    if (hint)
-        terminal.stderr(`Run ${hint} for usage.\n`);
-    const known = {};
-    const passable = passableOutputs(outputs);
-    for (const name of command ? ActionInterface[command].outputs : [])
-        known[name] = passable[name] ?? null;
-    const result = { outcome, exitCode, error, outputs: known };
-    if (dotenv) {
-        try {
-            writeFileAtomically((0,external_node_path_namespaceObject.resolve)(dotenv), dotenvOf(known));
-        }
-        catch (err) {
-            warning(`the dotenv file ${dotenv} could not be written: ${err.message}`);
-        }
-    }
-    // The Azure agent reads logging commands from stdout; with --json, stdout holds the JSON alone and
-    // the variables go to stderr, which the agent reads as well.
-    if (env.TF_BUILD?.toLowerCase() === 'true')
-        (json ? terminal.stderr : terminal.stdout)(azureVariablesOf(known));
-    if (json)
-        terminal.stdout(jsonOf(result));
-    return exitCode;
 }
 
 
