@@ -1,5 +1,7 @@
 // What the tool leaves for the CI system, against hostile API text and signals: Azure output
 // variables, text that no runner obeys, no secret, and results written when it is stopped.
+// One test at a time: each starts Node processes, and the deadline tests of the actions, in the
+// other Jest worker, miss their margins on a busy two-core machine when these run four at once.
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -32,7 +34,7 @@ const HOSTILE = [
 ].join('\n')
 
 describe('Azure Pipelines (TF_BUILD=True): the outputs as output variables', () => {
-  test.concurrent('on stdout without --json, escaped as Azure reads them; the log obeys nothing', async () => {
+  test('on stdout without --json, escaped as Azure reads them; the log obeys nothing', async () => {
     await withSimulator(KEY, async (sim) => {
       sim.addJob('j', { statuses: ['job_finished'] })
       sim.fault('status', jsonAnswer(200, { status: 'job_finished', model_id: 12, message: HOSTILE, metadata: {} }))
@@ -55,26 +57,23 @@ describe('Azure Pipelines (TF_BUILD=True): the outputs as output variables', () 
     })
   })
 
-  test.concurrent(
-    'with --json: stdout holds the JSON alone; the variables go to stderr, which the agent also reads',
-    async () => {
-      fixture.sim.addJob('j-az', { statuses: ['failed'], modelId: 3, message: 'a%b' })
-      const run = await runTool(['wait', '--retrain-job-id', 'j-az', '--json'], { env: env({ TF_BUILD: 'True' }) })
-      assert.equal(run.code, 1, failure(run))
-      assert.equal(jsonOf(run).status, 'failed')
-      assert.deepEqual(azureCommands(run.stdout), [])
-      assert.deepEqual(azureVariables(run.stderr), {
-        P1_STATUS: 'failed',
-        P1_MODEL_ID: '3',
-        P1_MESSAGE: 'a%b',
-        P1_RETRAIN_JOB_ID: 'j-az'
-      })
-      assert.ok(run.stderr.includes('P1_MESSAGE;isOutput=true]a%AZP25b'), '% escaped as Azure asks')
-      assertToolNoSecrets(run, KEY)
-    }
-  )
+  test('with --json: stdout holds the JSON alone; the variables go to stderr, which the agent also reads', async () => {
+    fixture.sim.addJob('j-az', { statuses: ['failed'], modelId: 3, message: 'a%b' })
+    const run = await runTool(['wait', '--retrain-job-id', 'j-az', '--json'], { env: env({ TF_BUILD: 'True' }) })
+    assert.equal(run.code, 1, failure(run))
+    assert.equal(jsonOf(run).status, 'failed')
+    assert.deepEqual(azureCommands(run.stdout), [])
+    assert.deepEqual(azureVariables(run.stderr), {
+      P1_STATUS: 'failed',
+      P1_MODEL_ID: '3',
+      P1_MESSAGE: 'a%b',
+      P1_RETRAIN_JOB_ID: 'j-az'
+    })
+    assert.ok(run.stderr.includes('P1_MESSAGE;isOutput=true]a%AZP25b'), '% escaped as Azure asks')
+    assertToolNoSecrets(run, KEY)
+  })
 
-  test.concurrent('without TF_BUILD: no variables', async () => {
+  test('without TF_BUILD: no variables', async () => {
     fixture.sim.addJob('j-plain', { statuses: ['job_finished'] })
     const run = await runTool(['wait', '--retrain-job-id', 'j-plain', '--no-download'], { env: env() })
     assert.equal(run.code, 0, failure(run))
@@ -84,32 +83,29 @@ describe('Azure Pipelines (TF_BUILD=True): the outputs as output variables', () 
 })
 
 describe('API text is data: shown neutralised, passed on exactly, never a secret', () => {
-  test.concurrent(
-    'a hostile message and status: JSON exact, dotenv one line, no command for GitHub or Azure',
-    async () => {
-      await withSimulator(KEY, async (sim) => {
-        sim.addJob('j', { statuses: ['running'] })
-        sim.fault('status', jsonAnswer(200, { status: `running\n::notice::${MARK}`, metadata: {} }))
-        sim.fault('status', jsonAnswer(200, { status: 'failed', model_id: 7, message: HOSTILE, metadata: {} }))
-        const run = await runTool(['wait', '--retrain-job-id', 'j', '--json', '--dotenv', 'r.env'], {
-          env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl, P1_POLL_INTERVAL: '1s' },
-          dotenvPath: 'r.env'
-        })
-        assert.equal(run.code, 1, failure(run))
-        assert.equal(jsonOf(run).message, HOSTILE, 'exactly what the API said')
-        assert.ok(!run.stdout.includes('##'), 'the JSON line holds no ## for an agent to read')
-        const dotenv = run.dotenv ?? ''
-        assert.equal(dotenv.split('\n').filter(Boolean).length, 4, 'one line a variable')
-        assert.equal(parseDotenv(dotenv).P1_MESSAGE, HOSTILE.replace(/\n/g, ' '))
-        assert.deepEqual(runnerCommands(run.stderr), [])
-        assert.deepEqual(azureCommands(run.stderr), [])
-        assert.ok(!/##vso\[|##\[|::/i.test(run.stderr), 'no command prefix left whole')
-        assertToolNoSecrets(run, KEY)
+  test('a hostile message and status: JSON exact, dotenv one line, no command for GitHub or Azure', async () => {
+    await withSimulator(KEY, async (sim) => {
+      sim.addJob('j', { statuses: ['running'] })
+      sim.fault('status', jsonAnswer(200, { status: `running\n::notice::${MARK}`, metadata: {} }))
+      sim.fault('status', jsonAnswer(200, { status: 'failed', model_id: 7, message: HOSTILE, metadata: {} }))
+      const run = await runTool(['wait', '--retrain-job-id', 'j', '--json', '--dotenv', 'r.env'], {
+        env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl, P1_POLL_INTERVAL: '1s' },
+        dotenvPath: 'r.env'
       })
-    }
-  )
+      assert.equal(run.code, 1, failure(run))
+      assert.equal(jsonOf(run).message, HOSTILE, 'exactly what the API said')
+      assert.ok(!run.stdout.includes('##'), 'the JSON line holds no ## for an agent to read')
+      const dotenv = run.dotenv ?? ''
+      assert.equal(dotenv.split('\n').filter(Boolean).length, 4, 'one line a variable')
+      assert.equal(parseDotenv(dotenv).P1_MESSAGE, HOSTILE.replace(/\n/g, ' '))
+      assert.deepEqual(runnerCommands(run.stderr), [])
+      assert.deepEqual(azureCommands(run.stderr), [])
+      assert.ok(!/##vso\[|##\[|::/i.test(run.stderr), 'no command prefix left whole')
+      assertToolNoSecrets(run, KEY)
+    })
+  })
 
-  test.concurrent('a message echoing the key and a signed URL: in no log line, JSON or dotenv value', async () => {
+  test('a message echoing the key and a signed URL: in no log line, JSON or dotenv value', async () => {
     await withSimulator(KEY, async (sim) => {
       const signature = 'f0e1d2c3b4a5968778695a4b3c2d1e0f'
       const url = `https://storage.example/results/r.zip?X-Signature=${signature}&Expires=60`
@@ -131,26 +127,23 @@ describe('API text is data: shown neutralised, passed on exactly, never a secret
     })
   })
 
-  test.concurrent(
-    'a message of 100 KB: the dotenv file stays under GitLab 5 KB limit; JSON keeps it whole',
-    async () => {
-      await withSimulator(KEY, async (sim) => {
-        sim.addJob('j', { statuses: ['job_finished'] })
-        const huge = 'm'.repeat(100_000)
-        sim.fault('status', jsonAnswer(200, { status: 'job_finished', model_id: 1, message: huge, metadata: {} }))
-        const run = await runTool(['wait', '--retrain-job-id', 'j', '--no-download', '--json', '--dotenv', 'big.env'], {
-          env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl },
-          dotenvPath: 'big.env'
-        })
-        assert.equal(run.code, 0, failure(run))
-        assert.equal(jsonOf(run).message, huge)
-        assert.ok(Buffer.byteLength(run.dotenv ?? '') < 5000, `${Buffer.byteLength(run.dotenv ?? '')} bytes`)
-        assert.match(parseDotenv(run.dotenv ?? '').P1_MESSAGE, /^m+… \(\d+ more characters\)$/)
-        assert.equal(parseDotenv(run.dotenv ?? '').P1_STATUS, 'job_finished')
-        assertToolNoSecrets(run, KEY)
+  test('a message of 100 KB: the dotenv file stays under GitLab 5 KB limit; JSON keeps it whole', async () => {
+    await withSimulator(KEY, async (sim) => {
+      sim.addJob('j', { statuses: ['job_finished'] })
+      const huge = 'm'.repeat(100_000)
+      sim.fault('status', jsonAnswer(200, { status: 'job_finished', model_id: 1, message: huge, metadata: {} }))
+      const run = await runTool(['wait', '--retrain-job-id', 'j', '--no-download', '--json', '--dotenv', 'big.env'], {
+        env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl },
+        dotenvPath: 'big.env'
       })
-    }
-  )
+      assert.equal(run.code, 0, failure(run))
+      assert.equal(jsonOf(run).message, huge)
+      assert.ok(Buffer.byteLength(run.dotenv ?? '') < 5000, `${Buffer.byteLength(run.dotenv ?? '')} bytes`)
+      assert.match(parseDotenv(run.dotenv ?? '').P1_MESSAGE, /^m+… \(\d+ more characters\)$/)
+      assert.equal(parseDotenv(run.dotenv ?? '').P1_STATUS, 'job_finished')
+      assertToolNoSecrets(run, KEY)
+    })
+  })
 })
 
 const partials = (run: ToolRun): string[] =>

@@ -1,5 +1,7 @@
 // The command-line tool's bundle run as a CI job runs it, against the simulator: the chain through
 // dotenv variables, every flag and its variable (the flag wins), and each exit code.
+// One test at a time: each starts Node processes, and the deadline tests of the actions, in the
+// other Jest worker, miss their margins on a busy two-core machine when these run four at once.
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,7 +30,7 @@ function workDir(files: Record<string, string> = {}): string {
 }
 
 describe('the chain, passed on through dotenv variables', () => {
-  test.concurrent('upload -> wait -> switch: each job reads the P1_* the last one wrote, with no glue', async () => {
+  test('upload -> wait -> switch: each job reads the P1_* the last one wrote, with no glue', async () => {
     await withSimulator(KEY, async (sim) => {
       sim.uploadScript = { statuses: ['running', 'job_finished'], modelId: 42, result: makeZip({ 'm.json': '{}' }) }
       const cwd = workDir({ 'train.csv': 'a,b\n1,2\n' })
@@ -76,7 +78,7 @@ describe('the chain, passed on through dotenv variables', () => {
 })
 
 describe('flags and their variables', () => {
-  test.concurrent('a flag wins over its variable; a variable alone is read', async () => {
+  test('a flag wins over its variable; a variable alone is read', async () => {
     fixture.sim.addJob('j-flag', { statuses: ['job_finished'], modelId: 1 })
     fixture.sim.addJob('j-var', { statuses: ['job_finished'], modelId: 2 })
     // P1_TIMEOUT is no duration: the run succeeds only because --timeout wins over it.
@@ -96,7 +98,7 @@ describe('flags and their variables', () => {
     assertToolNoSecrets(byVariable, KEY)
   })
 
-  test.concurrent('--api-url wins over P1_API_URL', async () => {
+  test('--api-url wins over P1_API_URL', async () => {
     fixture.sim.addJob('j-url', { statuses: ['job_finished'] })
     const run = await runTool(['wait', '--retrain-job-id', 'j-url', '--api-url', fixture.sim.apiUrl, '--no-download'], {
       env: env({ P1_API_URL: 'http://127.0.0.1:9' })
@@ -106,7 +108,7 @@ describe('flags and their variables', () => {
     assertToolNoSecrets(run, KEY)
   })
 
-  test.concurrent('wait: --download-dir under the working directory, --extract, --request-timeout', async () => {
+  test('wait: --download-dir under the working directory, --extract, --request-timeout', async () => {
     fixture.sim.addJob('j-dir', { statuses: ['job_finished'], result: makeZip({ 'a.txt': 'a' }) })
     const run = await runTool(
       ['wait', '--retrain-job-id', 'j-dir', '--download-dir', 'out', '--extract', '--request-timeout', '5s', '--json'],
@@ -120,7 +122,7 @@ describe('flags and their variables', () => {
     assertToolNoSecrets(run, KEY, fixture.sim, '/results/j-dir/')
   })
 
-  test.concurrent('wait: P1_EXTRACT=true and P1_DOWNLOAD_DIR from variables', async () => {
+  test('wait: P1_EXTRACT=true and P1_DOWNLOAD_DIR from variables', async () => {
     fixture.sim.addJob('j-vars', { statuses: ['job_finished'], result: makeZip({ 'b.txt': 'b' }) })
     const run = await runTool(['wait', '--json'], {
       env: env({ P1_RETRAIN_JOB_ID: 'j-vars', P1_EXTRACT: 'true', P1_DOWNLOAD_DIR: 'results' })
@@ -130,7 +132,7 @@ describe('flags and their variables', () => {
     assertToolNoSecrets(run, KEY, fixture.sim, '/results/j-vars/')
   })
 
-  test.concurrent('--no-wait on an unfinished job: exit 0 and its status; P1_WAIT=false the same', async () => {
+  test('--no-wait on an unfinished job: exit 0 and its status; P1_WAIT=false the same', async () => {
     fixture.sim.addJob('j-running', { statuses: ['running'] })
     for (const [args, extra] of [
       [['--no-wait'], {}],
@@ -145,7 +147,7 @@ describe('flags and their variables', () => {
     assert.equal(fixture.sim.statusChecks('j-running').length, 2, 'one check each, no waiting')
   })
 
-  test.concurrent('upload: --filename names the file to the API; --timeout, --request-timeout', async () => {
+  test('upload: --filename names the file to the API; --timeout, --request-timeout', async () => {
     await withSimulator(KEY, async (sim) => {
       const cwd = workDir({ 'data.zip': 'PK-not-really' })
       const run = await runTool(
@@ -170,7 +172,7 @@ describe('flags and their variables', () => {
     })
   })
 
-  test.concurrent('--version and --help need no key and make no request', async () => {
+  test('--version and --help need no key and make no request', async () => {
     const version = await runTool(['--version'])
     assert.equal(version.code, 0)
     const manifest = JSON.parse(readFileSync('cli/package.json', 'utf8')) as { version: string }
@@ -190,7 +192,7 @@ describe('flags and their variables', () => {
 })
 
 describe('exit codes', () => {
-  test.concurrent('1: the job failed; JSON and dotenv still say what is known', async () => {
+  test('1: the job failed; JSON and dotenv still say what is known', async () => {
     fixture.sim.addJob('j-failed', { statuses: ['running', 'failed'], modelId: 9, message: 'bad data\nline 2' })
     const run = await runTool(['wait', '--retrain-job-id', 'j-failed', '--json', '--dotenv', 'o.env'], {
       env: env(),
@@ -209,31 +211,28 @@ describe('exit codes', () => {
     assertToolNoSecrets(run, KEY)
   })
 
-  test.concurrent(
-    '1: the API refuses the key (a documented error); 1: the storage host refuses the upload',
-    async () => {
-      await withSimulator(KEY, async (sim) => {
-        sim.addKey('p1-cli-inactive-key-0000', 'inactive')
-        const refused = await runTool(['switch', '--retrain-job-id', 'j', '--json'], {
-          env: { P1_API_KEY: 'p1-cli-inactive-key-0000', P1_API_URL: sim.apiUrl }
-        })
-        assert.equal(refused.code, 1, failure(refused))
-        assert.match(String(jsonOf(refused).error), /Inactive_credential/)
-        assertToolNoSecrets(refused, 'p1-cli-inactive-key-0000')
-
-        sim.fault('put', { kind: 'http', status: 403, body: 'AccessDenied' })
-        const cwd = workDir({ 'd.csv': 'a\n1\n' })
-        const storage = await runTool(['upload', '--file', 'd.csv', '--json'], {
-          env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl },
-          cwd
-        })
-        assert.equal(storage.code, 1, failure(storage))
-        assert.equal(jsonOf(storage).retrain_job_id, null, 'no job id for data that never arrived')
-        assert.match(String(jsonOf(storage).error), /403/)
-        assertToolNoSecrets(storage, KEY, sim, '/uploads/')
+  test('1: the API refuses the key (a documented error); 1: the storage host refuses the upload', async () => {
+    await withSimulator(KEY, async (sim) => {
+      sim.addKey('p1-cli-inactive-key-0000', 'inactive')
+      const refused = await runTool(['switch', '--retrain-job-id', 'j', '--json'], {
+        env: { P1_API_KEY: 'p1-cli-inactive-key-0000', P1_API_URL: sim.apiUrl }
       })
-    }
-  )
+      assert.equal(refused.code, 1, failure(refused))
+      assert.match(String(jsonOf(refused).error), /Inactive_credential/)
+      assertToolNoSecrets(refused, 'p1-cli-inactive-key-0000')
+
+      sim.fault('put', { kind: 'http', status: 403, body: 'AccessDenied' })
+      const cwd = workDir({ 'd.csv': 'a\n1\n' })
+      const storage = await runTool(['upload', '--file', 'd.csv', '--json'], {
+        env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl },
+        cwd
+      })
+      assert.equal(storage.code, 1, failure(storage))
+      assert.equal(jsonOf(storage).retrain_job_id, null, 'no job id for data that never arrived')
+      assert.match(String(jsonOf(storage).error), /403/)
+      assertToolNoSecrets(storage, KEY, sim, '/uploads/')
+    })
+  })
 
   const usage: [string, string[], Record<string, string>, RegExp][] = [
     ['an unknown flag', ['wait', '--retrain-job-id', 'j', '--bogus'], {}, /unknown flag --bogus/],
@@ -259,7 +258,7 @@ describe('exit codes', () => {
     ['a stray argument', ['wait', 'j'], {}, /unexpected argument "j"/]
   ]
   for (const [what, args, extra, message] of usage) {
-    test.concurrent(`2: ${what}; no request made; JSON and dotenv written`, async () => {
+    test(`2: ${what}; no request made; JSON and dotenv written`, async () => {
       await withSimulator(KEY, async (sim) => {
         const run = await runTool([...args, '--json', '--dotenv', 'u.env'], {
           env: { P1_API_KEY: KEY, P1_API_URL: sim.apiUrl, ...extra },
@@ -279,7 +278,7 @@ describe('exit codes', () => {
     })
   }
 
-  test.concurrent('3: the timeout passed', async () => {
+  test('3: the timeout passed', async () => {
     fixture.sim.addJob('j-slow', { statuses: ['running'] })
     const run = await runTool(['wait', '--retrain-job-id', 'j-slow', '--timeout', '2s', '--json'], { env: env() })
     assert.equal(run.code, 3, failure(run))
@@ -288,7 +287,7 @@ describe('exit codes', () => {
     assertToolNoSecrets(run, KEY)
   })
 
-  test.concurrent('JSON keeps model_id exact: a 20-digit integer', async () => {
+  test('JSON keeps model_id exact: a 20-digit integer', async () => {
     await withSimulator(KEY, async (sim) => {
       sim.addJob('j', { statuses: ['job_finished'] })
       sim.fault('status', jsonAnswer(200, '{"status":"job_finished","model_id":12345678901234567890,"metadata":{}}'))
@@ -311,7 +310,7 @@ const node22 = process.env.P1_NODE22
 skipIf(
   !node22,
   'set P1_NODE22 to a Node 22 executable',
-  test.concurrent
+  test
 )('Node 22 runs the bundle: --version and a wait', async () => {
   fixture.sim.addJob('j-22', { statuses: ['running', 'job_finished'], modelId: 22, result: Buffer.from('x') })
   const command = [node22 ?? '', toolBundle()]
