@@ -1909,9 +1909,13 @@ class ActionError extends Error {
 }
 class InputError extends ActionError {
     input;
-    constructor(input, detail) {
+    detail;
+    constructor(input, 
+    /** What is wrong, without the input's name: a front door names the input its own way (a flag). */
+    detail) {
         super(`input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
     }
 }
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
@@ -3729,6 +3733,16 @@ const Defaults = {
     RequestTimeout: '30s',
     SwitchTimeout: '5m'
 };
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+const BooleanDefaults = {
+    [Inputs.Wait]: true,
+    [Inputs.Download]: true,
+    [Inputs.Extract]: false,
+    [Inputs.Validate]: true
+};
 /** What each action.yml declares; a test holds the files to these lists. */
 const ActionInterface = {
     wait: {
@@ -3777,6 +3791,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: ./src/retrain/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
+
 
 
 
@@ -3844,6 +3859,10 @@ function runnerTemp(env = process.env) {
 const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
     'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
     'a misspelt secret name gives an empty value, not an error';
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+function actionPlaces(env = process.env) {
+    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
+}
 function readApiKey(get) {
     if (get(Inputs.ApiKey).trim() === '')
         throw new InputError(Inputs.ApiKey, EMPTY_KEY);
@@ -5265,13 +5284,11 @@ async function unpack(file, root, dir, options) {
 
 
 const MIN_POLL_INTERVAL_MS = 1000;
-function readWaitInputs(get, env = process.env) {
+function readWaitInputs(get, places = actionPlaces()) {
     const common = readCommon(get);
     const jobId = readJobId(get);
     const dirInput = get(Inputs.DownloadDir).trim();
-    const downloadDir = dirInput === ''
-        ? (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-        : (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), dirInput);
+    const downloadDir = dirInput === '' ? (0,external_node_path_namespaceObject.join)(places.resultRoot, sanitizeFileName(jobId, 'job')) : (0,external_node_path_namespaceObject.resolve)(places.workDir, dirInput);
     return {
         ...common,
         jobId,
@@ -5408,7 +5425,7 @@ function timeoutMessage(options, state, cause) {
 const REMINDER_INTERVAL_MS = 5 * 60_000;
 const waitStep = {
     name: 'prediction-one wait',
-    readInputs: (get) => readWaitInputs(get),
+    readInputs: (get, places) => readWaitInputs(get, places),
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
     perform,
     outputs: (inputs, { poll, file, resultDir }) => ({
@@ -7681,6 +7698,12 @@ function getIDToken(aud) {
 function cancelSignals(platform = process.platform) {
     return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
+/** How a run ended: a signal, or a cancel, makes it cancelled whatever the work did after it. */
+function outcomeOf(failure, signal) {
+    if (signal !== undefined || failure instanceof CancelledError)
+        return ['cancelled', `cancelled by ${signal ?? 'an abort'}`];
+    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+}
 /**
  * A signal makes the run cancelled whatever the work did after it, even if the work happened to
  * complete. Node is left to exit by itself (an explicit process.exit() right after a large
@@ -7703,7 +7726,7 @@ async function runStep(step, door) {
     let known;
     let failure;
     try {
-        const inputs = step.readInputs(door.getInput);
+        const inputs = step.readInputs(door.getInput, door.places);
         known = { inputs, state: step.initialState(inputs) };
         await step.perform(inputs, known.state, controller.signal);
     }
@@ -7711,11 +7734,10 @@ async function runStep(step, door) {
         failure = err;
     }
     const end = () => {
-        const cancelled = received !== undefined || failure instanceof CancelledError;
-        const failed = failure !== undefined;
+        const [outcome, reason] = outcomeOf(failure, received);
         return {
-            outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
-            reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? errorMessage(failure) : undefined,
+            outcome,
+            reason,
             failure,
             signal: received,
             outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},

@@ -1,4 +1,5 @@
-// Builds one ncc bundle per action: dist/ (wait, the root action), dist/upload/, dist/switch/.
+// Builds one ncc bundle per action: dist/ (wait, the root action), dist/upload/, dist/switch/; and
+// the command-line tool's, dist/cli/, run as a program (a shebang line first).
 // `node scripts/bundle.mjs OUT` builds into OUT instead (the dist check compares the two).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -15,7 +16,8 @@ const out = resolve(process.argv[2] ?? 'dist')
 const entries = [
   ['src/github/entry/wait.ts', out],
   ['src/github/entry/upload.ts', join(out, 'upload')],
-  ['src/github/entry/switch.ts', join(out, 'switch')]
+  ['src/github/entry/switch.ts', join(out, 'switch')],
+  ['src/cli/index.ts', join(out, 'cli')]
 ]
 rmSync(out, { recursive: true, force: true })
 const ncc = createRequire(import.meta.url)(resolve('node_modules/@vercel/ncc'))
@@ -26,7 +28,7 @@ for (const [entry, dir] of entries) {
     quiet: true
   })
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'index.js'), code)
+  writeFileSync(join(dir, 'index.js'), entry.startsWith('src/cli/') ? `#!/usr/bin/env node\n${code}` : code)
   for (const [name, asset] of Object.entries(assets)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true })
     writeFileSync(join(dir, name), asset.source)

@@ -1,6 +1,7 @@
 // npm run release [-- X.Y.Z]: cut a release. Checks that the tree is clean and dist/ is what src/
 // builds, asks for the new version (greater than the latest tag), dates its CHANGELOG.md section,
-// sets package.json's version, commits, tags vX.Y.Z and moves the major tag (v1) to it. Pushing is
+// sets package.json's and cli/package.json's version, rebuilds dist/ (the tool's bundle holds its
+// version), commits, tags vX.Y.Z and moves the major tag (v1) to it. Pushing is
 // left to you: the commands are printed at the end.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -40,16 +41,23 @@ const unreleased = /^## .*\(unreleased\)$/m
 if (!unreleased.test(changelog)) fail('CHANGELOG.md has no "## ... (unreleased)" section to release')
 const date = new Date().toISOString().slice(0, 10)
 writeFileSync('CHANGELOG.md', changelog.replace(unreleased, `## ${version} (${date})`))
-const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
-pkg.version = version
-writeFileSync('package.json', `${JSON.stringify(pkg, null, 2)}\n`)
+// The command-line tool (cli/, published to npm) has the actions' version; its bundle holds it (--version).
+for (const manifest of ['package.json', 'cli/package.json']) {
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8'))
+  pkg.version = version
+  writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`)
+}
+execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' })
 
 const tag = `v${version}`
 const major = `v${next[1]}`
-git('commit', '--quiet', '-m', `Release ${tag}`, '--', 'CHANGELOG.md', 'package.json')
+git('add', '--', 'dist')
+git('commit', '--quiet', '-m', `Release ${tag}`, '--', 'CHANGELOG.md', 'package.json', 'cli/package.json', 'dist')
 git('tag', '--annotate', tag, '--message', `Release ${tag}`)
 git('tag', '--force', major, tag)
 console.log(`Tagged ${tag} and moved ${major} to it. Publish with:
   git push origin HEAD ${tag}
   git push --force origin ${major}
-then draft a GitHub release from ${tag} (its notes: the ${version} section of CHANGELOG.md).`)
+then draft a GitHub release from ${tag} (its notes: the ${version} section of CHANGELOG.md),
+and publish the command-line tool of the same version to npm:
+  cd cli && npm publish`)

@@ -11,7 +11,8 @@ export class ActionError extends Error {
 export class InputError extends ActionError {
   constructor(
     readonly input: string,
-    detail: string
+    /** What is wrong, without the input's name: a front door names the input its own way (a flag). */
+    readonly detail: string
   ) {
     super(`input "${input}": ${detail}`)
   }

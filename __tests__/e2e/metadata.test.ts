@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { expect, test } from '@jest/globals'
 import { parse } from 'yaml'
-import { ActionInterface, Defaults, Inputs } from '../../src/retrain/contract.js'
+import { ActionInterface, BooleanDefaults, Defaults, Inputs } from '../../src/retrain/contract.js'
 import { ACTION_YML, metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
 const ACTIONS = Object.keys(ACTION_YML) as ActionName[]
@@ -85,4 +85,23 @@ test('the listing (the root action) names the whole retrain and says it is not a
     assert.match(root.description, new RegExp(step), `description names ${step}`)
   }
   assert.match(root.description, /not an official Sony product/i)
+})
+
+test('every boolean input of an action.yml is in BooleanDefaults, with its default (the tool derives its flags from it)', () => {
+  for (const action of ACTIONS) {
+    for (const [name, spec] of Object.entries(metadata(action).inputs)) {
+      const isBoolean = spec.default === 'true' || spec.default === 'false'
+      assert.equal(name in BooleanDefaults, isBoolean, `${action}: ${name} (default ${spec.default})`)
+      if (isBoolean) assert.equal(String(BooleanDefaults[name]), spec.default, `${action}: ${name}`)
+    }
+  }
+})
+
+test("the command-line tool's npm package has the actions' version and no dependencies", () => {
+  const read = (path: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>
+  const tool = read('cli/package.json')
+  assert.equal(tool.version, read('package.json').version, 'npm run release sets both')
+  assert.equal(tool.dependencies, undefined)
+  assert.equal(tool.private, undefined)
 })

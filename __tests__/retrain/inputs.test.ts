@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { parseBoolean, parseDuration } from '../../src/retrain/inputs.js'
+import { actionPlaces, parseBoolean, parseDuration } from '../../src/retrain/inputs.js'
 import { readSwitchInputs } from '../../src/retrain/switch/switch-inputs.js'
 import { readUploadInputs } from '../../src/retrain/upload/upload-inputs.js'
 import { readWaitInputs } from '../../src/retrain/wait/wait-inputs.js'
@@ -13,7 +13,7 @@ const getter = (values: Record<string, string>) => (name: string) => values[name
 const base = { 'api-key': 'k', 'retrain-job-id': 'job 1' }
 
 test('wait inputs: defaults', () => {
-  const inputs = readWaitInputs(getter(base), { RUNNER_TEMP: '/rt' })
+  const inputs = readWaitInputs(getter(base), actionPlaces({ RUNNER_TEMP: '/rt' }))
   assert.equal(inputs.apiUrl.href, 'https://developer-api.predictionone.sony.biz/')
   assert.equal(inputs.timeoutMs, 1_800_000)
   assert.equal(inputs.pollIntervalMs, 30_000)
@@ -26,10 +26,13 @@ test('wait inputs: defaults', () => {
 
 test('wait inputs: a relative download-dir is under the workspace; a hostile job id cannot climb out', () => {
   assert.equal(
-    readWaitInputs(getter({ ...base, 'download-dir': 'out' }), { GITHUB_WORKSPACE: '/ws' }).downloadDir,
+    readWaitInputs(getter({ ...base, 'download-dir': 'out' }), actionPlaces({ GITHUB_WORKSPACE: '/ws' })).downloadDir,
     resolve('/ws', 'out')
   )
-  const climbing = readWaitInputs(getter({ ...base, 'retrain-job-id': '../../etc' }), { RUNNER_TEMP: '/rt' })
+  const climbing = readWaitInputs(
+    getter({ ...base, 'retrain-job-id': '../../etc' }),
+    actionPlaces({ RUNNER_TEMP: '/rt' })
+  )
   assert.equal(climbing.downloadDir, join('/rt', 'prediction-one', 'etc'))
 })
 
@@ -64,14 +67,15 @@ test('each input error names its input, before any request', () => {
     [{ ...base, download: 'maybe' }, /input "download"/],
     [{ ...base, extract: '1' }, /input "extract"/]
   ]
-  for (const [values, expected] of cases) assert.throws(() => readWaitInputs(getter(values), {}), expected)
+  for (const [values, expected] of cases)
+    assert.throws(() => readWaitInputs(getter(values), actionPlaces({})), expected)
 })
 
 test('upload inputs: the file must exist, be readable and not empty', () => {
   const dir = mkdtempSync(join(tmpdir(), 'p1-inputs-'))
   writeFileSync(join(dir, 'train.csv'), 'a,b\n1,2\n')
   writeFileSync(join(dir, 'empty.csv'), '')
-  const env = { GITHUB_WORKSPACE: dir }
+  const env = actionPlaces({ GITHUB_WORKSPACE: dir })
   const ok = readUploadInputs(getter({ 'api-key': 'k', file: 'train.csv' }), env)
   assert.equal(ok.file, join(dir, 'train.csv'))
   assert.equal(ok.filename, 'train.csv')

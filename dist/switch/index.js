@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(286);
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
 
 await (0,_switch_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 286:
+/***/ 355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -495,9 +495,13 @@ class errors_ActionError extends Error {
 }
 class errors_InputError extends errors_ActionError {
     input;
-    constructor(input, detail) {
+    detail;
+    constructor(input, 
+    /** What is wrong, without the input's name: a front door names the input its own way (a flag). */
+    detail) {
         super(`input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
     }
 }
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
@@ -2315,6 +2319,16 @@ const Defaults = {
     RequestTimeout: '30s',
     SwitchTimeout: '5m'
 };
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+const BooleanDefaults = {
+    [Inputs.Wait]: true,
+    [Inputs.Download]: true,
+    [Inputs.Extract]: false,
+    [Inputs.Validate]: true
+};
 /** What each action.yml declares; a test holds the files to these lists. */
 const ActionInterface = {
     wait: {
@@ -2426,9 +2440,12 @@ function describeFile(name, bytes) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/retrain/inputs.ts
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
+
 
 
 
@@ -2496,6 +2513,10 @@ function runnerTemp(env = process.env) {
 const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
     'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
     'a misspelt secret name gives an empty value, not an error';
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+function actionPlaces(env = process.env) {
+    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: join(runnerTemp(env), 'prediction-one') };
+}
 function readApiKey(get) {
     if (get(Inputs.ApiKey).trim() === '')
         throw new errors_InputError(Inputs.ApiKey, EMPTY_KEY);
@@ -2577,7 +2598,7 @@ async function whyNotFinished(client, jobId, refused, deadline) {
 }
 const switchStep = {
     name: 'prediction-one switch',
-    readInputs: readSwitchInputs,
+    readInputs: (get) => readSwitchInputs(get),
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
     async perform(inputs, state, signal) {
         const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() });
@@ -4767,6 +4788,12 @@ function getIDToken(aud) {
 function cancelSignals(platform = process.platform) {
     return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
+/** How a run ended: a signal, or a cancel, makes it cancelled whatever the work did after it. */
+function outcomeOf(failure, signal) {
+    if (signal !== undefined || failure instanceof CancelledError)
+        return ['cancelled', `cancelled by ${signal ?? 'an abort'}`];
+    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+}
 /**
  * A signal makes the run cancelled whatever the work did after it, even if the work happened to
  * complete. Node is left to exit by itself (an explicit process.exit() right after a large
@@ -4789,7 +4816,7 @@ async function runStep(step, door) {
     let known;
     let failure;
     try {
-        const inputs = step.readInputs(door.getInput);
+        const inputs = step.readInputs(door.getInput, door.places);
         known = { inputs, state: step.initialState(inputs) };
         await step.perform(inputs, known.state, controller.signal);
     }
@@ -4797,11 +4824,10 @@ async function runStep(step, door) {
         failure = err;
     }
     const end = () => {
-        const cancelled = received !== undefined || failure instanceof CancelledError;
-        const failed = failure !== undefined;
+        const [outcome, reason] = outcomeOf(failure, received);
         return {
-            outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
-            reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? errorMessage(failure) : undefined,
+            outcome,
+            reason,
             failure,
             signal: received,
             outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},

@@ -1907,9 +1907,13 @@ class ActionError extends Error {
 }
 class errors_InputError extends ActionError {
     input;
-    constructor(input, detail) {
+    detail;
+    constructor(input, 
+    /** What is wrong, without the input's name: a front door names the input its own way (a flag). */
+    detail) {
         super(`input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
     }
 }
 /** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
@@ -3727,6 +3731,16 @@ const Defaults = {
     RequestTimeout: '30s',
     SwitchTimeout: '5m'
 };
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+const BooleanDefaults = {
+    [contract_Inputs.Wait]: true,
+    [contract_Inputs.Download]: true,
+    [contract_Inputs.Extract]: false,
+    [contract_Inputs.Validate]: true
+};
 /** What each action.yml declares; a test holds the files to these lists. */
 const ActionInterface = {
     wait: {
@@ -3849,6 +3863,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
 const MAX_TIMEOUT_MS = 72 * 3_600_000;
@@ -3904,12 +3919,16 @@ function bool(get, name, fallback) {
 }
 /** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
 function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || tmpdir();
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
 }
 // An unset secret reads as an empty input, so the usual causes are named where it shows.
 const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
     'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
     'a misspelt secret name gives an empty value, not an error';
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+function actionPlaces(env = process.env) {
+    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
+}
 function readApiKey(get) {
     if (get(contract_Inputs.ApiKey).trim() === '')
         throw new errors_InputError(contract_Inputs.ApiKey, EMPTY_KEY);
@@ -3960,9 +3979,9 @@ function readCommon(get) {
 
 
 const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\']);
-function readUploadInputs(get, env = process.env) {
+function readUploadInputs(get, places = actionPlaces()) {
     const common = readCommon(get);
-    const file = (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd(), required(get, contract_Inputs.File));
+    const file = (0,external_node_path_namespaceObject.resolve)(places.workDir, required(get, contract_Inputs.File));
     let size;
     try {
         const info = (0,external_node_fs_namespaceObject.statSync)(file);
@@ -7163,7 +7182,7 @@ async function check(inputs) {
 }
 const uploadStep = {
     name: 'prediction-one upload',
-    readInputs: (get) => readUploadInputs(get),
+    readInputs: (get, places) => readUploadInputs(get, places),
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
     async perform(inputs, state, signal) {
         if (inputs.validate)
@@ -9364,6 +9383,12 @@ function getIDToken(aud) {
 function cancelSignals(platform = process.platform) {
     return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
+/** How a run ended: a signal, or a cancel, makes it cancelled whatever the work did after it. */
+function outcomeOf(failure, signal) {
+    if (signal !== undefined || failure instanceof CancelledError)
+        return ['cancelled', `cancelled by ${signal ?? 'an abort'}`];
+    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+}
 /**
  * A signal makes the run cancelled whatever the work did after it, even if the work happened to
  * complete. Node is left to exit by itself (an explicit process.exit() right after a large
@@ -9386,7 +9411,7 @@ async function runStep(step, door) {
     let known;
     let failure;
     try {
-        const inputs = step.readInputs(door.getInput);
+        const inputs = step.readInputs(door.getInput, door.places);
         known = { inputs, state: step.initialState(inputs) };
         await step.perform(inputs, known.state, controller.signal);
     }
@@ -9394,11 +9419,10 @@ async function runStep(step, door) {
         failure = err;
     }
     const end = () => {
-        const cancelled = received !== undefined || failure instanceof CancelledError;
-        const failed = failure !== undefined;
+        const [outcome, reason] = outcomeOf(failure, received);
         return {
-            outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
-            reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? errorMessage(failure) : undefined,
+            outcome,
+            reason,
             failure,
             signal: received,
             outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},

@@ -35,6 +35,17 @@ export const Defaults = {
   SwitchTimeout: '5m'
 } as const
 
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+export const BooleanDefaults: Readonly<Record<string, boolean>> = {
+  [Inputs.Wait]: true,
+  [Inputs.Download]: true,
+  [Inputs.Extract]: false,
+  [Inputs.Validate]: true
+}
+
 /** What each action.yml declares; a test holds the files to these lists. */
 export const ActionInterface = {
   wait: {

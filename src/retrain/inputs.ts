@@ -1,6 +1,7 @@
 // Reading and checking inputs, before any request is made: what the three actions share. Each
 // action's own inputs are read in its folder.
 import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Defaults, Inputs } from './contract.js'
 import { InputError } from '../errors.js'
 import { formatDuration } from '../text.js'
@@ -84,6 +85,19 @@ const EMPTY_KEY =
   'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
   'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
   'a misspelt secret name gives an empty value, not an error'
+
+/** Where a step's relative paths start, and where a result goes when no folder is named: each front door says. */
+export interface Places {
+  /** Relative `file` and `download-dir` are read from here. */
+  workDir: string
+  /** A result is downloaded into `<resultRoot>/<job id>` when `download-dir` is empty. */
+  resultRoot: string
+}
+
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+export function actionPlaces(env: NodeJS.ProcessEnv = process.env): Places {
+  return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: join(runnerTemp(env), 'prediction-one') }
+}
 
 function readApiKey(get: GetInput): string {
   if (get(Inputs.ApiKey).trim() === '') throw new InputError(Inputs.ApiKey, EMPTY_KEY)

@@ -3,7 +3,7 @@
 // reported on every outcome (succeeded, failed, cancelled).
 import { CancelledError, errorMessage } from '../errors.js'
 import { warning } from '../log.js'
-import type { GetInput } from './inputs.js'
+import type { GetInput, Places } from './inputs.js'
 import { passableOutputs } from './report.js'
 
 export type Outcome = 'succeeded' | 'failed' | 'cancelled'
@@ -18,8 +18,8 @@ export interface Summary {
 
 export interface Step<Inputs, State> {
   name: string
-  /** Throws InputError before any request is made. */
-  readInputs(get: GetInput): Inputs
+  /** Throws InputError before any request is made. `places`: an action's (actionPlaces) when not given. */
+  readInputs(get: GetInput, places?: Places): Inputs
   /** What is known before any work: the state the outputs and summary are made from. */
   initialState(inputs: Inputs): State
   /** The work; it records what it learns in `state` as it goes. */
@@ -47,6 +47,8 @@ export interface RunEnd {
 /** What a front door gives a run and takes from it. */
 export interface FrontDoor {
   getInput: GetInput
+  /** Where relative paths start and results go by default; an action's when not given. */
+  places?: Places
   /** The signals that cancel a run here. */
   cancelSignals: NodeJS.Signals[]
   /** Writes what is known (outputs, summary); called once, however the run ended. */
@@ -61,6 +63,13 @@ export interface FrontDoor {
  */
 export function cancelSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
   return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM']
+}
+
+/** How a run ended: a signal, or a cancel, makes it cancelled whatever the work did after it. */
+export function outcomeOf(failure: unknown, signal: string | undefined): [Outcome, string | undefined] {
+  if (signal !== undefined || failure instanceof CancelledError)
+    return ['cancelled', `cancelled by ${signal ?? 'an abort'}`]
+  return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)]
 }
 
 /**
@@ -84,18 +93,17 @@ export async function runStep<I, S>(step: Step<I, S>, door: FrontDoor): Promise<
   let known: { inputs: I; state: S } | undefined
   let failure: unknown
   try {
-    const inputs = step.readInputs(door.getInput)
+    const inputs = step.readInputs(door.getInput, door.places)
     known = { inputs, state: step.initialState(inputs) }
     await step.perform(inputs, known.state, controller.signal)
   } catch (err) {
     failure = err
   }
   const end = (): RunEnd => {
-    const cancelled = received !== undefined || failure instanceof CancelledError
-    const failed = failure !== undefined
+    const [outcome, reason] = outcomeOf(failure, received)
     return {
-      outcome: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
-      reason: cancelled ? `cancelled by ${received ?? 'an abort'}` : failed ? errorMessage(failure) : undefined,
+      outcome,
+      reason,
       failure,
       signal: received,
       outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},

@@ -34,7 +34,7 @@ interface SwitchState {
 
 export const switchStep: Step<SwitchInputs, SwitchState> = {
   name: 'prediction-one switch',
-  readInputs: readSwitchInputs,
+  readInputs: (get) => readSwitchInputs(get),
   initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
 
   async perform(inputs, state, signal) {

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path'
 import { Defaults, Inputs } from '../contract.js'
 import { InputError } from '../../errors.js'
 import {
+  actionPlaces,
   bool,
   duration,
   MAX_TIMEOUT_MS,
@@ -10,7 +11,8 @@ import {
   readCommon,
   required,
   type CommonInputs,
-  type GetInput
+  type GetInput,
+  type Places
 } from '../inputs.js'
 import { BIDI_CONTROLS, charClass, CONTROLS, SEPARATORS } from '../../text.js'
 
@@ -25,9 +27,9 @@ export interface UploadInputs extends CommonInputs {
   timeoutMs: number
 }
 
-export function readUploadInputs(get: GetInput, env: NodeJS.ProcessEnv = process.env): UploadInputs {
+export function readUploadInputs(get: GetInput, places: Places = actionPlaces()): UploadInputs {
   const common = readCommon(get)
-  const file = resolve(env.GITHUB_WORKSPACE || process.cwd(), required(get, Inputs.File))
+  const file = resolve(places.workDir, required(get, Inputs.File))
   let size: number
   try {
     const info = statSync(file)

@@ -1,14 +1,15 @@
 import { join, resolve } from 'node:path'
 import { Defaults, Inputs } from '../contract.js'
 import {
+  actionPlaces,
   bool,
   duration,
   MAX_TIMEOUT_MS,
   readCommon,
   readJobId,
-  runnerTemp,
   type CommonInputs,
-  type GetInput
+  type GetInput,
+  type Places
 } from '../inputs.js'
 import { sanitizeFileName } from '../../disk/filename.js'
 
@@ -24,14 +25,12 @@ export interface WaitInputs extends CommonInputs {
   extract: boolean
 }
 
-export function readWaitInputs(get: GetInput, env: NodeJS.ProcessEnv = process.env): WaitInputs {
+export function readWaitInputs(get: GetInput, places: Places = actionPlaces()): WaitInputs {
   const common = readCommon(get)
   const jobId = readJobId(get)
   const dirInput = get(Inputs.DownloadDir).trim()
   const downloadDir =
-    dirInput === ''
-      ? join(runnerTemp(env), 'prediction-one', sanitizeFileName(jobId, 'job'))
-      : resolve(env.GITHUB_WORKSPACE || process.cwd(), dirInput)
+    dirInput === '' ? join(places.resultRoot, sanitizeFileName(jobId, 'job')) : resolve(places.workDir, dirInput)
   return {
     ...common,
     jobId,

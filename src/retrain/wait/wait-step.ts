@@ -27,7 +27,7 @@ interface WaitState {
 
 export const waitStep: Step<WaitInputs, WaitState> = {
   name: 'prediction-one wait',
-  readInputs: (get) => readWaitInputs(get),
+  readInputs: (get, places) => readWaitInputs(get, places),
   initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
   perform,
   outputs: (inputs, { poll, file, resultDir }) => ({

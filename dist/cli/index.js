@@ -1,0 +1,8849 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
+/******/ var __webpack_modules__ = ({
+
+/***/ 313:
+/***/ ((module) => {
+
+module.exports = Pend;
+
+function Pend() {
+  this.pending = 0;
+  this.max = Infinity;
+  this.listeners = [];
+  this.waiting = [];
+  this.error = null;
+}
+
+Pend.prototype.go = function(fn) {
+  if (this.pending < this.max) {
+    pendGo(this, fn);
+  } else {
+    this.waiting.push(fn);
+  }
+};
+
+Pend.prototype.wait = function(cb) {
+  if (this.pending === 0) {
+    cb(this.error);
+  } else {
+    this.listeners.push(cb);
+  }
+};
+
+Pend.prototype.hold = function() {
+  return pendHold(this);
+};
+
+function pendHold(self) {
+  self.pending += 1;
+  var called = false;
+  return onCb;
+  function onCb(err) {
+    if (called) throw new Error("callback called twice");
+    called = true;
+    self.error = self.error || err;
+    self.pending -= 1;
+    if (self.waiting.length > 0 && self.pending < self.max) {
+      pendGo(self, self.waiting.shift());
+    } else if (self.pending === 0) {
+      var listeners = self.listeners;
+      self.listeners = [];
+      listeners.forEach(cbListener);
+    }
+  }
+  function cbListener(listener) {
+    listener(self.error);
+  }
+}
+
+function pendGo(self, fn) {
+  fn(pendHold(self));
+}
+
+
+/***/ }),
+
+/***/ 770:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__(218);
+
+
+/***/ }),
+
+/***/ 218:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var net = __nccwpck_require__(278);
+var tls = __nccwpck_require__(756);
+var http = __nccwpck_require__(611);
+var https = __nccwpck_require__(692);
+var events = __nccwpck_require__(434);
+var assert = __nccwpck_require__(613);
+var util = __nccwpck_require__(23);
+
+
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
+
+
+function httpOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  return agent;
+}
+
+function httpsOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+function httpOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  return agent;
+}
+
+function httpsOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+
+function TunnelingAgent(options) {
+  var self = this;
+  self.options = options || {};
+  self.proxyOptions = self.options.proxy || {};
+  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+  self.requests = [];
+  self.sockets = [];
+
+  self.on('free', function onFree(socket, host, port, localAddress) {
+    var options = toOptions(host, port, localAddress);
+    for (var i = 0, len = self.requests.length; i < len; ++i) {
+      var pending = self.requests[i];
+      if (pending.host === options.host && pending.port === options.port) {
+        // Detect the request to connect same origin server,
+        // reuse the connection.
+        self.requests.splice(i, 1);
+        pending.request.onSocket(socket);
+        return;
+      }
+    }
+    socket.destroy();
+    self.removeSocket(socket);
+  });
+}
+util.inherits(TunnelingAgent, events.EventEmitter);
+
+TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
+  var self = this;
+  var options = mergeOptions({request: req}, self.options, toOptions(host, port, localAddress));
+
+  if (self.sockets.length >= this.maxSockets) {
+    // We are over limit so we'll add it to the queue.
+    self.requests.push(options);
+    return;
+  }
+
+  // If we are under maxSockets create a new one.
+  self.createSocket(options, function(socket) {
+    socket.on('free', onFree);
+    socket.on('close', onCloseOrRemove);
+    socket.on('agentRemove', onCloseOrRemove);
+    req.onSocket(socket);
+
+    function onFree() {
+      self.emit('free', socket, options);
+    }
+
+    function onCloseOrRemove(err) {
+      self.removeSocket(socket);
+      socket.removeListener('free', onFree);
+      socket.removeListener('close', onCloseOrRemove);
+      socket.removeListener('agentRemove', onCloseOrRemove);
+    }
+  });
+};
+
+TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+  var self = this;
+  var placeholder = {};
+  self.sockets.push(placeholder);
+
+  var connectOptions = mergeOptions({}, self.proxyOptions, {
+    method: 'CONNECT',
+    path: options.host + ':' + options.port,
+    agent: false,
+    headers: {
+      host: options.host + ':' + options.port
+    }
+  });
+  if (options.localAddress) {
+    connectOptions.localAddress = options.localAddress;
+  }
+  if (connectOptions.proxyAuth) {
+    connectOptions.headers = connectOptions.headers || {};
+    connectOptions.headers['Proxy-Authorization'] = 'Basic ' +
+        new Buffer(connectOptions.proxyAuth).toString('base64');
+  }
+
+  debug('making CONNECT request');
+  var connectReq = self.request(connectOptions);
+  connectReq.useChunkedEncodingByDefault = false; // for v0.6
+  connectReq.once('response', onResponse); // for v0.6
+  connectReq.once('upgrade', onUpgrade);   // for v0.6
+  connectReq.once('connect', onConnect);   // for v0.7 or later
+  connectReq.once('error', onError);
+  connectReq.end();
+
+  function onResponse(res) {
+    // Very hacky. This is necessary to avoid http-parser leaks.
+    res.upgrade = true;
+  }
+
+  function onUpgrade(res, socket, head) {
+    // Hacky.
+    process.nextTick(function() {
+      onConnect(res, socket, head);
+    });
+  }
+
+  function onConnect(res, socket, head) {
+    connectReq.removeAllListeners();
+    socket.removeAllListeners();
+
+    if (res.statusCode !== 200) {
+      debug('tunneling socket could not be established, statusCode=%d',
+        res.statusCode);
+      socket.destroy();
+      var error = new Error('tunneling socket could not be established, ' +
+        'statusCode=' + res.statusCode);
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    if (head.length > 0) {
+      debug('got illegal response body from proxy');
+      socket.destroy();
+      var error = new Error('got illegal response body from proxy');
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    debug('tunneling connection has established');
+    self.sockets[self.sockets.indexOf(placeholder)] = socket;
+    return cb(socket);
+  }
+
+  function onError(cause) {
+    connectReq.removeAllListeners();
+
+    debug('tunneling socket could not be established, cause=%s\n',
+          cause.message, cause.stack);
+    var error = new Error('tunneling socket could not be established, ' +
+                          'cause=' + cause.message);
+    error.code = 'ECONNRESET';
+    options.request.emit('error', error);
+    self.removeSocket(placeholder);
+  }
+};
+
+TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
+  var pos = this.sockets.indexOf(socket)
+  if (pos === -1) {
+    return;
+  }
+  this.sockets.splice(pos, 1);
+
+  var pending = this.requests.shift();
+  if (pending) {
+    // If we have pending requests and a socket gets closed a new one
+    // needs to be created to take over in the pool for the one that closed.
+    this.createSocket(pending, function(socket) {
+      pending.request.onSocket(socket);
+    });
+  }
+};
+
+function createSecureSocket(options, cb) {
+  var self = this;
+  TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
+    var hostHeader = options.request.getHeader('host');
+    var tlsOptions = mergeOptions({}, self.options, {
+      socket: socket,
+      servername: hostHeader ? hostHeader.replace(/:.*$/, '') : options.host
+    });
+
+    // 0 is dummy port for v0.6
+    var secureSocket = tls.connect(0, tlsOptions);
+    self.sockets[self.sockets.indexOf(socket)] = secureSocket;
+    cb(secureSocket);
+  });
+}
+
+
+function toOptions(host, port, localAddress) {
+  if (typeof host === 'string') { // since v0.10
+    return {
+      host: host,
+      port: port,
+      localAddress: localAddress
+    };
+  }
+  return host; // for v0.11 or later
+}
+
+function mergeOptions(target) {
+  for (var i = 1, len = arguments.length; i < len; ++i) {
+    var overrides = arguments[i];
+    if (typeof overrides === 'object') {
+      var keys = Object.keys(overrides);
+      for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
+        var k = keys[j];
+        if (overrides[k] !== undefined) {
+          target[k] = overrides[k];
+        }
+      }
+    }
+  }
+  return target;
+}
+
+
+var debug;
+if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
+  debug = function() {
+    var args = Array.prototype.slice.call(arguments);
+    if (typeof args[0] === 'string') {
+      args[0] = 'TUNNEL: ' + args[0];
+    } else {
+      args.unshift('TUNNEL:');
+    }
+    console.error.apply(console, args);
+  }
+} else {
+  debug = function() {};
+}
+__webpack_unused_export__ = debug; // for test
+
+
+/***/ }),
+
+/***/ 248:
+/***/ ((module) => {
+
+// Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
+const CRC_TABLE = new Int32Array([
+  0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
+  0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988, 0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91,
+  0x1db71064, 0x6ab020f2, 0xf3b97148, 0x84be41de, 0x1adad47d, 0x6ddde4eb, 0xf4d4b551, 0x83d385c7,
+  0x136c9856, 0x646ba8c0, 0xfd62f97a, 0x8a65c9ec, 0x14015c4f, 0x63066cd9, 0xfa0f3d63, 0x8d080df5,
+  0x3b6e20c8, 0x4c69105e, 0xd56041e4, 0xa2677172, 0x3c03e4d1, 0x4b04d447, 0xd20d85fd, 0xa50ab56b,
+  0x35b5a8fa, 0x42b2986c, 0xdbbbc9d6, 0xacbcf940, 0x32d86ce3, 0x45df5c75, 0xdcd60dcf, 0xabd13d59,
+  0x26d930ac, 0x51de003a, 0xc8d75180, 0xbfd06116, 0x21b4f4b5, 0x56b3c423, 0xcfba9599, 0xb8bda50f,
+  0x2802b89e, 0x5f058808, 0xc60cd9b2, 0xb10be924, 0x2f6f7c87, 0x58684c11, 0xc1611dab, 0xb6662d3d,
+  0x76dc4190, 0x01db7106, 0x98d220bc, 0xefd5102a, 0x71b18589, 0x06b6b51f, 0x9fbfe4a5, 0xe8b8d433,
+  0x7807c9a2, 0x0f00f934, 0x9609a88e, 0xe10e9818, 0x7f6a0dbb, 0x086d3d2d, 0x91646c97, 0xe6635c01,
+  0x6b6b51f4, 0x1c6c6162, 0x856530d8, 0xf262004e, 0x6c0695ed, 0x1b01a57b, 0x8208f4c1, 0xf50fc457,
+  0x65b0d9c6, 0x12b7e950, 0x8bbeb8ea, 0xfcb9887c, 0x62dd1ddf, 0x15da2d49, 0x8cd37cf3, 0xfbd44c65,
+  0x4db26158, 0x3ab551ce, 0xa3bc0074, 0xd4bb30e2, 0x4adfa541, 0x3dd895d7, 0xa4d1c46d, 0xd3d6f4fb,
+  0x4369e96a, 0x346ed9fc, 0xad678846, 0xda60b8d0, 0x44042d73, 0x33031de5, 0xaa0a4c5f, 0xdd0d7cc9,
+  0x5005713c, 0x270241aa, 0xbe0b1010, 0xc90c2086, 0x5768b525, 0x206f85b3, 0xb966d409, 0xce61e49f,
+  0x5edef90e, 0x29d9c998, 0xb0d09822, 0xc7d7a8b4, 0x59b33d17, 0x2eb40d81, 0xb7bd5c3b, 0xc0ba6cad,
+  0xedb88320, 0x9abfb3b6, 0x03b6e20c, 0x74b1d29a, 0xead54739, 0x9dd277af, 0x04db2615, 0x73dc1683,
+  0xe3630b12, 0x94643b84, 0x0d6d6a3e, 0x7a6a5aa8, 0xe40ecf0b, 0x9309ff9d, 0x0a00ae27, 0x7d079eb1,
+  0xf00f9344, 0x8708a3d2, 0x1e01f268, 0x6906c2fe, 0xf762575d, 0x806567cb, 0x196c3671, 0x6e6b06e7,
+  0xfed41b76, 0x89d32be0, 0x10da7a5a, 0x67dd4acc, 0xf9b9df6f, 0x8ebeeff9, 0x17b7be43, 0x60b08ed5,
+  0xd6d6a3e8, 0xa1d1937e, 0x38d8c2c4, 0x4fdff252, 0xd1bb67f1, 0xa6bc5767, 0x3fb506dd, 0x48b2364b,
+  0xd80d2bda, 0xaf0a1b4c, 0x36034af6, 0x41047a60, 0xdf60efc3, 0xa867df55, 0x316e8eef, 0x4669be79,
+  0xcb61b38c, 0xbc66831a, 0x256fd2a0, 0x5268e236, 0xcc0c7795, 0xbb0b4703, 0x220216b9, 0x5505262f,
+  0xc5ba3bbe, 0xb2bd0b28, 0x2bb45a92, 0x5cb36a04, 0xc2d7ffa7, 0xb5d0cf31, 0x2cd99e8b, 0x5bdeae1d,
+  0x9b64c2b0, 0xec63f226, 0x756aa39c, 0x026d930a, 0x9c0906a9, 0xeb0e363f, 0x72076785, 0x05005713,
+  0x95bf4a82, 0xe2b87a14, 0x7bb12bae, 0x0cb61b38, 0x92d28e9b, 0xe5d5be0d, 0x7cdcefb7, 0x0bdbdf21,
+  0x86d3d2d4, 0xf1d4e242, 0x68ddb3f8, 0x1fda836e, 0x81be16cd, 0xf6b9265b, 0x6fb077e1, 0x18b74777,
+  0x88085ae6, 0xff0f6a70, 0x66063bca, 0x11010b5c, 0x8f659eff, 0xf862ae69, 0x616bffd3, 0x166ccf45,
+  0xa00ae278, 0xd70dd2ee, 0x4e048354, 0x3903b3c2, 0xa7672661, 0xd06016f7, 0x4969474d, 0x3e6e77db,
+  0xaed16a4a, 0xd9d65adc, 0x40df0b66, 0x37d83bf0, 0xa9bcae53, 0xdebb9ec5, 0x47b2cf7f, 0x30b5ffe9,
+  0xbdbdf21c, 0xcabac28a, 0x53b39330, 0x24b4a3a6, 0xbad03605, 0xcdd70693, 0x54de5729, 0x23d967bf,
+  0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94, 0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d,
+]);
+
+function crc32(buf) {
+  let crc = -1;
+  for (let x of buf) {
+    crc = CRC_TABLE[(crc ^ x) & 0xff] ^ (crc >>> 8);
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+module.exports = crc32;
+
+
+/***/ }),
+
+/***/ 502:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+// This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
+var fs = __nccwpck_require__(896);
+var util = __nccwpck_require__(23);
+var stream = __nccwpck_require__(203);
+var Readable = stream.Readable;
+var PassThrough = stream.PassThrough;
+var Pend = __nccwpck_require__(313);
+var EventEmitter = (__nccwpck_require__(434).EventEmitter);
+
+exports.BufferSlicer = BufferSlicer;
+exports.FdSlicer = FdSlicer;
+
+util.inherits(FdSlicer, EventEmitter);
+function FdSlicer(fd) {
+  EventEmitter.call(this);
+
+  this.fd = fd;
+  this.pend = new Pend();
+  this.pend.max = 1;
+  this.refCount = 0;
+}
+
+FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  var self = this;
+  self.pend.go(function(cb) {
+    fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer) {
+      cb();
+      callback(err, bytesRead, buffer);
+    });
+  });
+};
+
+FdSlicer.prototype.createReadStream = function(options) {
+  return new ReadStream(this, options);
+};
+
+FdSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+FdSlicer.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+  if (self.refCount < 0) throw new Error("invalid unref");
+  if (self.refCount > 0) return;
+
+  fs.close(self.fd, onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) {
+      self.emit('error', err);
+    } else {
+      self.emit('close');
+    }
+  }
+};
+
+util.inherits(ReadStream, Readable);
+function ReadStream(context, options) {
+  options = options || {};
+  Readable.call(this, options);
+
+  this.context = context;
+  this.context.ref();
+
+  this.start = options.start || 0;
+  this.endOffset = options.end;
+  this.pos = this.start;
+}
+
+ReadStream.prototype._read = function(n) {
+  var self = this;
+
+  var toRead = Math.min(self._readableState.highWaterMark, n);
+  if (self.endOffset != null) {
+    toRead = Math.min(toRead, self.endOffset - self.pos);
+  }
+  if (toRead <= 0) {
+    self.push(null);
+    this._cleanup();
+    return;
+  }
+  self.context.pend.go(function(cb) {
+    var buffer = Buffer.allocUnsafe(toRead);
+    fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+      if (err) {
+        self.destroy(err);
+      } else if (bytesRead === 0) {
+        self.push(null);
+        self._cleanup();
+      } else {
+        self.pos += bytesRead;
+        self.push(buffer.slice(0, bytesRead));
+      }
+      cb();
+    });
+  });
+};
+
+ReadStream.prototype._destroy = function(err, cb) {
+  // Node 14+ calls this automatically at EOF.
+  this._cleanup();
+  cb(err);
+};
+
+ReadStream.prototype._cleanup = function() {
+  if (this.context != null) {
+    this.context.unref();
+    this.context = null;
+  }
+};
+
+util.inherits(BufferSlicer, EventEmitter);
+function BufferSlicer(buffer) {
+  EventEmitter.call(this);
+
+  this.refCount = 0;
+  this.buffer = buffer;
+}
+
+BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+  if (position < 0) throw new RangeError("position is negative: " + position);
+  if (offset + length > buffer.length) {
+    // The caller's buffer can't hold all the bytes they're trying to read.
+    // Clamp the length instead of giving an error.
+    // The callback will be informed of fewer than expected bytes written.
+    length = buffer.length - offset;
+  }
+  if (position + length > this.buffer.length) {
+    // Clamp any attempt to read past the end of the source buffer.
+    length = this.buffer.length - position;
+  }
+  if (length <= 0) {
+    // After any clamping, we're fully out of bounds or otherwise have nothing to do.
+    // This isn't an error; it's just zero bytes written.
+    setImmediate(function() {
+      callback(null, 0);
+    });
+    return;
+  }
+  this.buffer.copy(buffer, offset, position, position + length);
+  setImmediate(function() {
+    callback(null, length);
+  });
+};
+
+BufferSlicer.prototype.createReadStream = function(options) {
+  options = options || {};
+  var readStream = new PassThrough(options);
+  readStream.start = options.start || 0;
+  readStream.endOffset = options.end;
+  // by the time this function returns, we'll be done.
+  readStream.pos = readStream.endOffset || this.buffer.length;
+
+  var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+  // Cut the buffer into smaller slices for better memory usage when streaming into a zlib inflate stream.
+  // See https://github.com/thejoshwolfe/yauzl/issues/87
+  var maxChunkSize = 0x10000;
+  var offset = 0;
+  while (true) {
+    var nextOffset = offset + maxChunkSize;
+    if (nextOffset >= entireSlice.length) {
+      // last chunk
+      if (offset < entireSlice.length) {
+        readStream.write(entireSlice.slice(offset, entireSlice.length));
+      }
+      break;
+    }
+    readStream.write(entireSlice.slice(offset, nextOffset));
+    offset = nextOffset;
+  }
+
+  readStream.end();
+  return readStream;
+};
+
+BufferSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+BufferSlicer.prototype.unref = function() {
+  this.refCount -= 1;
+
+  if (this.refCount < 0) {
+    throw new Error("invalid unref");
+  }
+};
+
+
+/***/ }),
+
+/***/ 663:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var fs = __nccwpck_require__(896);
+var zlib = __nccwpck_require__(106);
+var fd_slicer = __nccwpck_require__(502);
+var util = __nccwpck_require__(23);
+var EventEmitter = (__nccwpck_require__(434).EventEmitter);
+var Transform = (__nccwpck_require__(203).Transform);
+var PassThrough = (__nccwpck_require__(203).PassThrough);
+var Writable = (__nccwpck_require__(203).Writable);
+
+// Node 20 added zlib.crc32.
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(248);
+
+exports.open = open;
+exports.fromFd = fromFd;
+exports.fromBuffer = fromBuffer;
+exports.fromRandomAccessReader = fromRandomAccessReader;
+exports.openPromise = openPromise;
+exports.fromFdPromise = fromFdPromise;
+exports.fromBufferPromise = fromBufferPromise;
+exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+
+exports.dosDateTimeToDate = dosDateTimeToDate;
+exports.getFileNameLowLevel = getFileNameLowLevel;
+exports.validateFileName = validateFileName;
+exports.parseExtraFields = parseExtraFields;
+exports.ZipFile = ZipFile;
+exports.Entry = Entry;
+exports.LocalFileHeader = LocalFileHeader;
+exports.RandomAccessReader = RandomAccessReader;
+
+function openPromise(path, options) {
+  return new Promise((resolve, reject) => {
+    open(path, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromFdPromise(fd, options) {
+  return new Promise((resolve, reject) => {
+    fromFd(fd, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromBufferPromise(buffer, options) {
+  return new Promise((resolve, reject) => {
+    fromBuffer(buffer, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromRandomAccessReaderPromise(reader, totalSize, options) {
+  return new Promise((resolve, reject) => {
+    fromRandomAccessReader(reader, totalSize, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+
+function open(path, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.open(path, "r", function(err, fd) {
+    if (err) return callback(err);
+    fromFd(fd, options, function(err, zipfile) {
+      if (err) fs.close(fd, defaultCallback);
+      callback(err, zipfile);
+    });
+  });
+}
+
+function fromFd(fd, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.fstat(fd, function(err, stats) {
+    if (err) return callback(err);
+    var reader = new fd_slicer.FdSlicer(fd);
+    fromRandomAccessReader(reader, stats.size, options, callback);
+  });
+}
+
+function fromBuffer(buffer, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  var reader = new fd_slicer.BufferSlicer(buffer);
+  fromRandomAccessReader(reader, buffer.length, options, callback);
+}
+
+function fromRandomAccessReader(reader, totalSize, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  var decodeStrings = !!options.decodeStrings;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+  if (totalSize > Number.MAX_SAFE_INTEGER) {
+    throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+  }
+
+  // the matching unref() call is in zipfile.close()
+  reader.ref();
+
+  // eocdr means End of Central Directory Record.
+  // search backwards for the eocdr signature.
+  // the last field of the eocdr is a variable-length comment.
+  // the comment size is encoded in a 2-byte field in the eocdr, which we can't find without trudging backwards through the comment to find it.
+  // as a consequence of this design decision, it's possible to have ambiguous zip file metadata if a coherent eocdr was in the comment.
+  // we search backwards for a eocdr signature, and hope that whoever made the zip file was smart enough to forbid the eocdr signature in the comment.
+  var eocdrWithoutCommentSize = 22;
+  var zip64EocdlSize = 20; // Zip64 end of central directory locator
+  var maxCommentSize = 0xffff; // 2-byte size
+  var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+  var buffer = newBuffer(bufferSize);
+  var bufferReadStart = totalSize - buffer.length;
+  readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+    if (err) return callback(err);
+    for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+      if (buffer.readUInt32LE(i) !== 0x06054b50) continue;
+      // found eocdr
+      var eocdrBuffer = buffer.subarray(i);
+
+      // 0 - End of central directory signature = 0x06054b50
+      // 4 - Number of this disk
+      var diskNumber = eocdrBuffer.readUInt16LE(4);
+      // 6 - Disk where central directory starts
+      // 8 - Number of central directory records on this disk
+      // 10 - Total number of central directory records
+      var entryCount = eocdrBuffer.readUInt16LE(10);
+      // 12 - Size of central directory (bytes)
+      // 16 - Offset of start of central directory, relative to start of archive
+      var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+      // 20 - Comment length
+      var commentLength = eocdrBuffer.readUInt16LE(20);
+      var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+      if (commentLength !== expectedCommentLength) {
+        return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK☺☻` in the comment?"));
+      }
+      // 22 - Comment
+      // the encoding is always cp437.
+      var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false)
+                                  : eocdrBuffer.subarray(22);
+
+      // Look for a Zip64 end of central directory locator
+      if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 0x07064b50) {
+        // ZIP64 format
+        var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+        // 0 - zip64 end of central dir locator signature = 0x07064b50
+        // 4 - number of the disk with the start of the zip64 end of central directory
+        // 8 - relative offset of the zip64 end of central directory record
+        var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+        // 16 - total number of disks
+
+        // ZIP64 end of central directory record
+        var zip64EocdrBuffer = newBuffer(56);
+        return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err) {
+          if (err) return callback(err);
+
+          // 0 - zip64 end of central dir signature                           4 bytes  (0x06064b50)
+          if (zip64EocdrBuffer.readUInt32LE(0) !== 0x06064b50) {
+            return callback(new Error("invalid zip64 end of central directory record signature"));
+          }
+          // 4 - size of zip64 end of central directory record                8 bytes
+          // 12 - version made by                                             2 bytes
+          // 14 - version needed to extract                                   2 bytes
+          // 16 - number of this disk                                         4 bytes
+          diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+          if (diskNumber !== 0) {
+            // Check this only after zip64 overrides. See #118.
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          // 20 - number of the disk with the start of the central directory  4 bytes
+          // 24 - total number of entries in the central directory on this disk         8 bytes
+          // 32 - total number of entries in the central directory            8 bytes
+          entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+          // 40 - size of the central directory                               8 bytes
+          // 48 - offset of start of central directory with respect to the starting disk number     8 bytes
+          centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+          // 56 - zip64 extensible data sector                                (variable size)
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+        });
+      }
+
+      // Not ZIP64 format
+      if (diskNumber !== 0) {
+        return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+      }
+      return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+
+    }
+
+    // Not a zip file.
+    callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+  });
+}
+
+util.inherits(ZipFile, EventEmitter);
+function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+  var self = this;
+  EventEmitter.call(self);
+  self.reader = reader;
+  // forward close events
+  self.reader.on("error", function(err) {
+    // error closing the fd
+    emitError(self, err);
+  });
+  self.reader.once("close", function() {
+    self.emit("close");
+  });
+  self.readEntryCursor = centralDirectoryOffset;
+  self.fileSize = fileSize;
+  self.entryCount = entryCount;
+  self.comment = comment;
+  self.entriesRead = 0;
+  self.autoClose = !!autoClose;
+  self.lazyEntries = !!lazyEntries;
+  self.decodeStrings = !!decodeStrings;
+  self.validateEntrySizes = !!validateEntrySizes;
+  self.strictFileNames = !!strictFileNames;
+  self.isOpen = true;
+  self.emittedError = false;
+  self.hasEachEntryBeenCalled = false;
+
+  if (!self.lazyEntries) self._readEntry();
+}
+ZipFile.prototype.close = function() {
+  if (!this.isOpen) return;
+  this.isOpen = false;
+  this.reader.unref();
+};
+
+function emitErrorAndAutoClose(self, err) {
+  if (self.autoClose) self.close();
+  emitError(self, err);
+}
+function emitError(self, err) {
+  if (self.emittedError) return;
+  self.emittedError = true;
+  self.emit("error", err);
+}
+
+ZipFile.prototype.readEntry = function() {
+  if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+  this._readEntry();
+};
+ZipFile.prototype._readEntry = function() {
+  var self = this;
+  if (self.entryCount === self.entriesRead) {
+    // done with metadata
+    setImmediate(function() {
+      if (self.autoClose) self.close();
+      if (self.emittedError) return;
+      self.emit("end");
+    });
+    return;
+  }
+  if (self.emittedError) return;
+  var buffer = newBuffer(46);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+    if (err) return emitErrorAndAutoClose(self, err);
+    if (self.emittedError) return;
+    var entry = new Entry();
+    // 0 - Central directory file header signature
+    var signature = buffer.readUInt32LE(0);
+    if (signature !== 0x02014b50) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+    // 4 - Version made by
+    entry.versionMadeBy = buffer.readUInt16LE(4);
+    // 6 - Version needed to extract (minimum)
+    entry.versionNeededToExtract = buffer.readUInt16LE(6);
+    // 8 - General purpose bit flag
+    entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+    // 10 - Compression method
+    entry.compressionMethod = buffer.readUInt16LE(10);
+    // 12 - File last modification time
+    entry.lastModFileTime = buffer.readUInt16LE(12);
+    // 14 - File last modification date
+    entry.lastModFileDate = buffer.readUInt16LE(14);
+    // 16 - CRC-32
+    entry.crc32 = buffer.readUInt32LE(16);
+    // 20 - Compressed size
+    entry.compressedSize = buffer.readUInt32LE(20);
+    // 24 - Uncompressed size
+    entry.uncompressedSize = buffer.readUInt32LE(24);
+    // 28 - File name length (n)
+    entry.fileNameLength = buffer.readUInt16LE(28);
+    // 30 - Extra field length (m)
+    entry.extraFieldLength = buffer.readUInt16LE(30);
+    // 32 - File comment length (k)
+    entry.fileCommentLength = buffer.readUInt16LE(32);
+    // 34 - Disk number where file starts
+    // 36 - Internal file attributes
+    entry.internalFileAttributes = buffer.readUInt16LE(36);
+    // 38 - External file attributes
+    entry.externalFileAttributes = buffer.readUInt32LE(38);
+    // 42 - Relative offset of local file header
+    entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+
+    if (entry.generalPurposeBitFlag & 0x40) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+
+    self.readEntryCursor += 46;
+
+    buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+    readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+      if (err) return emitErrorAndAutoClose(self, err);
+      if (self.emittedError) return;
+      // 46 - File name
+      entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+      // 46+n - Extra field
+      var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+      entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+      // 46+n+m - File comment
+      entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+
+      // Parse the extra fields, which we need for processing other fields.
+      try {
+        entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+      } catch (err) {
+        return emitErrorAndAutoClose(self, err);
+      }
+
+      // Interpret strings according to bit flags, extra fields, and options.
+      if (self.decodeStrings) {
+        var isUtf8 = (entry.generalPurposeBitFlag & 0x800) !== 0;
+        entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+        entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+        var errorMessage = validateFileName(entry.fileName);
+        if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+      } else {
+        entry.fileComment = entry.fileCommentRaw;
+        entry.fileName = entry.fileNameRaw;
+      }
+      // Maintain API compatibility. See https://github.com/thejoshwolfe/yauzl/issues/47
+      entry.comment = entry.fileComment;
+
+      self.readEntryCursor += buffer.length;
+      self.entriesRead += 1;
+
+      // Check for the Zip64 Extended Information Extra Field.
+      for (var i = 0; i < entry.extraFields.length; i++) {
+        var extraField = entry.extraFields[i];
+        if (extraField.id !== 0x0001) continue;
+        // Found it.
+
+        var zip64EiefBuffer = extraField.data;
+        var index = 0;
+        // 0 - Original Size          8 bytes
+        if (entry.uncompressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+          }
+          entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 8 - Compressed Size        8 bytes
+        if (entry.compressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+          }
+          entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 16 - Relative Header Offset 8 bytes
+        if (entry.relativeOffsetOfLocalHeader === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+          }
+          entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 24 - Disk Start Number      4 bytes
+
+        break;
+      }
+
+      // validate file size
+      if (self.validateEntrySizes && entry.compressionMethod === 0) {
+        var expectedCompressedSize = entry.uncompressedSize;
+        if (entry.isEncrypted()) {
+          // traditional encryption prefixes the file data with a header
+          expectedCompressedSize += 12;
+        }
+        if (entry.compressedSize !== expectedCompressedSize) {
+          var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+          return emitErrorAndAutoClose(self, new Error(msg));
+        }
+      }
+
+      self.emit("entry", entry);
+
+      if (!self.lazyEntries) self._readEntry();
+    });
+  });
+};
+
+ZipFile.prototype.eachEntry = function() {
+  const self = this;
+  if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+  if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+  self.hasEachEntryBeenCalled = true;
+
+  let pendingResolveReject = null;
+  self.on("entry", onEntry);
+  self.on("end", onEnd);
+  self.on("error", onError);
+  function cleanup() {
+    self.removeListener("entry", onEntry);
+    self.removeListener("end", onEnd);
+    self.removeListener("error", onError);
+    if (self.autoClose) self.close();
+  }
+
+  function onEntry(entry) {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    resolve({value: entry});
+  }
+  function onEnd() {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    resolve({done: true});
+  }
+  function onError(err) {
+    let {reject} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    reject(err);
+  }
+
+  return {
+    [Symbol.asyncIterator]() {
+      // Called once by `for await...of`.
+      return this;
+    },
+    next() {
+      // Called on each iteration in a `for await...of`.
+      const promise = new Promise((resolve, reject) => {
+        if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+        pendingResolveReject = {resolve, reject};
+      });
+      self.readEntry();
+      return promise;
+    },
+    return(value) {
+      // Called when breaking, returning, throwing out of a `for await...of`.
+      cleanup();
+      return Promise.resolve({done: true, value});
+    },
+    throw(value) {
+      // Almost never called. Something about `yield*` maybe?
+      cleanup();
+      return Promise.reject(value);
+    },
+  };
+};
+
+ZipFile.prototype.openReadStream = function(entry, options, callback) {
+  var self = this;
+  // parameter validation
+  var relativeStart = 0;
+  var relativeEnd = entry.compressedSize;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) {
+    options = {};
+  } else {
+    if (options.decodeFileData === false) {
+      // new, simple option
+      if (options.decrypt != null) {
+        throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+      }
+      if (options.decompress != null) {
+        throw new Error("cannot use options.decompress when options.decodeFileData === false");
+      }
+      // start and end are allowed
+    } else {
+      // old, complicated options
+      if (options.decrypt != null) {
+        if (!entry.isEncrypted()) {
+          throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+        }
+        if (options.decrypt !== false) throw new Error("invalid options.decrypt value: " + options.decrypt);
+        if (entry.isCompressed()) {
+          if (options.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+        }
+      }
+      if (options.decompress != null) {
+        if (!entry.isCompressed()) {
+          throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+        }
+        if (!(options.decompress === false || options.decompress === true)) {
+          throw new Error("invalid options.decompress value: " + options.decompress);
+        }
+        decompress = options.decompress;
+      }
+    }
+    if (options.start != null) {
+      relativeStart = options.start;
+      if (relativeStart < 0) throw new Error("options.start < 0");
+      if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+    }
+    if (options.end != null) {
+      relativeEnd = options.end;
+      if (relativeEnd < 0) throw new Error("options.end < 0");
+      if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+      if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+    }
+  }
+  var rawMode = (
+    options.decodeFileData === false || // Explicitly requested raw.
+    (
+      (entry.compressionMethod === 0 || // Naturally without compression.
+        (entry.compressionMethod === 8 && options.decompress === false) // Deprecated compression bypass option.
+      ) &&
+      (!entry.isEncrypted() || // Naturally without encryption.
+        options.decrypt === false // Deprecated encryption bypass option.
+      )
+    )
+  );
+  if (options.start != null || options.end != null) {
+    // Ensure slicing deals with raw data.
+    if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+  }
+
+  // any further errors can either be caused by the zipfile,
+  // or were introduced in a minor version of yauzl,
+  // so should be passed to the client rather than thrown.
+  if (!self.isOpen) return callback(new Error("closed"));
+  if (entry.isEncrypted() && !rawMode) {
+    if (options.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+  }
+  var decompress;
+  if (rawMode) {
+    decompress = false;
+  } else if (entry.compressionMethod === 8) {
+    // 8 - The file is Deflated
+    decompress = options.decodeFileData !== true;
+  } else {
+    return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+  }
+
+  self.readLocalFileHeader(entry, {minimal: true}, function(err, localFileHeader) {
+    if (err) return callback(err);
+    self.openReadStreamLowLevel(
+      localFileHeader.fileDataStart, entry.compressedSize,
+      relativeStart, relativeEnd,
+      decompress, entry.uncompressedSize,
+      callback);
+  });
+};
+
+ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+  var self = this;
+
+  var fileDataEnd = fileDataStart + compressedSize;
+  var readStream = self.reader.createReadStream({
+    start: fileDataStart + relativeStart,
+    end: fileDataStart + relativeEnd,
+  });
+  var endpointStream = readStream;
+  if (decompress) {
+    var destroyed = false;
+    var inflateFilter = zlib.createInflateRaw();
+    readStream.on("error", function(err) {
+      // setImmediate here because errors can be emitted during the first call to pipe()
+      setImmediate(function() {
+        if (!destroyed) inflateFilter.emit("error", err);
+      });
+    });
+    readStream.pipe(inflateFilter);
+
+    if (self.validateEntrySizes) {
+      endpointStream = new AssertByteCountStream(uncompressedSize);
+      inflateFilter.on("error", function(err) {
+        // forward zlib errors to the client-visible stream
+        setImmediate(function() {
+          if (!destroyed) endpointStream.emit("error", err);
+        });
+      });
+      inflateFilter.pipe(endpointStream);
+    } else {
+      // the zlib filter is the client-visible stream
+      endpointStream = inflateFilter;
+    }
+    // this is part of yauzl's API, so implement this function on the client-visible stream
+    installDestroyFn(endpointStream, function() {
+      destroyed = true;
+      if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+      readStream.unpipe(inflateFilter);
+      // TODO: the inflateFilter may cause a memory leak. see Issue #27.
+      readStream.destroy();
+    });
+  }
+  callback(null, endpointStream);
+};
+
+ZipFile.prototype.readLocalFileHeader = function(entry, options, callback) {
+  var self = this;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+
+  self.reader.ref();
+  var buffer = newBuffer(30);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+    try {
+      if (err) return callback(err);
+      // 0 - Local file header signature = 0x04034b50
+      var signature = buffer.readUInt32LE(0);
+      if (signature !== 0x04034b50) {
+        return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+      }
+
+      var fileNameLength = buffer.readUInt16LE(26);
+      var extraFieldLength = buffer.readUInt16LE(28);
+      var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+      // We now have enough information to do this bounds check.
+      if (fileDataStart + entry.compressedSize > self.fileSize) {
+        return callback(new Error("file data overflows file bounds: " +
+            fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+      }
+
+      if (options.minimal) {
+        return callback(null, {fileDataStart: fileDataStart});
+      }
+
+      var localFileHeader = new LocalFileHeader();
+      localFileHeader.fileDataStart = fileDataStart;
+
+      // 4 - Version needed to extract (minimum)
+      localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+      // 6 - General purpose bit flag
+      localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+      // 8 - Compression method
+      localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+      // 10 - File last modification time
+      localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+      // 12 - File last modification date
+      localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+      // 14 - CRC-32
+      localFileHeader.crc32 = buffer.readUInt32LE(14);
+      // 18 - Compressed size
+      localFileHeader.compressedSize = buffer.readUInt32LE(18);
+      // 22 - Uncompressed size
+      localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+      // 26 - File name length (n)
+      localFileHeader.fileNameLength = fileNameLength;
+      // 28 - Extra field length (m)
+      localFileHeader.extraFieldLength = extraFieldLength;
+      // 30 - File name
+      // 30+n - Extra field
+
+      buffer = newBuffer(fileNameLength + extraFieldLength);
+      self.reader.ref();
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err) {
+        try {
+          if (err) return callback(err);
+          localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+          localFileHeader.extraField = buffer.subarray(fileNameLength);
+          return callback(null, localFileHeader);
+        } finally {
+          self.reader.unref();
+        }
+      });
+    } finally {
+      self.reader.unref();
+    }
+  });
+};
+
+ZipFile.prototype.openReadStreamPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(entry, options, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.readLocalFileHeader(entry, options, function(err, localFileHeader) {
+      if (err) return reject(err);
+      resolve(localFileHeader);
+    });
+  });
+};
+
+function Entry() {
+}
+Entry.prototype.getLastModDate = function(options) {
+  if (options == null) options = {};
+
+  if (!options.forceDosFormat) {
+    // Check extended fields.
+    for (var i = 0; i < this.extraFields.length; i++) {
+      var extraField = this.extraFields[i];
+      if (extraField.id === 0x5455) {
+        // Info-ZIP "universal timestamp" extended field (`0x5455` aka `"UT"`).
+        // See the Info-ZIP source code unix/unix.c:set_extra_field() and zipfile.c:ef_scan_ut_time().
+        var data = extraField.data;
+        if (data.length < 5) continue; // Too short.
+        // The flags define which of the three fields are present: mtime, atime, ctime.
+        // We only care about mtime.
+        // Also, ctime is never included in practice.
+        // And also, atime is only included in the local file header for some reason
+        // despite the flags lying about its inclusion in the central header.
+        var flags = data[0];
+        var HAS_MTIME = 1;
+        if (!(flags & HAS_MTIME)) continue; // This will realistically never happen.
+        // Although the positions of all of the fields shift around depending on the presence of other fields,
+        // mtime is always first if present, and that's the only one we care about.
+        var posixTimestamp = data.readInt32LE(1);
+        return new Date(posixTimestamp * 1000);
+      } else if (extraField.id === 0x000a) {
+        var data = extraField.data;
+        if (data.length !== 32) continue; // The length is always the same.
+        // 4 bytes reserved
+        // 2 bytes Tag
+        if (data.readUInt16LE(4) !== 1) continue; // Tag1 is actually the only defined Tag.
+        // 2 bytes Size
+        if (data.readUInt16LE(6) !== 24) continue; // Size is always 24.
+        // 8 bytes Mtime
+        var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+        // Convert from NTFS to POSIX milliseconds.
+        // The big number below is the milliseconds between year 1601 and year 1970
+        // (i.e. the negative POSIX timestamp of 1601-01-01 00:00:00Z)
+        var millisecondsSince1970 = hundredNanoSecondsSince1601 / 10000 - 11644473600000;
+        // Note on numeric precision: JavaScript Number objects lose precision above Number.MAX_SAFE_INTEGER,
+        // and NTFS timestamps are typically much bigger than that limit.
+        // (MAX_SAFE_INTEGER would represent 1629-07-17T23:58:45.475Z.)
+        // However, we're losing precision in the conversion from 100nanosecond units to millisecond units anyway,
+        // and the time at which we also lose 1-millisecond precision is year 275760, the JavaScript Date limit (by design).
+        // Up through the year 2057, this conversion only drops 4 bits of precision,
+        // which is well under the 13-14 bits ratio between the milliseconds and 100nanoseconds.
+        return new Date(millisecondsSince1970);
+      }
+    }
+  }
+
+  // Fallback to non-extended encoding.
+  return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options.timezone);
+};
+
+Entry.prototype.canDecodeFileData = function() {
+  return (
+    !this.isEncrypted() &&
+    (this.compressionMethod === 0 || this.compressionMethod === 8)
+  );
+};
+Entry.prototype.isEncrypted = function() {
+  return (this.generalPurposeBitFlag & 0x1) !== 0;
+};
+Entry.prototype.isCompressed = function() {
+  return this.compressionMethod === 8;
+};
+
+function LocalFileHeader() {
+}
+
+function dosDateTimeToDate(date, time, timezone) {
+  var day = date & 0x1f; // 1-31
+  var month = (date >> 5 & 0xf) - 1; // 1-12, 0-11
+  var year = (date >> 9 & 0x7f) + 1980; // 0-128, 1980-2108
+
+  var millisecond = 0;
+  var second = (time & 0x1f) * 2; // 0-29, 0-58 (even numbers)
+  var minute = time >> 5 & 0x3f; // 0-59
+  var hour = time >> 11 & 0x1f; // 0-23
+
+  if (timezone == null || timezone === "local") {
+    return new Date(year, month, day, hour, minute, second, millisecond);
+  } else if (timezone === "UTC") {
+    return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+  } else {
+    throw new Error("unrecognized options.timezone: " + options.timezone);
+  }
+}
+
+function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+  var fileName = null;
+
+  // check for Info-ZIP Unicode Path Extra Field (0x7075)
+  // see https://github.com/thejoshwolfe/yauzl/issues/33
+  for (var i = 0; i < extraFields.length; i++) {
+    var extraField = extraFields[i];
+    if (extraField.id === 0x7075) {
+      if (extraField.data.length < 6) {
+        // too short to be meaningful
+        continue;
+      }
+      // Version       1 byte      version of this extra field, currently 1
+      if (extraField.data.readUInt8(0) !== 1) {
+        // > Changes may not be backward compatible so this extra
+        // > field should not be used if the version is not recognized.
+        continue;
+      }
+      // NameCRC32     4 bytes     File Name Field CRC32 Checksum
+      var oldNameCrc32 = extraField.data.readUInt32LE(1);
+      if (crc32(fileNameBuffer) !== oldNameCrc32) {
+        // > If the CRC check fails, this UTF-8 Path Extra Field should be
+        // > ignored and the File Name field in the header should be used instead.
+        continue;
+      }
+      // UnicodeName   Variable    UTF-8 version of the entry File Name
+      fileName = decodeBuffer(extraField.data.subarray(5), true);
+      break;
+    }
+  }
+
+  if (fileName == null) {
+    // The typical case.
+    var isUtf8 = (generalPurposeBitFlag & 0x800) !== 0;
+    fileName = decodeBuffer(fileNameBuffer, isUtf8);
+  }
+
+  if (!strictFileNames) {
+    // Allow backslash.
+    fileName = fileName.replace(/\\/g, "/");
+  }
+  return fileName;
+}
+
+function validateFileName(fileName) {
+  if (fileName.indexOf("\\") !== -1) {
+    return "invalid characters in fileName: " + fileName;
+  }
+  if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+    return "absolute path: " + fileName;
+  }
+  if (fileName.split("/").indexOf("..") !== -1) {
+    return "invalid relative path: " + fileName;
+  }
+  // all good
+  return null;
+}
+
+function parseExtraFields(extraFieldBuffer) {
+  var extraFields = [];
+  var i = 0;
+  while (i < extraFieldBuffer.length - 3) {
+    var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+    var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+    var dataStart = i + 4;
+    var dataEnd = dataStart + dataSize;
+    if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+    var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+    extraFields.push({
+      id: headerId,
+      data: dataBuffer,
+    });
+    i = dataEnd;
+  }
+  return extraFields;
+}
+
+function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+  if (length === 0) {
+    // fs.read will throw an out-of-bounds error if you try to read 0 bytes from a 0 byte file
+    return setImmediate(function() { callback(null, newBuffer(0)); });
+  }
+  reader.read(buffer, offset, length, position, function(err, bytesRead) {
+    if (err) return callback(err);
+    if (bytesRead < length) {
+      return callback(new Error("unexpected EOF"));
+    }
+    callback();
+  });
+}
+
+util.inherits(AssertByteCountStream, Transform);
+function AssertByteCountStream(byteCount) {
+  Transform.call(this);
+  this.actualByteCount = 0;
+  this.expectedByteCount = byteCount;
+}
+AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+  this.actualByteCount += chunk.length;
+  if (this.actualByteCount > this.expectedByteCount) {
+    var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb(null, chunk);
+};
+AssertByteCountStream.prototype._flush = function(cb) {
+  if (this.actualByteCount < this.expectedByteCount) {
+    var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb();
+};
+
+util.inherits(RandomAccessReader, EventEmitter);
+function RandomAccessReader() {
+  EventEmitter.call(this);
+  this.refCount = 0;
+}
+RandomAccessReader.prototype.ref = function() {
+  this.refCount += 1;
+};
+RandomAccessReader.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+
+  if (self.refCount > 0) return;
+  if (self.refCount < 0) throw new Error("invalid unref");
+
+  self.close(onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) return self.emit('error', err);
+    self.emit('close');
+  }
+};
+RandomAccessReader.prototype.createReadStream = function(options) {
+  if (options == null) options = {};
+  var start = options.start;
+  var end = options.end;
+  if (start === end) {
+    var emptyStream = new PassThrough();
+    setImmediate(function() {
+      emptyStream.end();
+    });
+    return emptyStream;
+  }
+  var stream = this._readStreamForRange(start, end);
+
+  var destroyed = false;
+  var refUnrefFilter = new RefUnrefFilter(this);
+  stream.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) refUnrefFilter.emit("error", err);
+    });
+  });
+  installDestroyFn(refUnrefFilter, function() {
+    stream.unpipe(refUnrefFilter);
+    refUnrefFilter.unref();
+    stream.destroy();
+  });
+
+  var byteCounter = new AssertByteCountStream(end - start);
+  refUnrefFilter.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) byteCounter.emit("error", err);
+    });
+  });
+  installDestroyFn(byteCounter, function() {
+    destroyed = true;
+    refUnrefFilter.unpipe(byteCounter);
+    refUnrefFilter.destroy();
+  });
+
+  return stream.pipe(refUnrefFilter).pipe(byteCounter);
+};
+RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+  throw new Error("not implemented");
+};
+RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+  var readStream = this.createReadStream({start: position, end: position + length});
+  var writeStream = new Writable();
+  var written = 0;
+  writeStream._write = function(chunk, encoding, cb) {
+    chunk.copy(buffer, offset + written, 0, chunk.length);
+    written += chunk.length;
+    cb();
+  };
+  writeStream.on("finish", callback);
+  readStream.on("error", function(error) {
+    callback(error);
+  });
+  readStream.pipe(writeStream);
+};
+RandomAccessReader.prototype.close = function(callback) {
+  setImmediate(callback);
+};
+
+util.inherits(RefUnrefFilter, PassThrough);
+function RefUnrefFilter(context) {
+  PassThrough.call(this);
+  this.context = context;
+  this.context.ref();
+  this.unreffedYet = false;
+}
+RefUnrefFilter.prototype._flush = function(cb) {
+  this.unref();
+  cb();
+};
+RefUnrefFilter.prototype.unref = function(cb) {
+  if (this.unreffedYet) return;
+  this.unreffedYet = true;
+  this.context.unref();
+};
+
+var cp437 = '\u0000☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
+function decodeBuffer(buffer, isUtf8) {
+  if (isUtf8) {
+    return buffer.toString("utf8");
+  } else {
+    var result = "";
+    for (var i = 0; i < buffer.length; i++) {
+      result += cp437[buffer[i]];
+    }
+    return result;
+  }
+}
+
+function readUInt64LE(buffer, offset) {
+  // There is no native function for this, because we can't actually store 64-bit integers precisely.
+  // after 53 bits, JavaScript's Number type (IEEE 754 double) can't store individual integers anymore.
+  // but since 53 bits is a whole lot more than 32 bits, we do our best anyway.
+  // As of 2020, Node has added support for BigInt, which obviates this whole function,
+  // but yauzl hasn't been updated to depend on BigInt (yet?).
+  var lower32 = buffer.readUInt32LE(offset);
+  var upper32 = buffer.readUInt32LE(offset + 4);
+  // we can't use bitshifting here, because JavaScript bitshifting only works on 32-bit integers.
+  return upper32 * 0x100000000 + lower32;
+  // as long as we're bounds checking the result of this function against the total file size,
+  // we'll catch any overflow errors, because we already made sure the total file size was within reason.
+}
+
+// Node 10 deprecated new Buffer().
+var newBuffer;
+if (typeof Buffer.allocUnsafe === "function") {
+  newBuffer = function(len) {
+    return Buffer.allocUnsafe(len);
+  };
+} else {
+  newBuffer = function(len) {
+    return new Buffer(len);
+  };
+}
+
+// Node 8 introduced a proper destroy() implementation on writable streams.
+function installDestroyFn(stream, fn) {
+  if (typeof stream.destroy === "function") {
+    // New API.
+    stream._destroy = function(err, cb) {
+      fn();
+      if (cb != null) cb(err);
+    };
+  } else {
+    // Old API.
+    stream.destroy = fn;
+  }
+}
+
+function defaultCallback(err) {
+  if (err) throw err;
+}
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(291);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(683);
+// prediction-one-retrain: the retrain chain from any CI system, on the actions' core.
+
+
+// Node is left to exit by itself: process.exit() right after a large download has hung Node 24.
+process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runTool */ .q)(process.argv.slice(2), _version_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ runTool)
+});
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/host.ts
+// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
+// prints lines and announces secrets through the host the front door installs; what a step knows
+// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
+/** Until a front door installs its own: nothing is printed (unit tests of the core). */
+const QUIET = { log: () => undefined, secret: () => undefined };
+let current = QUIET;
+/** Installs the front door's host; called once, before the step runs. */
+function useHost(host) {
+    current = host;
+}
+function host() {
+    return current;
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// Every secret this run knows, for our own redaction of untrusted text: a CI system's mask only
+// matches a secret printed whole, and text cut mid-secret would slip past it.
+
+const secrets = new Set();
+/** Secrets this long or longer are also redacted in part: any run of this many of their characters. */
+const PART = 12;
+const parts = new Set();
+const REDACTED = '***';
+/**
+ * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
+ * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
+ * whose host and path would match harmless text).
+ */
+function addSecret(value, inPart = true) {
+    if (!value || secrets.has(value))
+        return;
+    host().secret(value);
+    secrets.add(value);
+    if (!inPart || value.length < PART)
+        return;
+    for (let i = 0; i + PART <= value.length; i++)
+        parts.add(value.slice(i, i + PART));
+}
+/**
+ * A signed URL is a credential: registered whole, with its query, and with each long query value
+ * (a signature on its own) as sent and as decoded.
+ */
+function addSignedUrl(raw) {
+    if (!raw || raw.length < 8)
+        return;
+    addSecret(raw, false);
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return;
+    }
+    if (url.href !== raw)
+        addSecret(url.href, false);
+    if (url.search.length > 8)
+        addSecret(url.search.slice(1), false);
+    for (const piece of url.search.slice(1).split('&')) {
+        const value = piece.slice(piece.indexOf('=') + 1);
+        if (value.length < 8)
+            continue;
+        addSecret(value);
+        try {
+            addSecret(decodeURIComponent(value.replace(/\+/g, ' ')));
+        }
+        catch {
+            // not percent-encoded text: registered as sent
+        }
+    }
+}
+/** The text with every registered secret, whole or any part of PART characters, replaced by ***. */
+function redact(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    const hit = new Uint8Array(text.length);
+    let found = false;
+    for (const secret of secrets) {
+        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+            hit.fill(1, at, at + secret.length);
+            found = true;
+        }
+    }
+    if (parts.size > 0) {
+        for (let i = 0; i + PART <= text.length; i++) {
+            if (parts.has(text.slice(i, i + PART))) {
+                hit.fill(1, i, i + PART);
+                found = true;
+            }
+        }
+    }
+    if (!found)
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        if (!hit[i])
+            out += text[i];
+        else if (i === 0 || !hit[i - 1])
+            out += REDACTED;
+    }
+    return out;
+}
+function holdsSecret(text) {
+    return redact(text) !== text;
+}
+/** For tests: forget every secret. */
+function clearSecrets() {
+    secrets.clear();
+    parts.clear();
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// Text from outside, made fit to show: what "control characters" means everywhere text is checked
+// or cleaned (one definition, which each use composes), one log line of it, and how durations and
+// sizes are written.
+
+/** C0 controls, DEL and C1 controls: CR, LF, ESC (colour codes) and NEL among them. */
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f';
+/** The Unicode line and paragraph separators, which some viewers break lines at. */
+const SEPARATORS = '\\u2028\\u2029';
+/** Bidirectional embeddings, overrides and isolates: `a\u202Eexe.zip` displays as `apiz.exe`. */
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+/** A character class of the given ranges, without the characters listed in `except`. */
+function charClass(ranges, flags = '', except = '') {
+    const excluded = except ? `(?![${except}])` : '';
+    return new RegExp(`${excluded}[${ranges.join('')}]`, flags);
+}
+/** Longest log line or annotation: a 1 MiB message from the API is not pasted into the log. */
+const MAX_LINE = 2000;
+// Controls (a lone CR starts a new line in a CI log; ESC starts colour codes), the Unicode line
+// separators and the bidirectional controls, shown as escapes. Tab stays.
+const UNPRINTABLE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS], 'g', '\t');
+function escapeChar(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Cut to `max` characters, never inside a surrogate pair, saying how much was left out. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+/**
+ * Untrusted text made fit for one log line: secrets redacted first (so a cut cannot leave part of
+ * one), unprintable characters shown as escapes, then cut to `max`.
+ */
+function oneLine(text, max = MAX_LINE) {
+    return clip(redact(text).replace(UNPRINTABLE, escapeChar), max);
+}
+/** 95000 -> "1m35s": how durations appear in logs, errors and the summary. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let seconds = Math.round(ms / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+// The error types: each class tells the runner and the retry policy what kind of failure it is.
+
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+class InputError extends ActionError {
+    input;
+    detail;
+    constructor(input, 
+    /** What is wrong, without the input's name: a front door names the input its own way (a flag). */
+    detail) {
+        super(`input "${input}": ${detail}`);
+        this.input = input;
+        this.detail = detail;
+    }
+}
+/** A fault worth another try: network errors, time-outs, 408, 429, 5xx, a body that is not the API's. */
+class TransientError extends ActionError {
+    retryAfterMs;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** An HTTP answer that another try will not change (a 4xx other than 408 and 429). */
+class HttpError extends ActionError {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/** One of the errors the manual documents; never retried. */
+class ApiError extends ActionError {
+    code;
+    apiMessage;
+    hint;
+    constructor(code, apiMessage, hint) {
+        super(`Prediction One answered${code ? ` ${code}` : ''} "${apiMessage}": ${hint}`);
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.hint = hint;
+    }
+}
+/** A fault of the local disk (a name taken by a folder, a full disk, no permission): never retried. */
+class LocalError extends ActionError {
+    constructor(what, path, err) {
+        const code = err?.code;
+        super(`${what} ${path}: ${LOCAL_CAUSES[code ?? ''] ?? (err instanceof Error ? err.message : String(err))}${code ? ` (${code})` : ''}`);
+    }
+}
+const LOCAL_CAUSES = {
+    EISDIR: 'a folder of that name is in the way',
+    ENOTDIR: 'a file stands where a folder is needed',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the filesystem is read-only',
+    EEXIST: 'something of that name is in the way'
+};
+class JobFailedError extends ActionError {
+}
+class DeadlineError extends ActionError {
+}
+/** The retry stopped before the deadline: another try, after its wait, would not fit in the time left. */
+class GaveUpError extends DeadlineError {
+    tries;
+    leftMs;
+    last;
+    constructor(tries, spentMs, leftMs, 
+    /** The last try's error message. */
+    last) {
+        super(`gave up after ${tries} tries in ${formatDuration(spentMs)}: another would not fit in the ` +
+            `${formatDuration(leftMs)} left before the deadline; the last failed with: ${last}`);
+        this.tries = tries;
+        this.leftMs = leftMs;
+        this.last = last;
+    }
+}
+class CancelledError extends ActionError {
+    constructor(message = 'cancelled') {
+        super(message);
+    }
+}
+function isRetryable(err) {
+    return err instanceof TransientError;
+}
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    return String(err);
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+// The one way the core prints. Lines may hold what the API or a storage host sent, so each is
+// redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
+
+
+function info(text) {
+    host().log('info', oneLine(text));
+}
+function warning(text) {
+    host().log('warning', oneLine(text));
+}
+function debug(text) {
+    host().log('debug', oneLine(text));
+}
+
+;// CONCATENATED MODULE: ./src/retrain/report.ts
+// What a step tells later steps and people, whatever the front door: which values can be passed on
+// as outputs, how retries are reported, how a file is named in a line.
+
+
+
+// GitHub's limit for an output that a job passes on; a larger value could not reach a later job whole.
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** Why a value cannot be passed on exactly as it is, or undefined when it can. */
+function outputProblem(value) {
+    if (holdsSecret(value))
+        return 'it holds a secret (the API key or a signed URL)';
+    if (!value.isWellFormed())
+        return 'it is not well-formed Unicode text';
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_OUTPUT_BYTES)
+        return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
+    return undefined;
+}
+/**
+ * The outputs that can be passed on exactly as the API said them; each one that cannot is left
+ * out, with a warning that says why. Unknown values (undefined) are left out silently.
+ */
+function passableOutputs(values) {
+    const passable = {};
+    for (const [name, value] of Object.entries(values)) {
+        if (value === undefined)
+            continue;
+        const problem = outputProblem(value);
+        if (problem)
+            warning(`output ${name} is not written: ${problem}`);
+        else
+            passable[name] = value;
+    }
+    return passable;
+}
+/** Warns once per distinct fault; repeats go to the debug log, so a long outage cannot flood the page. */
+function retryReporter() {
+    const seen = new Set();
+    return (why, attempt, delayMs) => {
+        const line = `${why}; trying again in ${formatDuration(delayMs)} (try ${attempt + 1})`;
+        if (seen.has(why))
+            return debug(line);
+        seen.add(why);
+        warning(line);
+    };
+}
+function describeFile(name, bytes) {
+    return `${name} (${formatBytes(bytes)})`;
+}
+
+;// CONCATENATED MODULE: ./src/retrain/step.ts
+// What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
+// command-line tool): inputs read inside the run, signals turned into one abort, and what is known
+// reported on every outcome (succeeded, failed, cancelled).
+
+
+
+/**
+ * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
+ * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
+ */
+function cancelSignals(platform = process.platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
+}
+/** How a run ended: a signal, or a cancel, makes it cancelled whatever the work did after it. */
+function outcomeOf(failure, signal) {
+    if (signal !== undefined || failure instanceof CancelledError)
+        return ['cancelled', `cancelled by ${signal ?? 'an abort'}`];
+    return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
+}
+/**
+ * A signal makes the run cancelled whatever the work did after it, even if the work happened to
+ * complete. Node is left to exit by itself (an explicit process.exit() right after a large
+ * download has hung Node 24 at shutdown).
+ */
+async function runStep(step, door) {
+    const controller = new AbortController();
+    let received;
+    const handlers = door.cancelSignals.map((signal) => {
+        const handler = () => {
+            if (received)
+                return;
+            received = signal;
+            warning(`${signal} received: stopping`);
+            controller.abort();
+        };
+        process.on(signal, handler);
+        return [signal, handler];
+    });
+    let known;
+    let failure;
+    try {
+        const inputs = step.readInputs(door.getInput, door.places);
+        known = { inputs, state: step.initialState(inputs) };
+        await step.perform(inputs, known.state, controller.signal);
+    }
+    catch (err) {
+        failure = err;
+    }
+    const end = () => {
+        const [outcome, reason] = outcomeOf(failure, received);
+        return {
+            outcome,
+            reason,
+            failure,
+            signal: received,
+            outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},
+            summary: known && step.summary(known.inputs, known.state)
+        };
+    };
+    // The handlers stay until the report is written: a signal then must not kill the process mid-write.
+    try {
+        await door.report(end());
+    }
+    catch (err) {
+        warning(`could not write the outputs or summary: ${errorMessage(err)}`);
+    }
+    for (const [signal, handler] of handlers)
+        process.off(signal, handler);
+    door.conclude(end());
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time, in one place: the clock everything reads (tests pass a fake one) and the deadline a step
+// makes once from its timeout and hands down to everything that waits.
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (err) {
+            if (signal?.aborted)
+                throw new CancelledError();
+            throw err;
+        }
+    }
+};
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
+ * the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
+class Deadline {
+    clock;
+    startedAt;
+    timeoutMs;
+    constructor(clock, 
+    /** Epoch ms on `clock`. */
+    startedAt, timeoutMs) {
+        this.clock = clock;
+        this.startedAt = startedAt;
+        this.timeoutMs = timeoutMs;
+    }
+    static after(timeoutMs, clock = systemClock) {
+        return new Deadline(clock, clock.now(), timeoutMs);
+    }
+    /** ms left; negative once passed. */
+    left() {
+        return this.startedAt + this.timeoutMs - this.clock.now();
+    }
+    elapsed() {
+        return this.clock.now() - this.startedAt;
+    }
+    /** For work that takes a signal (the unpack): aborts when the deadline passes, in real time. */
+    signal() {
+        return AbortSignal.timeout(Math.max(0, this.left()));
+    }
+}
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/net/proxy.ts
+
+
+
+/** The variable that names the proxy for `url`, in @actions/http-client's order. */
+function proxyVariable(url) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    for (const name of names) {
+        const value = process.env[name];
+        if (value)
+            return { name, value };
+    }
+    return undefined;
+}
+/**
+ * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
+ * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
+ */
+function wildcardBypass(url) {
+    const list = process.env.no_proxy || process.env.NO_PROXY || '';
+    const host = url.hostname.toLowerCase();
+    return list
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .some((entry) => entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+}
+/**
+ * The proxy `url` goes through, or undefined for a direct connection (no proxy variable, a loopback
+ * host, or a `NO_PROXY` match). Throws ActionError when the variable is not a URL or its user name
+ * or password is not valid percent-encoding (http-client would silently go direct).
+ */
+function proxyFor(url) {
+    if (checkBypass(url) || wildcardBypass(url))
+        return undefined;
+    const variable = proxyVariable(url);
+    if (!variable)
+        return undefined;
+    // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
+    // not at all, going direct): only the forms both read alike are taken.
+    if (!/^https?:\/\//i.test(variable.value)) {
+        throw new ActionError(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
+    }
+    let proxy;
+    try {
+        proxy = new URL(variable.value);
+    }
+    catch {
+        throw new ActionError(`${variable.name} is not a URL`);
+    }
+    try {
+        decodeURIComponent(proxy.username);
+        decodeURIComponent(proxy.password);
+    }
+    catch {
+        throw new ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+    }
+    return { url: proxy, variable: variable.name };
+}
+/**
+ * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
+ * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
+ * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
+ * request's reach, and a proxy that never answers would hold the process open after a time-out.
+ */
+function proxyAgent(url) {
+    // Only its agent is used: the requests (and their user agent) are send()'s own.
+    const agent = new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href);
+    const pending = new Set();
+    const request = agent.request;
+    if (request) {
+        agent.request = ((...args) => {
+            const connect = request(...args);
+            pending.add(connect);
+            connect.once('connect', () => pending.delete(connect));
+            connect.once('error', () => pending.delete(connect));
+            return connect;
+        });
+    }
+    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
+}
+
+;// CONCATENATED MODULE: ./src/net/retry.ts
+
+// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
+// spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+/**
+ * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
+ * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
+ */
+function backoffDelay(attempt, policy, random) {
+    const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.floor(step / 2 + random() * (step / 2));
+}
+const retry_transient = (err) => Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined);
+async function retry(fn, options) {
+    const policy = options.policy ?? DEFAULT_POLICY;
+    const random = options.random ?? Math.random;
+    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
+    const started = options.deadline.clock.now();
+    for (let attempt = 1;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (options.signal?.aborted)
+                throw new CancelledError();
+            if (attempt >= policy.maxAttempts)
+                throw err;
+            const why = await worthAnotherTry(err);
+            if (why === undefined)
+                throw err;
+            // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
+            // `Retry-After: 0` must not be hammered. Never past the deadline either.
+            const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0;
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
+            const now = options.deadline.clock.now();
+            const left = options.deadline.left();
+            if (wanted > left)
+                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
+            options.onRetry?.(why, attempt, wanted);
+            await options.deadline.clock.sleep(wanted, options.signal);
+        }
+    }
+}
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/net/url.ts
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
+// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
+// a credential).
+
+/** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function isAllowedUrl(url) {
+    if (url.protocol === 'https:')
+        return true;
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+/**
+ * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
+ * requests are built on, such as api-url) also holds no credentials, query or fragment.
+ */
+function parseUrl(raw, bare = false) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return 'not a URL';
+    }
+    if (!isAllowedUrl(url))
+        return 'scheme';
+    if (bare && (url.username || url.password))
+        return 'credentials';
+    if (bare && (url.search || url.hash))
+        return 'query';
+    return url;
+}
+/** A URL the API gave (`what`: "the download_url the API gave"), parsed and held to the policy. */
+function checkUrl(raw, what, use) {
+    const url = parseUrl(raw);
+    if (url === 'not a URL')
+        throw new ActionError(`${what} is not a URL`);
+    if (!(url instanceof URL))
+        throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
+    return url;
+}
+/** How a URL may be named in a log or an error: its origin, never its path or query. */
+function describeOrigin(url) {
+    try {
+        return new URL(String(url)).host;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/net/http.ts
+// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
+// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
+// a URL's path or query: a signed URL is a credential.
+
+
+
+
+
+
+
+
+
+
+
+const USER_AGENT = 'prediction-one-retrain-action';
+const MAX_REDIRECTS = 5;
+// A request made right at the deadline (the poll's last check) still gets a moment to answer.
+const LAST_MOMENT_MS = 1000;
+// API answers are small; a gateway that streams without end (or a compression bomb) must not fill the memory.
+const MAX_TEXT_BYTES = 1024 * 1024;
+// Of an error answer, only the start is read: enough for any error document.
+const ERROR_TEXT_BYTES = 64 * 1024;
+// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
+// 64 KiB made those the upload's cost (docs/benchmarks.md).
+const READ_BYTES = 1024 * 1024;
+// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
+// can pass 16 KiB; curl reads up to 100 KiB.
+const MAX_HEADER_BYTES = 64 * 1024;
+// How often an upload's delivery is looked at (at most a quarter of the idle time-out).
+const DELIVERY_TICK_MS = 250;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** The one 2xx check. */
+function isOk(status) {
+    return status >= 200 && status < 300;
+}
+async function send(first) {
+    let request = first;
+    let url = new URL(request.url);
+    for (let hop = 0;; hop++) {
+        // Each hop gets what is left before the deadline.
+        if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
+            throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
+        }
+        const response = await sendOnce(request, url);
+        const location = response.headers.location;
+        if (!REDIRECT_STATUSES.includes(response.status) || !location)
+            return response;
+        let next;
+        try {
+            next = new URL(location, url);
+        }
+        catch {
+            throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
+        }
+        const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
+        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
+        // (never the body again); the other redirects repeat the method and its body.
+        if (response.status === 303 && request.method !== 'GET') {
+            request = { ...request, method: 'GET', file: undefined };
+        }
+        if (request.redirects === 'none' || request.file) {
+            throw new HttpError(response.status, `${where}; this request is not sent on`);
+        }
+        if (request.redirects === 'same-origin' && next.origin !== url.origin) {
+            throw new HttpError(response.status, `${where}, another origin: the API key is sent to the api-url origin only; set api-url to the address that answers`);
+        }
+        if (!isAllowedUrl(next)) {
+            throw new HttpError(response.status, `${where} over ${next.protocol}; only https is followed`);
+        }
+        if (hop + 1 >= MAX_REDIRECTS)
+            throw new HttpError(response.status, `${where}: too many redirects`);
+        url = next;
+    }
+}
+/** One request, no redirect followed; the timers, the signal and the connection end with it. */
+function sendOnce(request, url) {
+    const origin = describeOrigin(url);
+    const proxy = proxyFor(url);
+    const translate = (err) => {
+        if (err instanceof ActionError)
+            return err;
+        if (request.signal?.aborted)
+            return new CancelledError();
+        return proxy ? proxyError(err, proxy, origin) : networkError(err, origin);
+    };
+    return new Promise((resolve, reject) => {
+        const tunnel = proxy ? proxyAgent(url) : undefined;
+        const options = {
+            method: request.method,
+            headers: {
+                'user-agent': USER_AGENT,
+                'accept-encoding': ACCEPT_ENCODING,
+                ...request.headers,
+                ...(request.file ? { 'content-length': String(request.file.size) } : {})
+            },
+            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
+            // agent), or through a proxy, http-client's CONNECT tunnel.
+            agent: tunnel?.agent ?? false,
+            maxHeaderSize: MAX_HEADER_BYTES
+        };
+        let req;
+        try {
+            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+        }
+        catch (err) {
+            return reject(translate(err));
+        }
+        let body;
+        // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
+        // error when destroyed, and would leave send() pending.
+        const abort = (err) => {
+            if (body)
+                return void body.destroy(err);
+            stop();
+            req.destroy(err);
+            tunnel?.close();
+            reject(translate(err));
+        };
+        const idle = setTimeout(() => abort(new TransientError(`no answer from ${origin} within ${request.idleTimeoutMs} ms (request-timeout)`)), request.idleTimeoutMs);
+        const timeLeft = Math.max(request.deadline?.left() ?? Infinity, LAST_MOMENT_MS);
+        const outOfTime = Number.isFinite(timeLeft)
+            ? setTimeout(() => abort(new DeadlineError(`the time left ran out during a request to ${origin}`)), timeLeft)
+            : undefined;
+        const onAbort = () => abort(new CancelledError());
+        const stop = () => {
+            clearTimeout(idle);
+            clearTimeout(outOfTime);
+            request.signal?.removeEventListener('abort', onAbort);
+        };
+        const progressed = () => void idle.refresh();
+        if (request.signal?.aborted)
+            return onAbort();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        req.on('error', (err) => {
+            stop();
+            reject(translate(err));
+        });
+        req.on('response', (message) => {
+            const status = message.statusCode ?? 0;
+            const answer = { status, headers: message.headers, url };
+            const ok = isOk(status);
+            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
+            let decoders;
+            try {
+                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+            }
+            catch (err) {
+                // An error answer is explained by its status; its body is read as it came.
+                if (ok) {
+                    stop();
+                    message.destroy();
+                    return reject(err instanceof Error ? err : new Error(String(err)));
+                }
+                decoders = [];
+            }
+            let received = 0;
+            message.on('data', (chunk) => void (received += chunk.length));
+            body = bodyStream(message, { progressed, stop, translate, origin });
+            body.on('error', () => undefined); // surfaced to whoever reads it
+            (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
+            if (ok && request.stream)
+                return resolve({ ...answer, ok: true, body });
+            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
+            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
+                // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
+                // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
+                if (!ok || received === 0)
+                    return resolve({ ...answer, ok, text: '' });
+                reject(err instanceof Error ? err : new Error(String(err)));
+            });
+        });
+        if (request.file) {
+            sendFile(req, request.file.path);
+            const watch = watchDelivery(req, request.idleTimeoutMs, progressed);
+            req.on('response', watch);
+            req.on('close', watch);
+        }
+        else
+            req.end();
+    });
+}
+/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
+function sendFile(req, path) {
+    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+    // Before pipeline's own listener: the request fails with a local error, not a network one.
+    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
+    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+}
+/**
+ * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
+ * read from the file. The system's socket buffers take several MiB at once and then more only as
+ * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
+ * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
+ * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
+ * burst is overdue at that rate; after the last byte, it starts once what the system took before
+ * its first push-back (about what it holds) could have been delivered twice over at that rate.
+ * A host that stops reading stops the bursts, and the idle time-out fires; one that reads nothing,
+ * or a body the buffers took whole, gives no rate, and the plain idle time-out applies. The budget
+ * bounds all of it. Returns the function that stops the watch.
+ */
+function watchDelivery(req, idleTimeoutMs, progressed) {
+    // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
+    // written that it has not taken yet (internal, so only read when present), shows progress within one.
+    let accepted = 0;
+    let queued = Infinity;
+    let pushback;
+    let last = { at: 0, accepted: 0 };
+    let burst = 0;
+    let drainedBy;
+    const tick = setInterval(() => {
+        const socket = req.socket;
+        if (!socket)
+            return;
+        const now = systemClock.now();
+        const sent = (socket.bytesWritten ?? 0) - socket.writableLength;
+        const left = socket._handle?.writeQueueSize ?? Infinity;
+        if (sent > accepted || left < queued)
+            progressed();
+        queued = left;
+        if (sent > accepted) {
+            if (pushback)
+                burst = Math.max(burst, sent - accepted);
+            accepted = sent;
+            last = { at: now, accepted };
+        }
+        if (!pushback && socket.writableLength > 0)
+            pushback = { at: now, accepted };
+        const rate = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : 0;
+        if (!req.writableFinished) {
+            if (rate > 0 && now < last.at + burst / rate)
+                progressed();
+            return;
+        }
+        drainedBy ??= pushback && rate > 0 ? now + (2 * pushback.accepted) / rate : now;
+        if (now < drainedBy)
+            progressed();
+        else
+            stop();
+    }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
+    const stop = () => clearInterval(tick);
+    return stop;
+}
+/**
+ * The stream a caller reads: every piece received restarts the idle timer; the end checks the
+ * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
+ */
+function bodyStream(message, hooks) {
+    const announced = message.headers['content-length'];
+    let received = 0;
+    message.on('data', (chunk) => {
+        received += chunk.length;
+        hooks.progressed();
+    });
+    return new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => callback(null, chunk),
+        flush: (callback) => {
+            hooks.stop();
+            if (announced !== undefined && received !== Number(announced)) {
+                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
+            }
+            callback();
+        },
+        destroy: (err, callback) => {
+            hooks.stop();
+            callback(err ? hooks.translate(err) : null);
+        }
+    });
+}
+/** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
+function decodersFor(header, what) {
+    const codings = (header ?? '')
+        .split(',')
+        .map((coding) => coding.trim().toLowerCase())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    return codings.reverse().map((coding) => {
+        if (coding === 'gzip' || coding === 'x-gzip')
+            return external_node_zlib_default().createGunzip();
+        if (coding === 'deflate')
+            return external_node_zlib_default().createInflate();
+        if (coding === 'br')
+            return external_node_zlib_default().createBrotliDecompress();
+        throw new ActionError(`${what} is encoded as "${oneLine(coding, 40)}", which cannot be decoded (gzip, deflate, br can)`);
+    });
+}
+/** The body as text. Past `limit` bytes: an error for a 2xx, the start kept for an error answer. */
+async function readText(body, limit, ok, origin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        if (size + chunk.length > limit) {
+            if (ok)
+                throw new TransientError(`an answer of over ${limit} bytes from ${origin}; not read`);
+            chunks.push(chunk.subarray(0, limit - size));
+            break; // destroys the body, which closes the connection
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+// TLS refusals: configuration, like a 407, never worth another handshake.
+const UNTRUSTED_CERTIFICATE = {
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a CA this runner does not trust',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by a CA this runner does not trust',
+    UNABLE_TO_GET_ISSUER_CERT: 'it is issued by a CA this runner does not trust',
+    CERT_HAS_EXPIRED: 'it has expired',
+    CERT_NOT_YET_VALID: 'it is not valid yet',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
+};
+function networkError(err, origin) {
+    // zlib's "unexpected end of file": the stream was cut, not wrong.
+    if (err?.code === 'Z_BUF_ERROR') {
+        return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
+    }
+    if (isDecodeError(err)) {
+        return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
+    }
+    const code = err?.code;
+    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
+    if (untrusted) {
+        return new ActionError(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
+            'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
+            'otherwise check the address');
+    }
+    if (code === 'HPE_HEADER_OVERFLOW') {
+        return new ActionError(`the answer from ${origin} has headers over ${MAX_HEADER_BYTES / 1024} KiB (HPE_HEADER_OVERFLOW), which are not read; ` +
+            'a gateway or proxy in between may be adding them');
+    }
+    return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
+}
+/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
+function isDecodeError(err) {
+    const code = String(err?.code ?? '');
+    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
+}
+/** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
+function proxyError(err, proxy, origin) {
+    const message = err instanceof Error ? err.message : '';
+    if (!message.startsWith('tunneling socket could not be established'))
+        return networkError(err, origin);
+    const status = Number(/statusCode=(\d+)/.exec(message)?.[1] ?? 0);
+    const where = `the proxy ${proxy.url.host} answered HTTP ${status} to the tunnel to ${origin}`;
+    if (status === 407) {
+        return new HttpError(407, `${where} (Proxy Authentication Required): check the credentials in ${proxy.variable} (percent-encoded)`);
+    }
+    if (status >= 400 && status < 500)
+        return new HttpError(status, `${where}: the proxy refuses it`);
+    if (status > 0)
+        return new TransientError(where);
+    return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
+}
+/** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
+function statusError(response, message, now) {
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+    }
+    return new HttpError(status, message);
+}
+
+;// CONCATENATED MODULE: ./src/net/exchange.ts
+
+
+
+const MAX_RENEWALS = 2;
+async function exchange(spec) {
+    let renewals = 0;
+    const worthAnotherTry = async (err) => {
+        if (isRetryable(err))
+            return errorMessage(err);
+        const { renew } = spec;
+        if (!renew || !(err instanceof HttpError) || !renew.statuses.includes(err.status))
+            return undefined;
+        if (renewals >= MAX_RENEWALS)
+            return undefined;
+        renewals++;
+        if (!(await renew.fresh()))
+            return undefined;
+        return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
+    };
+    return retry(async () => {
+        // The caller asked for the form of answer its reader takes (`stream` or not).
+        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
+        return spec.read(response);
+    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
+}
+
+;// CONCATENATED MODULE: ./src/retrain/jobid.ts
+// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
+
+const MAX_JOB_ID_LENGTH = 256;
+const UNSAFE = charClass([CONTROLS, SEPARATORS]);
+/** What is wrong with a retrain job id, or undefined when it is fine. */
+function jobIdProblem(id) {
+    if (id === '')
+        return 'is empty';
+    if (id === '.' || id === '..') {
+        return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
+    }
+    if (id.length > MAX_JOB_ID_LENGTH)
+        return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
+    if (UNSAFE.test(id))
+        return 'holds control characters or line breaks';
+    if (!id.isWellFormed())
+        return 'is not well-formed Unicode text';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/net/json.ts
+// JSON from the API, read so that a value can be passed on exactly as the API wrote it.
+/** A JSON number, kept as its source text: 12345678901234567890 or 1e3 survive as written. */
+class JsonNumber {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+}
+// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
+// json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+/**
+ * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
+ * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
+ * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ */
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    if (text.startsWith('\uFEFF'))
+        text = text.slice(1);
+    try {
+        // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
+        const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
+        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+        return JSON.parse(strict, reviver);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
+/** A string as it is, a number as the API wrote it; anything else (null, true, an object) is no text. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof JsonNumber)
+        return value.source;
+    // A number that did not come through parseJson (a caller's own object) has no source text.
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/retrain/documented.ts
+// The API's documented errors (from the manual), with a plain cause for each, and how an error body
+// is read: its shape is undocumented, so the reading is tolerant.
+
+
+const DOCUMENTED_CODES = ['4001000204', '5001000201'];
+const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
+/** Keyed by the API's message, lower-cased, as the manual prints it. */
+const DOCUMENTED = {
+    'invalid_api_key.': `the API key does not exist; ${KEY_CHECK}`,
+    'inactive_credential.': `the API key is inactive; issue a new retrain API key for this model in Prediction One and update the secret`,
+    'not_found_credential.': `the API key was not found; ${KEY_CHECK}, and that it was not revoked`,
+    'not found retrain job.': "the retrain job id is wrong; check retrain-job-id (the upload step's retrain_job_id output) and that the job belongs to the model of this API key",
+    'this job may be deleted.': 'the retrain job may have been deleted; upload the data again to start a new retrain job',
+    'this user may be deleted.': 'the Prediction One user that owns this API key may have been deleted; check the account in Prediction One',
+    'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
+    'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
+    'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
+    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+};
+function documentedCause(message) {
+    return DOCUMENTED[message.trim().toLowerCase()];
+}
+function fieldsOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
+    return fields.code || fields.error || fields.message ? fields : undefined;
+}
+/**
+ * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
+ * down (an object, or the first element of an array), the code a number or a string.
+ */
+function decodeErrorFields(body) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const top = first(body);
+    const direct = fieldsOf(top);
+    const nestedFields = () => {
+        if (!isObject(top))
+            return undefined;
+        for (const value of Object.values(top)) {
+            const fields = fieldsOf(first(value));
+            if (fields)
+                return fields;
+        }
+        return undefined;
+    };
+    // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
+    if (direct && (isDocumented(direct) || !nestedFields()))
+        return direct;
+    return nestedFields() ?? direct;
+}
+function isDocumented(fields) {
+    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
+        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+}
+/** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
+function documentedError(body) {
+    const fields = decodeErrorFields(body);
+    if (!fields || !isDocumented(fields))
+        return undefined;
+    const code = fields.code?.trim();
+    const apiMessage = fields.message ?? fields.error ?? '';
+    const cause = documentedCause(apiMessage) ??
+        'an error the manual does not list; check the API key, the retrain job id and the model in Prediction One';
+    return new ApiError(code, apiMessage, cause);
+}
+
+;// CONCATENATED MODULE: ./src/retrain/api.ts
+
+
+
+
+
+
+
+
+
+const API_KEY_HEADER = 'x-api-key';
+const ApiPaths = {
+    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
+    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
+    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
+};
+// Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
+const FAILURE_STATUS = /fail|error|cancel|abort/i;
+/** A status that names a failure: the job ended without a model to serve. */
+function isFailureStatus(status) {
+    return FAILURE_STATUS.test(status);
+}
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response, json) {
+    const fields = decodeErrorFields(json);
+    const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+    if (said)
+        return `"${oneLine(said, 200)}"`;
+    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
+    const size = response.text.length;
+    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+}
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
+    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
+    // other answers the retry gave up on).
+    async getStatus(jobId, deadline) {
+        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
+        // Registered before anything can print it: the signed URL is a credential.
+        if (typeof body.download_url === 'string')
+            addSignedUrl(body.download_url);
+        return {
+            status: body.status,
+            modelId: asText(body.model_id),
+            message: asText(body.message),
+            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+        };
+    }
+    async getUploadUrl(filename, deadline) {
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
+        const uploadUrl = body.upload_url;
+        addSignedUrl(uploadUrl);
+        const retrainJobId = asText(body.retrain_job_id);
+        const problem = jobIdProblem(retrainJobId);
+        if (problem)
+            throw new ActionError(`the retrain_job_id the API gave ${problem}; it is not used`);
+        return { retrainJobId, uploadUrl };
+    }
+    async updateModel(jobId, deadline) {
+        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
+        // an empty body too: the model was switched, and the action needs nothing from the answer.
+        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
+    }
+    async call(method, path, deadline, isAnswer, 
+    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
+    needed) {
+        const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
+        const url = apiUrl.href.replace(/\/+$/, '') + path;
+        return exchange({
+            request: () => ({
+                method,
+                url,
+                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+                idleTimeoutMs: requestTimeoutMs,
+                redirects: 'same-origin'
+            }),
+            read: (response) => interpret(response, isAnswer, needed, deadline.clock.now()),
+            deadline,
+            signal,
+            onRetry
+        });
+    }
+}
+function interpret(response, isAnswer, needed, now) {
+    const ok = response.ok;
+    if (ok && response.text.trim() === '') {
+        if (!needed)
+            return {};
+        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
+        // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
+        // gateway that dropped a body once: the call reads only, so it is tried again.
+        if (response.status === 204)
+            throw new HttpError(204, missing);
+        throw new TransientError(missing);
+    }
+    const json = parseJson(response.text);
+    const documented = documentedError(json);
+    // A status body may carry a message of its own: it is an error only if it carries a code too.
+    const statusBody = isObject(json) && typeof json.status === 'string';
+    if (documented && !(statusBody && documented.code === undefined))
+        throw documented;
+    if (ok && isObject(json) && isAnswer(json))
+        return json;
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    const said = describeBody(response, json);
+    if (ok)
+        throw new TransientError(`${where} with ${said}`);
+    throw statusError(response, `${where}: ${said}`, now);
+}
+
+;// CONCATENATED MODULE: ./src/retrain/contract.ts
+// The action.yml contract: input and output names, and the defaults action.yml declares. Only
+// that lives here; the action.yml files must agree (a test checks).
+const Inputs = {
+    ApiKey: 'api-key',
+    RetrainJobId: 'retrain-job-id',
+    ApiUrl: 'api-url',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    RequestTimeout: 'request-timeout',
+    Wait: 'wait',
+    Download: 'download',
+    DownloadDir: 'download-dir',
+    Extract: 'extract',
+    File: 'file',
+    Filename: 'filename',
+    Validate: 'validate'
+};
+const Outputs = {
+    Status: 'status',
+    ModelId: 'model_id',
+    Message: 'message',
+    RetrainJobId: 'retrain_job_id',
+    ResultFile: 'result_file',
+    ResultSha256: 'result_sha256',
+    ResultDir: 'result_dir'
+};
+const Defaults = {
+    ApiUrl: 'https://developer-api.predictionone.sony.biz',
+    Timeout: '30m',
+    PollInterval: '30s',
+    RequestTimeout: '30s',
+    SwitchTimeout: '5m'
+};
+/**
+ * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
+ * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
+ */
+const BooleanDefaults = {
+    [Inputs.Wait]: true,
+    [Inputs.Download]: true,
+    [Inputs.Extract]: false,
+    [Inputs.Validate]: true
+};
+/** What each action.yml declares; a test holds the files to these lists. */
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.File,
+            Inputs.Filename,
+            Inputs.Validate,
+            Inputs.ApiUrl,
+            Inputs.RequestTimeout,
+            Inputs.Timeout
+        ],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/retrain/inputs.ts
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+
+
+
+
+
+
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
+}
+function required(get, name) {
+    const value = get(name).trim();
+    if (value === '')
+        throw new InputError(name, 'is required and was empty');
+    return value;
+}
+function optional(get, name, fallback) {
+    const value = get(name).trim();
+    return value === '' ? fallback : value;
+}
+function duration(get, name, fallback, min, max) {
+    const ms = parseDuration(name, optional(get, name, fallback));
+    if (ms < min)
+        throw new InputError(name, `must be at least ${formatDuration(min)}`);
+    if (ms > max)
+        throw new InputError(name, `must be at most ${formatDuration(max)}`);
+    return ms;
+}
+function bool(get, name, fallback) {
+    return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+// An unset secret reads as an empty input, so the usual causes are named where it shows.
+const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
+    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
+    'a misspelt secret name gives an empty value, not an error';
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+function actionPlaces(env = process.env) {
+    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
+}
+function readApiKey(get) {
+    if (get(Inputs.ApiKey).trim() === '')
+        throw new InputError(Inputs.ApiKey, EMPTY_KEY);
+    const key = required(get, Inputs.ApiKey);
+    // A line break in a header value would let a secret smuggle in a header of its own.
+    if (/[\r\n]/.test(key))
+        throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
+    if (/[^\t\x20-\x7e]/.test(key))
+        throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
+    return key;
+}
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
+function readApiUrl(get) {
+    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
+    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
+    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
+        throw new InputError(Inputs.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
+}
+function readJobId(get) {
+    const id = required(get, Inputs.RetrainJobId);
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new InputError(Inputs.RetrainJobId, problem);
+    return id;
+}
+function readCommon(get) {
+    return {
+        apiKey: readApiKey(get),
+        apiUrl: readApiUrl(get),
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/switch/switch-inputs.ts
+
+
+function readSwitchInputs(get) {
+    return {
+        ...readCommon(get),
+        jobId: readJobId(get),
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.SwitchTimeout, 1000, MAX_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/switch/switch-step.ts
+
+
+
+
+
+
+
+
+const NOT_FINISHED = 'retrain job is not finished.';
+/**
+ * The API refuses a switch to a job that has not finished, and to one that failed, with the same
+ * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.
+ */
+async function whyNotFinished(client, jobId, refused, deadline) {
+    try {
+        const { status, message } = await client.getStatus(jobId, deadline);
+        if (!isFailureStatus(status))
+            return refused;
+        const said = message ? ` (${oneLine(message, 200)})` : '';
+        return new ActionError(`retrain job ${jobId} ended with status "${oneLine(status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`);
+    }
+    catch {
+        return refused;
+    }
+}
+const switchStep = {
+    name: 'prediction-one switch',
+    readInputs: (get) => readSwitchInputs(get),
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
+    async perform(inputs, state, signal) {
+        const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() });
+        try {
+            await client.updateModel(inputs.jobId, state.deadline);
+        }
+        catch (err) {
+            if (err instanceof ApiError && err.apiMessage.trim().toLowerCase() === NOT_FINISHED) {
+                throw await whyNotFinished(client, inputs.jobId, err, state.deadline);
+            }
+            throw err;
+        }
+        state.switched = true;
+        info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
+    },
+    // Only a switch that happened says which job's model is served.
+    outputs: (inputs, state) => ({ [Outputs.RetrainJobId]: state.switched ? inputs.jobId : undefined }),
+    summary: (inputs, state) => ({
+        title: `Prediction One model switch to retrain job ${inputs.jobId}`,
+        rows: [
+            ['retrain job id', inputs.jobId],
+            ['model switched', state.switched ? 'yes' : 'no']
+        ]
+    })
+};
+
+;// CONCATENATED MODULE: ./src/retrain/upload/upload-inputs.ts
+
+
+
+
+
+
+const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\']);
+function readUploadInputs(get, places = actionPlaces()) {
+    const common = readCommon(get);
+    const file = (0,external_node_path_namespaceObject.resolve)(places.workDir, required(get, Inputs.File));
+    let size;
+    try {
+        const info = (0,external_node_fs_namespaceObject.statSync)(file);
+        if (!info.isFile())
+            throw new InputError(Inputs.File, `${file} is not a file`);
+        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
+        size = info.size;
+    }
+    catch (err) {
+        if (err instanceof InputError)
+            throw err;
+        const code = err.code;
+        throw new InputError(Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
+    }
+    if (size === 0)
+        throw new InputError(Inputs.File, `${file} is empty`);
+    const filename = optional(get, Inputs.Filename, (0,external_node_path_namespaceObject.basename)(file));
+    if (NOT_BARE.test(filename)) {
+        throw new InputError(Inputs.Filename, 'must be a bare file name (no directory, no control or bidirectional-override characters)');
+    }
+    return {
+        ...common,
+        file,
+        size,
+        filename,
+        validate: bool(get, Inputs.Validate, true),
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/net/storage.ts
+// What a storage host says when it refuses a signed URL: S3 and Google Cloud Storage's XML API
+// (`<Error><Code>…</Code><Message>…</Message>`), Azure Blob Storage (the same elements), or Google
+// Cloud Storage's JSON API (`{"error": {"message", "errors": [{"reason"}]}}`). Untrusted: the code is
+// kept only when it looks like one, the message is redacted and cut.
+
+
+const CODE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+const MAX_MESSAGE = 200;
+function xmlElement(text, name) {
+    const match = new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text);
+    return match?.[1].trim();
+}
+function fromXml(text) {
+    if (!/<Error[\s>]/.test(text))
+        return undefined;
+    return { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') };
+}
+function fromJson(text) {
+    const json = parseJson(text);
+    const error = isObject(json) ? json.error : undefined;
+    if (!isObject(error))
+        return undefined;
+    const first = Array.isArray(error.errors) ? error.errors[0] : undefined;
+    const reason = isObject(first) && typeof first.reason === 'string' ? first.reason : undefined;
+    return { code: reason, message: typeof error.message === 'string' ? error.message : undefined };
+}
+/**
+ * ` (storage host: SignatureDoesNotMatch "The request signature …")`, or '' when the body is no
+ * storage host's error document. Redacted before it is cut, one line, bounded.
+ */
+function storageSays(text) {
+    const found = fromXml(text) ?? fromJson(text);
+    if (!found)
+        return '';
+    const code = found.code && CODE.test(found.code) ? found.code : undefined;
+    const message = found.message ? `"${oneLine(found.message, MAX_MESSAGE)}"` : undefined;
+    const said = [code, message].filter(Boolean).join(' ');
+    return said ? ` (storage host: ${said})` : '';
+}
+
+;// CONCATENATED MODULE: ./src/retrain/upload/put.ts
+
+
+
+
+async function putFile(options) {
+    const url = checkUrl(options.url, 'the upload_url the API gave', 'used');
+    await exchange({
+        // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
+        // been signed without one (the manual sends none).
+        request: () => ({
+            method: 'PUT',
+            url: url.href,
+            file: { path: options.file, size: options.size },
+            idleTimeoutMs: options.requestTimeoutMs,
+            // Only a 303 is followed (with a GET, no key and no file): the file is never sent on.
+            redirects: 'any'
+        }),
+        read: (response) => {
+            if (response.ok)
+                return;
+            const refused = response.status === 403 ? ': the signed upload URL was refused (expired or altered)' : '';
+            const where = `upload: HTTP ${response.status} from ${describeOrigin(url)}${refused}`;
+            throw statusError(response, where + storageSays(response.text), options.deadline.clock.now());
+        },
+        deadline: options.deadline,
+        signal: options.signal,
+        onRetry: options.onRetry
+    });
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+const init_state = function (options) {
+  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
+  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
+  // https://tc39.es/ecma262/#sec-white-space
+  // https://tc39.es/ecma262/#sec-line-terminators
+  //
+  // Codepoints unrepresentable in the target encoding are dropped: Node's
+  // Buffer substitutes them with `?` (0x3F), and including those would cause
+  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
+  const timchars = [
+    // Basic Latin
+    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding,
+    );
+    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
+  // (the common case) bail out in O(1) without scanning every timchar.
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: undefined,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...(options.delimiter
+        ? options.delimiter.map((delimiter) => delimiter.length)
+        : []),
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      // Skip if the remaining buffer can be a multi-byte trim character
+      ...timchars.map((t) => t.length),
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: timchars,
+    timcharFirstBytes: timcharFirstBytes,
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter_auto`
+  if (
+    options.delimiter_auto === undefined ||
+    options.delimiter_auto === null ||
+    options.delimiter_auto === false
+  ) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`,
+      ],
+      options,
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === undefined)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["\t".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4,
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.score === undefined)
+      options.delimiter_auto.score = (info, options) => {
+        return (
+          (info.total - info.std) * (options.preferred[info.char_code] || 1)
+        );
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.size === undefined)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (
+      options.delimiter === undefined ||
+      options.delimiter === null ||
+      options.delimiter === false
+    ) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
+
+
+
+// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
+// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
+const delimiter_discover = function (records, options) {
+  // Normalize the configuration
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  // Convert String to Buffer
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  // Convert Buffer to an array of records
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records = [];
+      const parser = transform({ delimiter: [] });
+      const push = (record) => records.push(record);
+      const close = () => {};
+      const error = parser.parse(data, true, push, close);
+      if (error !== undefined) throw error;
+      return records;
+    })(records);
+  }
+  // Info array initialization, 127 entries, one per char code
+  const info = Array(127)
+    .fill()
+    .map(() => ({ lines: [] }));
+  // Traverse each records, count occurences per char code
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      // Count the character frequency
+      const code = record.charCodeAt(i);
+      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
+      info[code].lines[line]++;
+    }
+  });
+  // Traverse each char code, compute the score
+  info.map((info, i) => {
+    info.char_code = i;
+    info.std = std(info.lines);
+    info.total = info.lines.reduce((acc, val) => acc + val, 0);
+    info.preferred = !!options.preferred[i];
+    info.score = options.score(info, options);
+  });
+  // Extract the dominant character
+  const result = info.reduce(
+    (acc, info) => (acc.score > info.score ? acc : info),
+    {},
+  );
+  return String.fromCharCode(result.char_code);
+};
+
+const std = function (array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
+  );
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote,
+      } = this.state;
+      // Automatic delimiter discovery
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === undefined) {
+          delimiterBuf = nextBuf;
+        } else if (
+          delimiterBufPrevious !== undefined &&
+          nextBuf === undefined
+        ) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
+        nextBuf = undefined;
+        // this.delimiterBufPrevious = delimiterBuf;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
+            ),
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = undefined;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      // Previous buffers reconciliation
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === cr || chr === nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              Object.hasOwn(obj, columns[i].name)
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function (buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      // Fast bail-out: non-whitespace bytes (the common case) are rejected
+      // without scanning the full timchar list.
+      const first = buf[pos];
+      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+
+
+
+const parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? Object.create(null) : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  return records;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/content-disposition/dist/index.js
+/*!
+ * content-disposition
+ * Copyright(c) 2014-2017 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Create an attachment Content-Disposition header.
+ */
+function create(filename, options) {
+    const type = options?.type || 'attachment';
+    const parameters = createParameters(filename, options?.fallback);
+    return format({ type, parameters }, { extended: false });
+}
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const ASTERISK = 42; // "*"
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const TOKEN_FLAG = 8;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize the header while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+/**
+ * Validate a non-empty HTTP token.
+ */
+function isTokenValid(str) {
+    const len = str.length;
+    if (len === 0)
+        return false;
+    for (let index = 0; index < len; index++) {
+        if ((CHAR_MAP[str.charCodeAt(index)] & TOKEN_FLAG) === 0)
+            return false;
+    }
+    return true;
+}
+/**
+ * Parse Content-Disposition header string.
+ */
+function dist_parse(header, options) {
+    const len = header.length;
+    const multipart = options?.multipart === true;
+    const extended = options?.extended !== false;
+    let index = 0;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        index++;
+    }
+    const typeStart = index;
+    let typeFlags = 0;
+    let whitespace = -1;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & SEMI_FLAG) !== 0)
+            break;
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const typeEnd = whitespace === -1 ? index : whitespace;
+    const typeValue = header.slice(typeStart, typeEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? typeValue : typeValue.toLowerCase();
+    const parameters = new NullObject();
+    const seenKeys = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over semicolon.
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & SEMI_FLAG) !== 0)
+                continue parameter;
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const keyValue = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? keyValue : keyValue.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let encoded = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined && !seenKeys[key]) {
+                                parameters[key] = encoded
+                                    ? multipart
+                                        ? decodeMultipartEscapes(header, quotedStart, index)
+                                        : unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            while (index < len) {
+                                if ((CHAR_MAP[header.charCodeAt(index)] & SEMI_FLAG) !== 0) {
+                                    break;
+                                }
+                                index++;
+                            }
+                            seenKeys[key] = true;
+                            continue parameter;
+                        }
+                        if (multipart) {
+                            if (code === /* % */ 37) {
+                                const decodedCode = multipartEscapeCode(header, index, len);
+                                if (decodedCode !== 0) {
+                                    encoded = true;
+                                    index += 3;
+                                    continue;
+                                }
+                            }
+                        }
+                        else if (code === BSLASH && index + 1 < len) {
+                            encoded = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    seenKeys[key] = true;
+                    continue parameter;
+                }
+                const valueStart = index;
+                const delimiter = header.indexOf(';', index);
+                index = delimiter === -1 ? len : delimiter;
+                if (seenKeys[key])
+                    continue parameter;
+                seenKeys[key] = true;
+                let valueEnd = index;
+                while (valueEnd > valueStart &&
+                    (CHAR_MAP[header.charCodeAt(valueEnd - 1)] & OWS) !== 0) {
+                    valueEnd--;
+                }
+                const value = header.slice(valueStart, valueEnd);
+                if (extended && key.charCodeAt(key.length - 1) === ASTERISK) {
+                    const normalizedKey = key.slice(0, -1);
+                    const decoded = decodeExtended(value);
+                    if (decoded !== undefined) {
+                        parameters[normalizedKey] = decoded;
+                        continue parameter;
+                    }
+                }
+                if (parameters[key] === undefined)
+                    parameters[key] = value;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, parameters };
+}
+/**
+ * Return the decoded character code for a multipart escape, or zero if invalid.
+ */
+function multipartEscapeCode(str, index, len) {
+    if (index + 2 >= len)
+        return 0;
+    const code2 = str.charCodeAt(index + 1);
+    const code3 = str.charCodeAt(index + 2);
+    if (code2 === 50 /* "2" */ && code3 === 50 /* "2" */)
+        return DQUOTE;
+    if (code2 !== 48 /* "0" */)
+        return 0;
+    if (code3 === 100 /* "d" */ || code3 === 68 /* "D" */)
+        return 13;
+    if (code3 === 97 /* "a" */ || code3 === 65 /* "A" */)
+        return 10;
+    return 0;
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = '';
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+/**
+ * Decode the escapes browsers apply to multipart quoted parameter values.
+ */
+function decodeMultipartEscapes(str, start, end) {
+    let result = '';
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) !== /* % */ 37)
+            continue;
+        const decodedCode = multipartEscapeCode(str, index, end);
+        if (decodedCode === 0)
+            continue;
+        result += str.slice(start, index);
+        result += String.fromCharCode(decodedCode);
+        index += 2;
+        start = index + 1;
+    }
+    return result + str.slice(start, end);
+}
+/**
+ * RegExp to match non attr-char, *after* encodeURIComponent (i.e. not including "%")
+ */
+const ENCODE_URL_ATTR_CHAR_REGEXP = /[\x00-\x20"'()*,/:;<=>?@[\\\]{}\x7f]/g; // eslint-disable-line no-control-regex
+/**
+ * RegExp to match non-US-ASCII characters.
+ */
+const NON_ASCII_REGEXP = /[^\x20-\x7e]/g;
+/**
+ * Match chars that can't be used in the filename for compatibility.
+ */
+const INVALID_FILENAME_REGEXP = /%[0-9A-Fa-f]{2}/;
+/**
+ * RegExp for various RFC 2616 grammar
+ *
+ * parameter     = token "=" ( token | quoted-string )
+ * token         = 1*<any CHAR except CTLs or separators>
+ * separators    = "(" | ")" | "<" | ">" | "@"
+ *               | "," | ";" | ":" | "\" | <">
+ *               | "/" | "[" | "]" | "?" | "="
+ *               | "{" | "}" | SP | HT
+ * quoted-string = ( <"> *(qdtext | quoted-pair ) <"> )
+ * qdtext        = <any TEXT except <">>
+ * quoted-pair   = "\" CHAR
+ * CHAR          = <any US-ASCII character (octets 0 - 127)>
+ * TEXT          = <any OCTET except CTLs, but including LWS>
+ * LWS           = [CRLF] 1*( SP | HT )
+ * CRLF          = CR LF
+ * CR            = <US-ASCII CR, carriage return (13)>
+ * LF            = <US-ASCII LF, linefeed (10)>
+ * SP            = <US-ASCII SP, space (32)>
+ * HT            = <US-ASCII HT, horizontal-tab (9)>
+ * CTL           = <any US-ASCII control character (octets 0 - 31) and DEL (127)>
+ * OCTET         = <any 8-bit sequence of data>
+ */
+const ASCII_TEXT_REGEXP = /^[\x20-\x7e]*$/;
+/**
+ * Create parameters object from filename and fallback.
+ */
+function createParameters(filename, fallback = true) {
+    if (filename === undefined)
+        return;
+    if (typeof fallback === 'string') {
+        if (!ASCII_TEXT_REGEXP.test(fallback)) {
+            throw new TypeError('Fallback must be valid US-ASCII: ' + fallback);
+        }
+        if (fallback === filename)
+            return { filename };
+        return { filename: fallback, 'filename*': encodeExtended(filename) };
+    }
+    // Use `filename` when possible, otherwise use `filename*`.
+    if (ASCII_TEXT_REGEXP.test(filename) &&
+        !INVALID_FILENAME_REGEXP.test(filename)) {
+        return { filename };
+    }
+    if (fallback === false) {
+        return { 'filename*': encodeExtended(filename) };
+    }
+    return {
+        filename: getAscii(filename),
+        'filename*': encodeExtended(filename),
+    };
+}
+/**
+ * Decode a RFC 8187 field value (gracefully).
+ */
+function decodeExtended(str) {
+    const charsetEnd = str.indexOf("'");
+    if (charsetEnd <= 0) {
+        return undefined;
+    }
+    const languageEnd = str.indexOf("'", charsetEnd + 1);
+    if (languageEnd === -1) {
+        return undefined;
+    }
+    const charset = str.slice(0, charsetEnd).toLowerCase();
+    const encoded = str.slice(languageEnd + 1);
+    switch (charset) {
+        case 'iso-8859-1': {
+            return decodeHexEscapes(encoded);
+        }
+        case 'utf-8':
+        case 'utf8': {
+            return tryDecodeURIComponent(encoded);
+        }
+    }
+    return undefined;
+}
+/**
+ * Decode URI component but return `undefined` on error.
+ */
+function tryDecodeURIComponent(str) {
+    try {
+        return decodeURIComponent(str);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Format object to Content-Disposition header.
+ */
+function format(obj, options) {
+    const { type, parameters } = obj;
+    const multipart = options?.multipart === true;
+    const extended = options?.extended !== false;
+    if (!type || !isTokenValid(type)) {
+        throw new TypeError('Invalid type: ' + type);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            const value = parameters[param];
+            if (!isTokenValid(param)) {
+                throw new TypeError('Invalid parameter name: ' + param);
+            }
+            if (multipart) {
+                result += '; ' + param + '=' + qmultipart(value);
+                continue;
+            }
+            const formatted = parameterValue(value);
+            if (formatted !== undefined) {
+                result += '; ' + param + '=' + formatted;
+                continue;
+            }
+            if (!extended) {
+                throw new TypeError('Invalid parameter value: ' + value);
+            }
+            // Reject parameter names that indicate they are already extended.
+            if (param.charCodeAt(param.length - 1) === ASTERISK) {
+                throw new TypeError('Invalid extended parameter value: ' + value);
+            }
+            result += '; ' + param + '*=' + encodeExtended(value);
+        }
+    }
+    return result;
+}
+/**
+ * Get US-ASCII version of string.
+ */
+function getAscii(val) {
+    // simple Unicode -> US-ASCII transformation
+    return val.replace(NON_ASCII_REGEXP, '?');
+}
+/**
+ * Percent encode a single character.
+ */
+function pencode(char) {
+    return '%' + char.charCodeAt(0).toString(16).toUpperCase();
+}
+/**
+ * Serialize a token or quoted value, or return undefined if encoding is needed.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && (CHAR_MAP[str.charCodeAt(index)] & TOKEN_FLAG) !== 0) {
+        index++;
+    }
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    for (; index < len; index++) {
+        const code = str.charCodeAt(index);
+        if (code < SP || code === 127 || code > 255)
+            return undefined;
+        if (code === DQUOTE || code === BSLASH) {
+            result += str.slice(start, index) + '\\';
+            start = index;
+        }
+    }
+    return result + str.slice(start) + '"';
+}
+/**
+ * Quote a string for multipart/form-data.
+ *
+ * @see https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#multipart-form-data
+ */
+function qmultipart(str) {
+    // Skip the character loop when no escaping is needed.
+    if (!/[\n\r"]/.test(str))
+        return '"' + str + '"';
+    let result = '"';
+    let start = 0;
+    for (let index = 0; index < str.length; index++) {
+        const code = str.charCodeAt(index);
+        if (code === DQUOTE || code === 10 || code === 13) {
+            result += str.slice(start, index);
+            result += code === DQUOTE ? '%22' : code === 10 ? '%0A' : '%0D';
+            start = index + 1;
+        }
+    }
+    return result + str.slice(start) + '"';
+}
+/**
+ * Encode a Unicode string for HTTP (RFC 8187).
+ */
+function encodeExtended(str) {
+    const encoded = encodeURIComponent(str).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
+    return "UTF-8''" + encoded;
+}
+/**
+ * Hex digit values plus one; zero denotes an invalid digit.
+ */
+const HEX_VALUES = new Uint8Array(128);
+for (let code = 48; code <= 57; code++)
+    HEX_VALUES[code] = code - 47;
+for (let code = 65; code <= 70; code++)
+    HEX_VALUES[code] = code - 54;
+for (let code = 97; code <= 102; code++)
+    HEX_VALUES[code] = code - 86;
+/**
+ * Decode hex escapes in a string (e.g., %20 -> space).
+ */
+function decodeHexEscapes(str) {
+    let index = str.indexOf('%');
+    if (index === -1)
+        return str;
+    let start = 0;
+    let result = '';
+    do {
+        const high = HEX_VALUES[str.charCodeAt(index + 1)];
+        const low = HEX_VALUES[str.charCodeAt(index + 2)];
+        if (!high || !low)
+            return undefined;
+        result +=
+            str.slice(start, index) +
+                String.fromCharCode(((high - 1) << 4) | (low - 1));
+        start = index + 3;
+        index = str.indexOf('%', start);
+    } while (index !== -1);
+    return result + str.slice(start);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/disk/filename.ts
+// The result file's name comes from a remote server: it is made safe before it touches the disk.
+
+
+const FALLBACK_RESULT_NAME = 'retrain-result';
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
+ * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
+ */
+function headerText(header) {
+    if (/[^\u0000-\u00ff]/.test(header))
+        return header; // not as Node hands it over: taken as it is
+    try {
+        return UTF8.decode(Buffer.from(header, 'latin1'));
+    }
+    catch {
+        return header;
+    }
+}
+/**
+ * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
+ * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed. A
+ * plain `filename` sent as raw bytes is read as UTF-8 when they are valid UTF-8, else as Latin-1.
+ */
+function dispositionName(header) {
+    if (!header)
+        return undefined;
+    try {
+        // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
+        return dist_parse(headerText(header)).parameters.filename;
+    }
+    catch {
+        return undefined;
+    }
+}
+// Names Windows keeps for devices, with or without an extension (spaces before it too), in any case:
+// `nul.zip` and `nul .zip` open NUL.
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(\..*)?$/i;
+const UNSAFE_CHARS = charClass([CONTROLS, BIDI_CONTROLS], 'g');
+// Keep within the usual 255-byte limit of a name, with room for a temporary suffix.
+const MAX_NAME_BYTES = 200;
+/**
+ * One segment of a path (a file or folder name, no separator in it), made valid on Linux, macOS
+ * and Windows alike: no control or bidirectional-override characters, none of the characters
+ * Windows refuses, no device name, no trailing dot or space, and cut (between characters, never
+ * inside one) to a length every filesystem takes. '' when nothing is left.
+ */
+function safeSegment(raw) {
+    const chars = Array.from(raw.replace(UNSAFE_CHARS, '').replace(/[<>:"|?*/\\]/g, '_'));
+    while (chars.length > 0 && Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES)
+        chars.pop();
+    let name = chars.join('').replace(/^\s+|[\s.]+$/g, '');
+    if (WINDOWS_DEVICE.test(name))
+        name = `_${name}`;
+    return name;
+}
+/**
+ * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
+ * and no leading dot either (never a hidden file, never one of the step's temporary names).
+ */
+function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
+    const base = raw?.split(/[/\\]/).pop() ?? '';
+    const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''));
+    return name === '' ? fallback : name;
+}
+function resultFileName(contentDisposition, url) {
+    const fromHeader = dispositionName(contentDisposition);
+    if (fromHeader && sanitizeFileName(fromHeader, '') !== '')
+        return sanitizeFileName(fromHeader);
+    const segment = url.pathname.split('/').filter(Boolean).pop();
+    return sanitizeFileName(segment ? decode(segment) : undefined);
+}
+
+;// CONCATENATED MODULE: ./src/unzip/entry-name.ts
+// A zip entry's name, as raw bytes from the zip, made into a path inside the result folder that is
+// valid on Linux, macOS and Windows alike, or refused. Zip tools disagree on encodings and
+// separators; these rules are the same on every system, so one zip gives the same folder everywhere.
+
+
+
+const UTF8_FLAG = 0x800;
+// Info-ZIP Unicode Path extra field: a UTF-8 name beside a legacy one, valid while its CRC matches.
+const UNICODE_PATH = 0x7075;
+const utf8 = new external_node_util_namespaceObject.TextDecoder('utf-8', { fatal: true });
+// The WHATWG "Shift_JIS" decoder is Windows' code page 932, what Japanese Windows zip tools write.
+const shiftJis = new external_node_util_namespaceObject.TextDecoder('shift_jis', { fatal: true });
+// Code page 437, the zip standard's default: the upper half (the lower half is ASCII here).
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+function tryDecode(decoder, bytes) {
+    try {
+        return decoder.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+function cp437(bytes) {
+    return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('');
+}
+/**
+ * The entry's name as text: the Info-ZIP Unicode Path field when it is there and current; UTF-8
+ * when the entry's UTF-8 flag is set; otherwise UTF-8 when the bytes are valid UTF-8; otherwise
+ * Shift_JIS (CP932) when they decode cleanly as such; otherwise CP437.
+ */
+function decodeName({ bytes, flags, extraFields }) {
+    for (const { id, data } of extraFields) {
+        if (id === UNICODE_PATH && data.length >= 5 && data[0] === 1 && data.readUInt32LE(1) === (0,external_node_zlib_namespaceObject.crc32)(bytes)) {
+            const name = tryDecode(utf8, data.subarray(5));
+            if (name !== undefined)
+                return name;
+        }
+    }
+    if (flags & UTF8_FLAG)
+        return bytes.toString('utf8');
+    return tryDecode(utf8, bytes) ?? tryDecode(shiftJis, bytes) ?? cp437(bytes);
+}
+/**
+ * Where a decoded name leads inside the result folder: its segments (each one under the rules of
+ * `safeSegment`) and whether the name ends with a separator (a folder). `/` and `\` both separate.
+ * An absolute name, a drive letter, or a `..` that climbs out of the folder is refused, with why.
+ */
+function entryPath(name) {
+    if (/^[/\\]/.test(name))
+        return { refused: 'is an absolute path' };
+    if (/^[a-z]:/i.test(name))
+        return { refused: 'starts with a drive letter' };
+    const parts = name.split(/[/\\]/);
+    const folder = parts.length > 1 && parts[parts.length - 1] === '';
+    const segments = [];
+    for (const part of parts) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            if (segments.pop() === undefined)
+                return { refused: 'leads out of the result folder (..)' };
+            continue;
+        }
+        segments.push(safeSegment(part) || '_');
+    }
+    return { segments, folder };
+}
+
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: ./src/unzip/zip-reader.ts
+// yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
+// entry in the central directory, two more per entry opened, each a trip through libuv's thread
+// pool. A result zip of tens of thousands of small files then spends its time on trips, not bytes.
+// This reader serves them from windows of the file read 1 MiB at a time, and large entries in
+// reads of 1 MiB. Two windows at least: while writing, yauzl reads the central directory (at the
+// end of the file) and the entries' local headers (from the start) in turn, and one window would
+// be read again for every entry.
+
+
+
+const WINDOW_BYTES = 1024 * 1024;
+const WINDOWS = 4;
+class WindowReader extends yauzl.RandomAccessReader {
+    handle;
+    // Most recently used first.
+    windows = [];
+    constructor(handle) {
+        super();
+        this.handle = handle;
+    }
+    /** The window holding the range, moved to the front; undefined when none does. */
+    find(position, length) {
+        const at = this.windows.findIndex((w) => position >= w.start && position + length <= w.start + w.bytes.length);
+        if (at < 0)
+            return undefined;
+        const [window] = this.windows.splice(at, 1);
+        this.windows.unshift(window);
+        return window;
+    }
+    read(buffer, offset, length, position, callback) {
+        const serve = (window) => {
+            const from = position - window.start;
+            callback(null, window.bytes.copy(buffer, offset, from, Math.min(from + length, window.bytes.length)));
+        };
+        const found = this.find(position, length);
+        if (found)
+            return process.nextTick(serve, found);
+        const size = Math.max(length, WINDOW_BYTES);
+        this.handle.read(Buffer.allocUnsafe(size), 0, size, position).then(({ bytesRead, buffer: read }) => {
+            const window = { start: position, bytes: read.subarray(0, bytesRead) };
+            this.windows = [window, ...this.windows.slice(0, WINDOWS - 1)];
+            serve(window);
+        }, callback);
+    }
+    _readStreamForRange(start, end) {
+        return external_node_stream_namespaceObject.Readable.from(this.range(start, end), { objectMode: false });
+    }
+    // Not a stream of the file: whatever its options, a file stream's destroy() closes the descriptor,
+    // which yauzl destroys after each entry and which the next entry still needs.
+    async *range(start, end) {
+        const window = this.find(start, end - start);
+        if (window) {
+            yield Buffer.from(window.bytes.subarray(start - window.start, end - window.start));
+            return;
+        }
+        for (let position = start; position < end;) {
+            const size = Math.min(WINDOW_BYTES, end - position);
+            const { bytesRead, buffer } = await this.handle.read(Buffer.allocUnsafe(size), 0, size, position);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+            position += bytesRead;
+        }
+    }
+    close(callback) {
+        this.handle.close().then(() => callback(null), callback);
+    }
+}
+/**
+ * Opens a zip for reading with yauzl: entries one at a time (`eachEntry`), names as raw bytes, entry
+ * sizes checked while inflating. The file stays open until `close()`.
+ */
+async function openZip(file) {
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    try {
+        const { size } = await handle.stat();
+        return await yauzl.fromRandomAccessReaderPromise(new WindowReader(handle), size, {
+            lazyEntries: true,
+            autoClose: false,
+            decodeStrings: false,
+            validateEntrySizes: true
+        });
+    }
+    catch (err) {
+        await handle.close();
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retrain/upload/check.ts
+// What the upload is about to send, checked before any request: an upload starts a retrain job that
+// cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
+// the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
+// open (a CSV's encoding, its rows) only warns.
+
+
+
+
+
+
+
+
+/** The most of each CSV read (inflated, inside a zip): the header and tens of thousands of rows. */
+const CHECK_BYTES = 4 * 1024 * 1024;
+/** Lines named in one warning about field counts; the rest are counted. */
+const LINES_NAMED = 5;
+/**
+ * Rows of another field count counted before the reading stops: csv-parse makes an error object
+ * for each one (about 0.1 ms), and a header with one field too many would make every row one.
+ */
+const ODD_COUNTED = 100;
+/** Thrown from csv-parse's record callback to stop the reading. */
+class Enough extends Error {
+}
+const FOLDERS = ['train_src', 'eval_src'];
+const LF = 0x0a;
+const CR = 0x0d;
+/** The name of a zip entry or a file as it may appear in a message: one line, bounded. */
+const shown = (name) => `"${oneLine(name, 200)}"`;
+function check_tryDecode(encoding, bytes) {
+    try {
+        // A fresh decoder: UTF-8's drops a BOM.
+        return new external_node_util_namespaceObject.TextDecoder(encoding, { fatal: true }).decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The first physical line (1-based) that does not decode as `encoding`. */
+function firstBadLine(encoding, bytes) {
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+        let end = bytes.indexOf(LF, start);
+        if (end < 0)
+            end = bytes.length;
+        if (check_tryDecode(encoding, bytes.subarray(start, end)) === undefined)
+            return line;
+        start = end + 1;
+    }
+    return line;
+}
+/**
+ * Checks the start of one CSV: `head` is its first bytes, `complete` says whether that is the whole
+ * CSV. Returns warnings: an encoding that is neither UTF-8 (with or without a BOM) nor Shift_JIS
+ * (CP932); no header line; rows whose field count differs from the header's (a quoted field with
+ * line breaks is one field); a quote never closed. A row cut by the end of `head` is not judged.
+ */
+function checkCsv(name, head, complete) {
+    const warnings = [];
+    const what = shown(name);
+    const within = complete ? '' : ` in its first ${formatBytes(head.length)}`;
+    let bytes = head;
+    if (!complete) {
+        // LF is never part of a multibyte character in UTF-8 or Shift_JIS: the cut is on a character.
+        const lastLf = head.lastIndexOf(LF);
+        if (lastLf < 0)
+            return [`${what}: no line break${within}: not checked`];
+        bytes = head.subarray(0, lastLf + 1);
+    }
+    let text = check_tryDecode('utf-8', bytes) ?? check_tryDecode('shift_jis', bytes);
+    if (text === undefined) {
+        const [utf8, sjis] = [firstBadLine('utf-8', bytes), firstBadLine('shift_jis', bytes)];
+        warnings.push(utf8 === sjis
+            ? `${what}: line ${utf8} is neither UTF-8 nor Shift_JIS (CP932); the API may not read it`
+            : `${what}: line ${utf8} is not UTF-8 and line ${sjis} is not Shift_JIS (CP932); the API may not read it`);
+        // The rows can still be counted: the delimiters are ASCII in every encoding considered.
+        text = new external_node_util_namespaceObject.TextDecoder('utf-8').decode(bytes);
+    }
+    const data = Buffer.from(text);
+    // Line numbers from byte offsets: a record starts where the last one ended, past empty lines.
+    let scanned = 0;
+    let line = 1;
+    const lineAt = (offset) => {
+        for (; scanned < offset; scanned++)
+            if (data[scanned] === LF)
+                line++;
+        return line;
+    };
+    let ended = 0;
+    const nextStart = () => {
+        let start = ended;
+        while (data[start] === CR || data[start] === LF)
+            start++;
+        return start;
+    };
+    let header;
+    let rows = 0;
+    let odd = 0;
+    const named = [];
+    try {
+        parse(data, {
+            relax_column_count: true,
+            relax_quotes: true,
+            skip_empty_lines: true,
+            on_record: (record, info) => {
+                const at = lineAt(nextStart());
+                ended = info.bytes;
+                if (header === undefined)
+                    header = record.length;
+                else {
+                    rows++;
+                    if (record.length !== header) {
+                        odd++;
+                        if (named.length < LINES_NAMED)
+                            named.push(`line ${at} (${record.length})`);
+                        if (odd >= ODD_COUNTED)
+                            throw new Enough();
+                    }
+                }
+                return null;
+            }
+        });
+    }
+    catch (err) {
+        // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
+        const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED';
+        if (!cut && !(err instanceof Enough)) {
+            const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200);
+            warnings.push(`${what}: line ${lineAt(nextStart())} cannot be read as CSV (${code})`);
+        }
+    }
+    if (header === undefined) {
+        warnings.push(`${what}: no header line${within}`);
+    }
+    else if (odd > 0) {
+        const more = odd > named.length ? `, and ${odd - named.length} more` : '';
+        const counted = odd >= ODD_COUNTED ? `${odd} of the first ${rows} rows` : `${odd} of ${rows} rows${within}`;
+        warnings.push(`${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`);
+    }
+    else if (rows === 0 && complete) {
+        warnings.push(`${what}: a header line and no rows`);
+    }
+    return warnings;
+}
+async function checkCsvFile(file, name, size) {
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    try {
+        const head = Buffer.alloc(Math.min(size, CHECK_BYTES));
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        return {
+            csvs: [{ name, read: bytesRead, size }],
+            warnings: checkCsv(name, head.subarray(0, bytesRead), bytesRead >= size)
+        };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The entry's first CHECK_BYTES, inflated; the rest is never inflated. */
+async function entryHead(zip, entry) {
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of await zip.openReadStreamPromise(entry)) {
+        chunks.push(chunk);
+        total += chunk.length;
+        if (total >= CHECK_BYTES)
+            break;
+    }
+    return Buffer.concat(chunks).subarray(0, CHECK_BYTES);
+}
+function refuse(detail) {
+    return new InputError(Inputs.File, `${detail}; nothing was uploaded (input validate: false skips this check)`);
+}
+async function checkZipFile(file, zipName) {
+    let zip;
+    try {
+        zip = await openZip(file);
+    }
+    catch (err) {
+        throw refuse(`${shown(zipName)} is named as a zip and is not one (${oneLine(errorMessage(err), 200)})`);
+    }
+    try {
+        const found = { train_src: [], eval_src: [] };
+        const nested = [];
+        for await (const entry of zip.eachEntry()) {
+            const name = decodeName({
+                bytes: entry.fileNameRaw,
+                flags: entry.generalPurposeBitFlag,
+                extraFields: entry.extraFields
+            });
+            const path = entryPath(name);
+            if ('refused' in path || path.folder || path.segments.length === 0)
+                continue;
+            const { segments } = path;
+            const base = segments[segments.length - 1];
+            // macOS Archive Utility's resource forks: __MACOSX/… and ._name.
+            if (segments[0] === '__MACOSX' || base.startsWith('._') || !/\.csv$/i.test(base))
+                continue;
+            const folder = FOLDERS.find((f) => f === segments[segments.length - 2]);
+            if (folder && segments.length === 2)
+                found[folder].push({ name, entry });
+            else if (folder && nested.length < 2)
+                nested.push(name);
+        }
+        const problems = FOLDERS.flatMap((folder) => {
+            const csvs = found[folder];
+            if (csvs.length === 1)
+                return [];
+            if (csvs.length === 0)
+                return [`no CSV under ${folder}/`];
+            const names = csvs.slice(0, 3).map((c) => shown(c.name));
+            return [`${csvs.length} CSVs under ${folder}/ (${names.join(', ')}${csvs.length > 3 ? ', …' : ''})`];
+        });
+        if (problems.length > 0) {
+            const hint = nested.length
+                ? `; ${nested.map(shown).join(' and ')}: the two folders must be at the top of the zip`
+                : '';
+            throw refuse(`the zip ${shown(zipName)} must hold one CSV under train_src/ and one under eval_src/, as the manual ` +
+                `describes; it holds ${problems.join(' and ')}${hint}`);
+        }
+        const checked = { csvs: [], warnings: [] };
+        for (const { name, entry } of [found.train_src[0], found.eval_src[0]]) {
+            const size = entry.uncompressedSize;
+            if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
+                checked.warnings.push(`${shown(name)}: encrypted or compressed with method ${entry.compressionMethod}: not checked`);
+                continue;
+            }
+            let head;
+            try {
+                head = await entryHead(zip, entry);
+            }
+            catch (err) {
+                throw refuse(`the zip ${shown(zipName)} is damaged: entry ${shown(name)}: ${oneLine(errorMessage(err), 200)}`);
+            }
+            checked.csvs.push({ name, read: head.length, size });
+            checked.warnings.push(...checkCsv(name, head, size <= CHECK_BYTES));
+        }
+        return checked;
+    }
+    finally {
+        zip.close();
+    }
+}
+/**
+ * Checks the file about to be uploaded as the announced `filename` says it is (its extension is what
+ * tells the API): a zip must hold one CSV directly under `train_src/` and one under `eval_src/`
+ * (others and macOS extras are ignored), else InputError; a CSV, each CSV of the zip, is read for
+ * warnings (see `checkCsv`). Any other extension is not checked, with a warning.
+ */
+async function checkUpload(file, filename, size) {
+    if (/\.zip$/i.test(filename))
+        return checkZipFile(file, filename);
+    if (/\.csv$/i.test(filename))
+        return checkCsvFile(file, filename, size);
+    return {
+        csvs: [],
+        warnings: [`${shown(filename)} is neither .csv nor .zip: not checked (the API tells data by its extension)`]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/upload/upload-step.ts
+
+
+
+
+
+
+
+
+
+
+/** Checks the file before any request (a refusal throws); warnings go to the log. */
+async function check(inputs) {
+    const checked = await checkUpload(inputs.file, inputs.filename, inputs.size);
+    for (const line of checked.warnings)
+        warning(`check: ${line}`);
+    const read = checked.csvs.map(({ name, read, size }) => `${name} (${read < size ? `first ${formatBytes(read)} of ` : ''}${formatBytes(size)})`);
+    const said = checked.warnings.length ? `${checked.warnings.length} warning(s)` : 'no problem found';
+    if (read.length)
+        info(`Checked ${read.join(' and ')}: ${said}`);
+    return checked;
+}
+const uploadStep = {
+    name: 'prediction-one upload',
+    readInputs: (get, places) => readUploadInputs(get, places),
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
+    async perform(inputs, state, signal) {
+        if (inputs.validate)
+            state.checked = await check(inputs);
+        const { deadline } = state;
+        const onRetry = retryReporter();
+        const client = new ApiClient({ ...inputs, signal, onRetry });
+        const target = await client.getUploadUrl(inputs.filename, deadline);
+        state.jobId = target.retrainJobId;
+        info(`Retrain job ${state.jobId}: uploading ${describeFile(inputs.filename, inputs.size)} to ${describeOrigin(target.uploadUrl)}`);
+        await putFile({ ...inputs, url: target.uploadUrl, deadline, signal, onRetry });
+        state.uploaded = true;
+        info(`Uploaded in ${formatDuration(deadline.elapsed())}; the retrain starts by itself`);
+    },
+    // retrain_job_id names a retrain that started: the id of a job whose data never arrived would send
+    // a later wait step after a job that never runs. The summary still names it.
+    outputs: (_inputs, state) => ({ [Outputs.RetrainJobId]: state.uploaded ? state.jobId : undefined }),
+    summary: (inputs, state) => ({
+        title: `Prediction One upload of ${inputs.filename}`,
+        rows: [
+            ['retrain job id', state.jobId],
+            [
+                'data uploaded',
+                state.jobId ? (state.uploaded ? 'yes: the retrain started' : 'no: this retrain job will not start') : undefined
+            ],
+            ['file', describeFile(inputs.filename, inputs.size)],
+            [
+                'checked',
+                inputs.validate
+                    ? state.checked && `${state.checked.warnings.length || 'no'} warning(s)`
+                    : 'no (validate: false)'
+            ],
+            ['elapsed', formatDuration(state.deadline.elapsed())]
+        ]
+    })
+};
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/disk/staging.ts
+// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
+// is renamed into place, so that a target never holds half a result. It is staged in the runner's
+// temp folder, which the runner empties after each job. Where a rename from there cannot reach the
+// target (another filesystem), it is staged beside the target under a random hidden name, removed
+// by the step whatever happens to it; only a step killed outright (SIGKILL, a lost runner) leaves
+// one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
+// from a running one's (ids are reused; containers share host names and volumes).
+
+
+
+
+/** A fresh name for work in progress: hidden, random, and saying what it is. */
+function tempName() {
+    return `.prediction-one-${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}.partial`;
+}
+/**
+ * Where to stage work for `target`: `preferred` (the runner's temp folder) when a rename from there
+ * into `target` works (same filesystem), else `target` itself.
+ */
+async function stagingFor(target, preferred) {
+    try {
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(preferred, { recursive: true });
+        const [a, b] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(preferred), (0,external_node_fs_promises_namespaceObject.stat)(target)]);
+        if (a.dev === b.dev)
+            return preferred;
+    }
+    catch {
+        // fall through: stage beside the target
+    }
+    return target;
+}
+/** Windows says EPERM where Linux says EISDIR: a file cannot take the place of a folder. */
+async function explainTaken(from, to, err) {
+    const [source, target] = await Promise.all([(0,external_node_fs_promises_namespaceObject.stat)(from).catch(() => undefined), (0,external_node_fs_promises_namespaceObject.stat)(to).catch(() => undefined)]);
+    if (source?.isFile() && target?.isDirectory())
+        return Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
+    return err;
+}
+// On Windows a virus scanner may hold a new file for a moment: the move is tried again this often.
+const BUSY_TRIES = 10;
+const BUSY_PAUSE_MS = 100;
+/**
+ * Moves finished work into place (`what` names it in the error). On Windows a virus scanner may
+ * hold a new file for a moment (EPERM, EBUSY): the move is tried again for about a second, on the
+ * deadline's clock and never past it. Throws LocalError.
+ */
+async function moveIntoPlace(from, to, what, deadline) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await (0,external_node_fs_promises_namespaceObject.rename)(from, to);
+        }
+        catch (err) {
+            const code = err.code;
+            const busy = process.platform === 'win32' && (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES');
+            if (!busy || attempt >= BUSY_TRIES || deadline.left() < BUSY_PAUSE_MS) {
+                throw new LocalError(`cannot move ${what} to`, to, await explainTaken(from, to, err));
+            }
+            await deadline.clock.sleep(BUSY_PAUSE_MS);
+        }
+    }
+}
+// A write stream's buffer: pieces queued up to this much go to the disk together.
+const WRITE_BYTES = 1024 * 1024;
+/**
+ * A new file (`wx`: never one that exists) written in batches of up to 1 MiB, whose own faults
+ * (a full disk, no permission) fail it as LocalError, naming `folder`; an ActionError that reaches
+ * it from upstream (the body's, a zip's) passes as it is.
+ */
+class DiskFile extends external_node_fs_namespaceObject.WriteStream {
+    what;
+    folder;
+    constructor(path, what, folder) {
+        super(path, { flags: 'wx', highWaterMark: WRITE_BYTES });
+        this.what = what;
+        this.folder = folder;
+    }
+    _destroy(err, callback) {
+        super._destroy(err, (closeErr) => {
+            const fault = err ?? closeErr;
+            callback(fault && !(fault instanceof ActionError)
+                ? new LocalError(`cannot write ${this.what} in`, this.folder, fault)
+                : fault);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retrain/wait/download.ts
+// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
+
+
+
+
+
+
+
+
+
+
+
+
+// What a storage host answers to a signed URL that expired.
+const EXPIRED = [403, 404, 410];
+const checkDownloadUrl = (raw) => checkUrl(raw, 'the download_url the API gave', 'downloaded');
+async function downloadResult(options) {
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(options.dir, { recursive: true }).catch((err) => {
+        throw new LocalError('cannot create the download folder', options.dir, err);
+    });
+    const staging = await stagingFor(options.dir, options.stagingDir);
+    let url = checkDownloadUrl(options.url);
+    const { refreshUrl } = options;
+    return exchange({
+        request: () => ({
+            method: 'GET',
+            url: url.href,
+            idleTimeoutMs: options.requestTimeoutMs,
+            redirects: 'any',
+            stream: true
+        }),
+        read: (response) => saveResult(response, options, staging),
+        deadline: options.deadline,
+        signal: options.signal,
+        onRetry: options.onRetry,
+        renew: refreshUrl && {
+            statuses: EXPIRED,
+            fresh: async () => {
+                const fresh = await refreshUrl();
+                if (fresh)
+                    url = checkDownloadUrl(fresh);
+                return fresh !== undefined;
+            }
+        }
+    });
+}
+/** One answer: a refusal explained, or the body saved under its name. */
+async function saveResult(response, options, staging) {
+    if (!response.ok) {
+        const where = `download: HTTP ${response.status} from ${describeOrigin(response.url)}`;
+        throw statusError(response, where + storageSays(response.text), options.deadline.clock.now());
+    }
+    const name = resultFileName(response.headers['content-disposition'], response.url);
+    const temp = (0,external_node_path_namespaceObject.join)(staging, tempName());
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    let bytes = 0;
+    const hashed = new external_node_stream_namespaceObject.Transform({
+        transform: (chunk, _encoding, callback) => {
+            bytes += chunk.length;
+            hash.update(chunk);
+            callback(null, chunk);
+        }
+    });
+    try {
+        // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
+        // the file is closed (Windows refuses to rename an open file).
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, hashed, new DiskFile(temp, 'the result file', staging));
+        const path = (0,external_node_path_namespaceObject.join)(options.dir, name);
+        await moveIntoPlace(temp, path, 'the result file', options.deadline);
+        return { path, name, bytes, sha256: hash.digest('hex') };
+    }
+    catch (err) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/unzip/zip-plan.ts
+
+
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+const MADE_BY_UNIX = 3;
+const DOS_DIRECTORY = 0x10;
+// The longest path macOS takes is 1,024 bytes; the rest is left for the folder the result is in.
+const MAX_PATH_BYTES = 800;
+// A local file header is at least this long (APPNOTE.TXT 4.3.7).
+const LOCAL_HEADER_BYTES = 30;
+const METHOD_NAMES = {
+    9: 'Deflate64',
+    12: 'bzip2',
+    14: 'LZMA',
+    93: 'Zstandard',
+    95: 'XZ',
+    98: 'PPMd'
+};
+function zip_plan_refuse(name, why) {
+    return new ActionError(`extract: the zip is refused: entry "${oneLine(name, 300)}" ${why}; nothing was unpacked`);
+}
+function damaged(why, name) {
+    const where = name === undefined ? '' : ` (entry "${oneLine(name, 300)}")`;
+    return new ActionError(`extract: the result file could not be unpacked: a damaged or unsupported zip${where}: ${oneLine(why, 300)}`);
+}
+/**
+ * What an entry is, from its name and the attributes its host system wrote (APPNOTE.TXT 4.4.2,
+ * 4.4.15). Only a link can point elsewhere; an entry marked as a FIFO, device or socket (what
+ * `zip -` records for data read from a pipe) is a file of its bytes, never a special file.
+ */
+function kindOf(entry, folderName) {
+    const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
+    const type = unixMode & S_IFMT;
+    if (type === S_IFLNK)
+        return 'link';
+    if (folderName || type === S_IFDIR || (entry.externalFileAttributes & DOS_DIRECTORY) !== 0)
+        return 'folder';
+    return 'file';
+}
+/** Where one entry goes; throws the refusal when its name breaks a rule. The same on every pass. */
+function decide(entry) {
+    const name = decodeName({
+        bytes: entry.fileNameRaw,
+        flags: entry.generalPurposeBitFlag,
+        extraFields: entry.extraFields
+    });
+    const path = entryPath(name);
+    if ('refused' in path)
+        throw zip_plan_refuse(name, path.refused);
+    const kind = kindOf(entry, path.folder);
+    const shown = path.segments.join('/');
+    if (path.segments.length === 0) {
+        if (kind === 'folder')
+            return undefined;
+        throw zip_plan_refuse(name, 'has no file name');
+    }
+    const bytes = Buffer.byteLength(shown);
+    if (bytes > MAX_PATH_BYTES)
+        throw zip_plan_refuse(name, `leads to a path of ${bytes} bytes, more than ${MAX_PATH_BYTES}`);
+    if (kind === 'file') {
+        if (entry.isEncrypted())
+            throw damaged('the entry is encrypted', name);
+        const method = entry.compressionMethod;
+        if (method !== 0 && method !== 8) {
+            const known = METHOD_NAMES[method] ? ` (${METHOD_NAMES[method]})` : '';
+            throw damaged(`unsupported compression method: ${method}${known}; stored and deflate are read`, name);
+        }
+    }
+    return { kind, name, segments: path.segments, shown };
+}
+/**
+ * The key two paths share when Windows or macOS would take them for the same: Unicode NFC, and case
+ * folded one character at a time (`ς` and `σ`, `ſ` and `s` meet; `ß` stays itself, as there).
+ */
+function collisionKey(path) {
+    return Array.from(path.normalize('NFC'), (c) => {
+        const upper = c.toUpperCase();
+        return Array.from(upper).length === 1 ? upper : c;
+    })
+        .join('')
+        .toLowerCase();
+}
+/**
+ * Pass one: reads the whole central directory and checks every entry and the zip as a whole, before
+ * anything is written: names (see `decide`), names that would be one file on Windows or macOS, and
+ * entries whose data overlap (a zip bomb: one compressed block unpacked many times). Keeps what it
+ * needs per entry (a key, a range), not the entries. Returns the links, which are not written, and
+ * the bytes the files declare (sizes are checked while inflating: no entry writes more).
+ */
+async function checkZip(zip, signal) {
+    const links = [];
+    let bytes = 0;
+    const taken = new Map();
+    const ranges = [];
+    for await (const entry of zip.eachEntry()) {
+        signal.throwIfAborted();
+        const decided = decide(entry);
+        ranges.push({
+            start: entry.relativeOffsetOfLocalHeader,
+            end: entry.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES + entry.compressedSize,
+            name: decided?.name ?? ''
+        });
+        if (!decided)
+            continue;
+        if (decided.kind === 'link') {
+            links.push(decided.shown);
+            continue;
+        }
+        if (decided.kind === 'file')
+            bytes += entry.uncompressedSize;
+        const { segments } = decided;
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const folder = decided.kind === 'folder' || depth < segments.length;
+            const path = segments.slice(0, depth).join('/');
+            const key = collisionKey(path);
+            const held = taken.get(key);
+            if (held && !(held.folder && folder)) {
+                throw zip_plan_refuse(decided.name, `would be the same file as entry "${oneLine(held.name, 300)}" (${oneLine(path, 300)})`);
+            }
+            if (!held)
+                taken.set(key, { folder, name: decided.name });
+        }
+    }
+    ranges.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < ranges.length; i++) {
+        if (ranges[i].start < ranges[i - 1].end) {
+            throw zip_plan_refuse(ranges[i].name, `overlaps entry "${oneLine(ranges[i - 1].name, 300)}" in the zip (a zip bomb)`);
+        }
+    }
+    return { links, bytes };
+}
+
+;// CONCATENATED MODULE: ./src/unzip/extract.ts
+// Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
+// decides every rule, the same on every system, before anything is written; the entries go into a
+// fresh folder that replaces the old one only once the unpack succeeded.
+
+
+
+
+
+
+
+
+
+
+const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
+async function isZip(file) {
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        return bytesRead === 4 && ZIP_MAGIC.some((magic) => magic.equals(head));
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Unpacks a zip beside itself: `result.zip` into `result/`; a file without an extension into `<name>-extracted/`. */
+async function extractBeside(file, options) {
+    const { name, ext } = (0,external_node_path_namespaceObject.parse)(file);
+    const parent = (0,external_node_path_namespaceObject.dirname)(file);
+    const dir = (0,external_node_path_namespaceObject.join)(parent, ext ? name : `${name}-extracted`);
+    const staging = (0,external_node_path_namespaceObject.join)(await stagingFor(parent, options.stagingDir), tempName());
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(staging).catch((err) => {
+        throw new LocalError('cannot create a folder to unpack into:', staging, err);
+    });
+    try {
+        const written = await unpack(file, staging, dir, options);
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
+            throw new LocalError('cannot remove the previous result folder', dir, err);
+        });
+        await moveIntoPlace(staging, dir, 'the unpacked result', options.deadline);
+        return { dir, ...written };
+    }
+    catch (err) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
+        throw err;
+    }
+}
+/** Fails the stream when the bytes do not match the entry's CRC-32, which yauzl does not check. */
+function crcCheck(expected) {
+    let crc = 0;
+    return new external_node_stream_namespaceObject.Transform({
+        transform(chunk, _encoding, done) {
+            crc = (0,external_node_zlib_namespaceObject.crc32)(chunk, crc);
+            done(null, chunk);
+        },
+        flush(done) {
+            done(crc === expected >>> 0 ? null : new Error('CRC-32 mismatch: the entry is corrupt'));
+        }
+    });
+}
+function inside(root, segments) {
+    const path = (0,external_node_path_namespaceObject.join)(root, ...segments);
+    // The segments are safe by construction; this states the promise where it is kept.
+    if (!path.startsWith(root + external_node_path_namespaceObject.sep))
+        throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`);
+    return path;
+}
+// Entries up to this size are read and inflated whole, and written in one call, several at a time:
+// most of a result zip's entries are small, and for them a stream each, and each trip through
+// libuv's thread pool (open, write, close, set the time), costs more than the bytes.
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+const WRITES_IN_FLIGHT = 8;
+/** A small entry's bytes, inflated at once and checked: size (at most the declared one) and CRC-32. */
+async function readSmall(zip, entry) {
+    const raw = Buffer.concat(await (await zip.openReadStreamPromise(entry, { decodeFileData: false })).toArray());
+    let data = raw;
+    if (entry.compressionMethod === 8) {
+        try {
+            data = (0,external_node_zlib_namespaceObject.inflateRawSync)(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+        }
+        catch (err) {
+            if (err.code !== 'ERR_BUFFER_TOO_LARGE')
+                throw err;
+            throw new Error(`the entry inflates to more than the ${entry.uncompressedSize} bytes it declares`, { cause: err });
+        }
+    }
+    if (data.length !== entry.uncompressedSize) {
+        throw new Error(`the entry holds ${data.length} bytes, not the ${entry.uncompressedSize} it declares`);
+    }
+    if ((0,external_node_zlib_namespaceObject.crc32)(data) !== entry.crc32 >>> 0)
+        throw new Error('CRC-32 mismatch: the entry is corrupt');
+    return data;
+}
+async function openLarge(zip, entry) {
+    const source = await zip.openReadStreamPromise(entry);
+    // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
+    return (0,external_node_stream_namespaceObject.pipeline)(source, crcCheck(entry.crc32), () => undefined);
+}
+async function setModified(path, entry) {
+    const modified = entry.getLastModDate();
+    if (!Number.isNaN(modified.getTime()))
+        await (0,external_node_fs_promises_namespaceObject.utimes)(path, modified, modified).catch(() => undefined);
+}
+/** Writes running at once; the first failure is thrown by the next `within`. */
+class Writes {
+    running = new Set();
+    failure;
+    start(write) {
+        const done = write()
+            .catch((err) => void (this.failure ??= { err }))
+            .finally(() => this.running.delete(done));
+        this.running.add(done);
+    }
+    /** Waits until at most `count` writes run; throws the first failure. */
+    async within(count) {
+        while (this.running.size > count)
+            await Promise.race(this.running);
+        if (this.failure)
+            throw this.failure.err;
+    }
+    async settled() {
+        await Promise.allSettled(this.running);
+    }
+}
+/**
+ * Pass two, once `checkZip` passed: the entries again, in the zip's order, each decided again (the
+ * same way) and written under `root`. `dir` is the result folder, named in errors.
+ */
+async function writeEntries(zip, root, dir, signal, current) {
+    const local = (err) => new LocalError('cannot write the unpacked result in', dir, err);
+    const made = new Set();
+    const folder = async (path) => {
+        if (made.has(path))
+            return;
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(path, { recursive: true }).catch((err) => {
+            throw local(err);
+        });
+        made.add(path);
+    };
+    const writes = new Writes();
+    let files = 0;
+    let bytes = 0;
+    try {
+        for await (const entry of zip.eachEntry()) {
+            signal.throwIfAborted();
+            const decided = decide(entry);
+            if (!decided || decided.kind === 'link')
+                continue;
+            current(decided);
+            const path = inside(root, decided.segments);
+            if (decided.kind === 'folder') {
+                await folder(path);
+                continue;
+            }
+            await folder((0,external_node_path_namespaceObject.dirname)(path));
+            if (entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
+                const data = await readSmall(zip, entry);
+                writes.start(async () => {
+                    await (0,external_node_fs_promises_namespaceObject.writeFile)(path, data, { flag: 'wx' }).catch((err) => {
+                        throw local(err);
+                    });
+                    await setModified(path, entry);
+                });
+                await writes.within(WRITES_IN_FLIGHT - 1);
+            }
+            else {
+                await writes.within(0);
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(await openLarge(zip, entry), new DiskFile(path, 'the unpacked result', dir), { signal });
+                await setModified(path, entry);
+            }
+            files++;
+            bytes += entry.uncompressedSize;
+        }
+        await writes.within(0);
+        return { files, bytes };
+    }
+    finally {
+        // Nothing may still write into the folder once the caller removes it.
+        await writes.settled();
+    }
+}
+/**
+ * Refuses, before anything is written, a zip whose files declare more bytes than the filesystem of
+ * `root` has free for this user. Where the free space cannot be read, the writes find out.
+ */
+async function checkRoom(root, dir, declared) {
+    let free;
+    try {
+        const { bavail, bsize } = await (0,external_node_fs_promises_namespaceObject.statfs)(root);
+        free = bavail * bsize;
+    }
+    catch {
+        return;
+    }
+    if (declared > free) {
+        throw new ActionError(`extract: the zip declares ${formatBytes(declared)}, and only ${formatBytes(free)} is free in ` +
+            `${(0,external_node_path_namespaceObject.dirname)(dir)}; nothing was unpacked`);
+    }
+}
+async function unpack(file, root, dir, options) {
+    const outOfTime = options.deadline.signal();
+    const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime;
+    let zip;
+    let current;
+    try {
+        zip = await openZip(file);
+        const { links, bytes } = await checkZip(zip, signal);
+        zip.close();
+        await checkRoom(root, dir, bytes);
+        // The entries are read a second time rather than kept: memory stays small however many there are.
+        zip = await openZip(file);
+        const written = await writeEntries(zip, root, dir, signal, (entry) => (current = entry.name));
+        return { ...written, dropped: links };
+    }
+    catch (err) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        if (outOfTime.aborted)
+            throw new DeadlineError('timed out while unpacking the result file (timeout)');
+        if (err instanceof ActionError)
+            throw err;
+        throw damaged(err instanceof Error ? err.message : String(err), current);
+    }
+    finally {
+        zip?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retrain/wait/wait-inputs.ts
+
+
+
+
+const MIN_POLL_INTERVAL_MS = 1000;
+function readWaitInputs(get, places = actionPlaces()) {
+    const common = readCommon(get);
+    const jobId = readJobId(get);
+    const dirInput = get(Inputs.DownloadDir).trim();
+    const downloadDir = dirInput === '' ? (0,external_node_path_namespaceObject.join)(places.resultRoot, sanitizeFileName(jobId, 'job')) : (0,external_node_path_namespaceObject.resolve)(places.workDir, dirInput);
+    return {
+        ...common,
+        jobId,
+        timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
+        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
+        wait: bool(get, Inputs.Wait, true),
+        download: bool(get, Inputs.Download, true),
+        downloadDir,
+        extract: bool(get, Inputs.Extract, false)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/retrain/wait/progress.ts
+
+/**
+ * A long wait with no change of status would leave the log silent for an hour: one reminder line
+ * at most every `everyMs`, counted from the last line printed.
+ */
+function reminder(everyMs) {
+    let last = 0;
+    return {
+        due: (elapsedMs) => elapsedMs - last >= everyMs,
+        printed: (elapsedMs) => {
+            last = elapsedMs;
+        }
+    };
+}
+function statusLine(jobId, job, elapsedMs) {
+    const model = job.modelId ? `, model ${job.modelId}` : '';
+    const message = job.message ? `: ${job.message}` : '';
+    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
+}
+
+;// CONCATENATED MODULE: ./src/retrain/wait/poll.ts
+// The wait: check the status until the job finishes, fails, or the deadline passes.
+
+
+
+// Only job_finished is documented.
+const FINISHED_STATUS = 'job_finished';
+/** Where the retrain's time went: each status, when it began and how long it lasted. */
+function timelineRows(state) {
+    const entries = state.timeline ?? [];
+    return entries.map((entry, i) => {
+        const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs;
+        const ongoing = i === entries.length - 1;
+        return [
+            entry.status,
+            `+${formatDuration(entry.firstSeenMs)}`,
+            `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
+        ];
+    });
+}
+// A gateway or a later API version may spell it ` JOB_FINISHED `; outputs keep the text as sent.
+function isFinished(status) {
+    return status.trim().toLowerCase() === FINISHED_STATUS;
+}
+async function waitForJob(options, state) {
+    const { client, jobId, deadline, signal } = options;
+    const clock = deadline.clock;
+    // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
+    // the round trip of each answer does not push the next check later and later.
+    const anchor = clock.now();
+    for (;;) {
+        let job;
+        try {
+            job = await client.getStatus(jobId, deadline);
+        }
+        catch (err) {
+            if (err instanceof DeadlineError)
+                throw new DeadlineError(timeoutMessage(options, state, err));
+            throw err;
+        }
+        state.checks++;
+        const elapsed = deadline.elapsed();
+        const changed = state.last?.status !== job.status;
+        state.last = job;
+        state.timeline ??= [];
+        if (changed)
+            state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed });
+        else
+            state.timeline[state.timeline.length - 1].lastSeenMs = elapsed;
+        options.onCheck?.(job, state.checks, elapsed, changed);
+        if (changed)
+            options.onStatusChange?.(job, elapsed);
+        if (isFinished(job.status))
+            return 'finished';
+        if (isFailureStatus(job.status)) {
+            throw new JobFailedError(`retrain job ${jobId} ended with status "${job.status}"` +
+                (job.message ? `: ${job.message}` : ' (the API gave no message)'));
+        }
+        if (!options.wait)
+            return 'pending';
+        const now = clock.now();
+        if (deadline.left() <= 0)
+            throw new DeadlineError(timeoutMessage(options, state));
+        // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
+        // cut to the deadline, so that one last check is made right at it.
+        const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs;
+        await clock.sleep(Math.min(next - now, deadline.left()), signal);
+    }
+}
+/** What happened, as measured on the clock: the time spent, why the wait stopped, each count once. */
+function timeoutMessage(options, state, cause) {
+    const spent = formatDuration(options.deadline.elapsed());
+    const seen = state.last
+        ? `the last status seen was "${state.last.status}" after ${state.checks} check${state.checks === 1 ? '' : 's'}`
+        : 'no status was read';
+    if (cause instanceof GaveUpError) {
+        return (`gave up waiting for retrain job ${options.jobId} after ${spent} of the ${formatDuration(options.deadline.timeoutMs)} timeout: ` +
+            `${seen}; the status check was tried ${cause.tries} times and another try would not fit in the ` +
+            `${formatDuration(cause.leftMs)} left; the last failed with: ${cause.last}`);
+    }
+    const why = cause ? `; the last check failed: ${errorMessage(cause)}` : '';
+    return `timed out after ${spent} (timeout) waiting for retrain job ${options.jobId}: ${seen}${why}`;
+}
+
+;// CONCATENATED MODULE: ./src/retrain/wait/wait-step.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+const REMINDER_INTERVAL_MS = 5 * 60_000;
+const waitStep = {
+    name: 'prediction-one wait',
+    readInputs: (get, places) => readWaitInputs(get, places),
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
+    perform,
+    outputs: (inputs, { poll, file, resultDir }) => ({
+        [Outputs.RetrainJobId]: inputs.jobId,
+        [Outputs.Status]: poll.last?.status,
+        [Outputs.ModelId]: poll.last?.modelId,
+        [Outputs.Message]: poll.last?.message,
+        [Outputs.ResultFile]: file?.path,
+        [Outputs.ResultSha256]: file?.sha256,
+        [Outputs.ResultDir]: resultDir
+    }),
+    summary: (inputs, { deadline, poll, file, resultDir }) => ({
+        title: `Prediction One retrain job ${inputs.jobId}`,
+        rows: [
+            ['retrain job id', inputs.jobId],
+            ['status', poll.last?.status],
+            ['model id', poll.last?.modelId],
+            ['message', poll.last?.message],
+            ['elapsed', formatDuration(deadline.elapsed())],
+            ['status checks', String(poll.checks)],
+            ['result file', file ? describeFile(file.name, file.bytes) : undefined],
+            ['result sha256', file?.sha256],
+            ['result folder', resultDir ? 'extracted' : undefined]
+        ],
+        tables: [
+            { heading: 'Timeline of the retrain job', header: ['status', 'began', 'lasted'], rows: timelineRows(poll) }
+        ]
+    })
+};
+async function perform(inputs, state, signal) {
+    const onRetry = retryReporter();
+    const client = new ApiClient({ ...inputs, signal, onRetry });
+    info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
+    const outcome = await waitForJob(pollOptions(inputs, state.deadline, client, signal), state.poll);
+    if (outcome === 'pending') {
+        info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
+        return;
+    }
+    if (!inputs.download)
+        return;
+    const url = state.poll.last?.downloadUrl;
+    if (!url) {
+        warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
+        return;
+    }
+    // The result has a deadline of its own, of the same length (README: how long a job may take): a
+    // job finishing right at the wait's deadline still gets its file.
+    const deadline = Deadline.after(inputs.timeoutMs);
+    state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline });
+    if (inputs.extract)
+        state.resultDir = await extract(state.file, { signal, deadline });
+}
+// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
+const stagingDir = () => (0,external_node_path_namespaceObject.join)(runnerTemp(), '.prediction-one-partial');
+function pollOptions(inputs, deadline, client, signal) {
+    const quiet = reminder(REMINDER_INTERVAL_MS);
+    return {
+        client,
+        jobId: inputs.jobId,
+        deadline,
+        intervalMs: inputs.pollIntervalMs,
+        wait: inputs.wait,
+        signal,
+        onCheck: (job, check, elapsed, changed) => {
+            debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
+            if (!changed && quiet.due(elapsed)) {
+                info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`);
+                quiet.printed(elapsed);
+            }
+        },
+        onStatusChange: (job, elapsed) => {
+            info(statusLine(inputs.jobId, job, elapsed));
+            quiet.printed(elapsed);
+        }
+    };
+}
+async function fetchResult(inputs, state, client, url, { signal, onRetry, deadline }) {
+    const file = await downloadResult({
+        url,
+        dir: inputs.downloadDir,
+        requestTimeoutMs: inputs.requestTimeoutMs,
+        deadline,
+        signal,
+        stagingDir: stagingDir(),
+        refreshUrl: async () => {
+            const fresh = await client.getStatus(inputs.jobId, deadline);
+            state.poll.last = fresh;
+            return fresh.downloadUrl;
+        },
+        onRetry
+    });
+    info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`);
+    info(`sha256 ${file.sha256}`);
+    return file;
+}
+async function extract(file, { signal, deadline }) {
+    if (!(await isZip(file.path))) {
+        warning(`extract: ${file.name} is not a zip file; it is left as it is`);
+        return undefined;
+    }
+    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline });
+    if (dropped.length > 0) {
+        warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
+            `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);
+    }
+    info(`Extracted ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) into ${dir}`);
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./src/cli/flags.ts
+// The tool's command line: each command's flags derived from its action's inputs (contract.ts), so a
+// new input reaches the tool by itself; every flag also read from a P1_<NAME> variable (the flag
+// wins); the API key from P1_API_KEY only. Nothing here knows what an input means: the step reads them.
+
+
+
+const COMMANDS = Object.keys(ActionInterface);
+/** Bad usage: an unknown command or flag, a flag without its value, a missing P1_API_KEY. Exit code 2. */
+class UsageError extends Error {
+}
+/** `retrain-job-id` -> `P1_RETRAIN_JOB_ID`: the variable a flag or an output goes by. */
+function variableOf(name) {
+    return `P1_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+/** The inputs a command takes as flags: its action's, but the key (a flag would show in process lists). */
+function flagInputs(command) {
+    return ActionInterface[command].inputs.filter((name) => name !== Inputs.ApiKey);
+}
+/** How a user names an input: `--timeout (P1_TIMEOUT)`, `--no-wait (P1_WAIT)`, `P1_API_KEY`. */
+function describeInput(name) {
+    if (name === Inputs.ApiKey)
+        return variableOf(name);
+    const flag = BooleanDefaults[name] === true ? `--no-${name}` : `--${name}`;
+    return `${flag} (${variableOf(name)})`;
+}
+/** The tool's own flags, beside a command's inputs. */
+const OWN = { json: { type: 'boolean' }, dotenv: { type: 'string' }, help: { type: 'boolean', short: 'h' } };
+function optionsOf(command) {
+    const options = { ...OWN };
+    for (const name of flagInputs(command)) {
+        if (name in BooleanDefaults) {
+            options[name] = { type: 'boolean' };
+            options[`no-${name}`] = { type: 'boolean' };
+        }
+        else
+            options[name] = { type: 'string' };
+    }
+    return options;
+}
+/** Reads `<command> [flags]`; throws UsageError. `env` gives the variables (P1_*). */
+function parseInvocation(args, env) {
+    const command = args[0];
+    if (command === undefined || command.startsWith('-'))
+        throw new UsageError('no command given');
+    if (!COMMANDS.includes(command))
+        throw new UsageError(`unknown command "${command}"`);
+    const options = optionsOf(command);
+    let values;
+    let positionals;
+    try {
+        ;
+        ({ values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({ args: args.slice(1), options, allowPositionals: true, strict: true }));
+    }
+    catch (err) {
+        // Node's text for an unknown flag is a paragraph; the flag's name is what the user needs.
+        const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+        const flag = /'([^']+)'/.exec(err.message)?.[1];
+        throw new UsageError(unknown && flag ? `unknown flag ${flag}` : err.message);
+    }
+    if (positionals.length > 0)
+        throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const variable = (name) => env[variableOf(name)] ?? '';
+    const get = (name) => {
+        if (name === Inputs.ApiKey)
+            return variable(name);
+        if (name in BooleanDefaults) {
+            if (values[name] && values[`no-${name}`])
+                throw new UsageError(`--${name} and --no-${name} both given`);
+            if (values[name])
+                return 'true';
+            if (values[`no-${name}`])
+                return 'false';
+        }
+        else if (typeof values[name] === 'string')
+            return values[name];
+        return variable(name);
+    };
+    return {
+        command: command,
+        get,
+        json: values.json === true || ownBoolean(env, 'json'),
+        dotenv: typeof values.dotenv === 'string' ? values.dotenv : env[variableOf('dotenv')] || undefined,
+        help: values.help === true
+    };
+}
+function ownBoolean(env, name) {
+    const raw = env[variableOf(name)];
+    if (raw === undefined || raw.trim() === '')
+        return false;
+    try {
+        return parseBoolean(variableOf(name), raw);
+    }
+    catch {
+        throw new UsageError(`${variableOf(name)}: "${raw}" is not a boolean: use true or false`);
+    }
+}
+/**
+ * What --json and --dotenv say when the command line cannot be read as a whole, so that even a
+ * usage error is reported where the caller looks for it.
+ */
+function outputsWanted(args, env) {
+    let json = false;
+    try {
+        json = ownBoolean(env, 'json');
+    }
+    catch {
+        // a P1_JSON that is not a boolean: the usage error says so
+    }
+    let dotenv = env[variableOf('dotenv')] || undefined;
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === '--json')
+            json = true;
+        else if (args[i] === '--dotenv' && i + 1 < args.length)
+            dotenv = args[++i];
+        else if (args[i].startsWith('--dotenv='))
+            dotenv = args[i].slice('--dotenv='.length);
+    }
+    return { json, dotenv };
+}
+
+;// CONCATENATED MODULE: ./src/cli/exit-code.ts
+// The one place where how a run ended becomes the tool's exit code (README: "Exit codes").
+
+
+const ExitCode = {
+    /** Done: finished, uploaded, switched; with --no-wait, an unfinished job too. */
+    Done: 0,
+    /** The job failed, or the API or the storage host refused (or any other failure). */
+    Failed: 1,
+    /** Bad usage or input: no request was made. */
+    Usage: 2,
+    /** The timeout passed. */
+    Timeout: 3,
+    /** Stopped by SIGINT (Ctrl+C). */
+    Interrupted: 130,
+    /** Stopped by SIGTERM (on Windows, Ctrl+Break: SIGBREAK, the second, firmer stop a runner sends). */
+    Terminated: 143
+};
+function exitCodeOf(failure, cancelledBy) {
+    if (cancelledBy !== undefined)
+        return cancelledBy === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
+    if (failure === undefined)
+        return ExitCode.Done;
+    if (failure instanceof UsageError || failure instanceof InputError)
+        return ExitCode.Usage;
+    if (failure instanceof DeadlineError)
+        return ExitCode.Timeout;
+    if (failure instanceof CancelledError)
+        return ExitCode.Interrupted;
+    return ExitCode.Failed;
+}
+
+;// CONCATENATED MODULE: ./src/cli/results.ts
+// What the tool tells the next CI job, on every outcome: one JSON object (--json), a dotenv file
+// (--dotenv, GitLab's rules), and Azure Pipelines output variables (TF_BUILD=True). The values are
+// the step's passable outputs (report.ts), which never hold a secret.
+
+
+
+
+
+/**
+ * The JSON object: `outcome`, `exit_code`, `error` (null on success), then the outputs. `#` is
+ * written `\u0023` and the Unicode line separators as escapes: the same JSON to a parser, but no
+ * `##vso[` or `##[` in the line for a CI system to obey, and one line for every reader.
+ */
+function jsonOf({ outcome, exitCode, error, outputs }) {
+    const text = JSON.stringify({ outcome, exit_code: exitCode, error: error ?? null, ...outputs });
+    return `${text.replace(/[#\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
+// GitLab refuses a dotenv report of 5 KB or more (and with it the job's artifacts).
+const MAX_DOTENV_BYTES = 5000;
+// Line breaks and the other controls: GitLab's dotenv has no multi-line values and no escapes.
+const BREAKS = /\r\n|[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * `P1_<OUTPUT>=value`, one a line, unknown outputs left out: values flattened to one line (line
+ * breaks and controls become spaces) and, should the file pass GitLab's 5 KB, the longest cut.
+ */
+function dotenvOf(outputs) {
+    const values = new Map();
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== null)
+            values.set(variableOf(name), value.replace(BREAKS, ' '));
+    }
+    const text = () => [...values].map(([name, value]) => `${name}=${value}\n`).join('');
+    for (let over = Buffer.byteLength(text()) - MAX_DOTENV_BYTES; over > 0; over = Buffer.byteLength(text()) - MAX_DOTENV_BYTES) {
+        const [name, value] = [...values].sort((a, b) => Buffer.byteLength(b[1]) - Buffer.byteLength(a[1]))[0];
+        // The characters that fit in the bytes left, with room for clip's "… (N more characters)".
+        const fits = Buffer.from(value)
+            .subarray(0, Math.max(0, Buffer.byteLength(value) - over - 40))
+            .toString()
+            .replace(/\uFFFD$/, '');
+        values.set(name, clip(value, fits.length));
+    }
+    return text();
+}
+// Azure's escapes for a logging command's data (azure-pipelines-task-lib): % first.
+const escapeAzureData = (value) => value.replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/** `##vso[task.setvariable variable=P1_STATUS;isOutput=true]job_finished`, one a known output. */
+function azureVariablesOf(outputs) {
+    return Object.entries(outputs)
+        .filter((entry) => entry[1] !== null)
+        .map(([name, value]) => `##vso[task.setvariable variable=${variableOf(name)};isOutput=true]${escapeAzureData(value)}\n`)
+        .join('');
+}
+/** Written whole or not at all: a later job never reads half a file. */
+function writeFileAtomically(path, text) {
+    const temporary = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(temporary, text);
+        (0,external_node_fs_namespaceObject.renameSync)(temporary, path);
+    }
+    catch (err) {
+        (0,external_node_fs_namespaceObject.rmSync)(temporary, { force: true });
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/terminal-host.ts
+const ZERO_WIDTH_SPACE = '\u200b';
+// GitHub's `::name::` and `##[name]`, Azure Pipelines' `##vso[area.action]` and `##[section]`. The
+// runners match these anywhere in a line (Azure) or at its start (GitHub `::`): every one is broken.
+const COMMAND_LIKE = /::|##(?=\[|vso\[)/gi;
+/**
+ * Text that reads the same to a person but to no CI system as a command: a zero-width space
+ * between the two characters of `::` and `##`. Lines come from log.ts: redacted, on one line.
+ */
+function neutralise(line) {
+    return line.replace(COMMAND_LIKE, (pair) => `${pair[0]}${ZERO_WIDTH_SPACE}${pair[1]}`);
+}
+function terminalHost(write = (text) => process.stderr.write(text)) {
+    return {
+        log(level, line) {
+            // The actions' debug lines show only in a debug run; the tool has none.
+            if (level === 'debug')
+                return;
+            write(`${level === 'warning' ? 'warning: ' : ''}${neutralise(line)}\n`);
+        },
+        // The core redacts every secret it learns from every line; no CI system's mask is to be told.
+        secret: () => undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/ending.ts
+// The one place where how a run ended becomes what the tool leaves: the error line, the JSON, the
+// dotenv file, the Azure variables, and the exit code.
+
+
+
+
+
+
+
+
+
+
+
+/** The error as the user names things: an input as its flag and variable. */
+function reasonOf(failure, outcome, reason) {
+    if (outcome !== 'failed')
+        return reason;
+    if (failure instanceof InputError)
+        return `${describeInput(failure.input)}: ${failure.detail}`;
+    return reason;
+}
+/** Results on every outcome; returns the exit code. */
+function report({ command, stepName, json, dotenv, failure, received, outputs = {}, env, terminal, hint }) {
+    const [outcome, why] = outcomeOf(failure, received);
+    const exitCode = exitCodeOf(failure, received);
+    const reason = reasonOf(failure, outcome, why);
+    const error = reason === undefined ? undefined : oneLine(reason);
+    if (error !== undefined) {
+        terminal.stderr(`error: ${neutralise(oneLine(`${stepName ?? 'prediction-one-retrain'} ${outcome === 'cancelled' ? 'stopped' : 'failed'}: ${error}`))}\n`);
+    }
+    if (hint)
+        terminal.stderr(`Run ${hint} for usage.\n`);
+    const known = {};
+    const passable = passableOutputs(outputs);
+    for (const name of command ? ActionInterface[command].outputs : [])
+        known[name] = passable[name] ?? null;
+    const result = { outcome, exitCode, error, outputs: known };
+    if (dotenv) {
+        try {
+            writeFileAtomically((0,external_node_path_namespaceObject.resolve)(dotenv), dotenvOf(known));
+        }
+        catch (err) {
+            warning(`the dotenv file ${dotenv} could not be written: ${err.message}`);
+        }
+    }
+    // The Azure agent reads logging commands from stdout; with --json, stdout holds the JSON alone and
+    // the variables go to stderr, which the agent reads as well.
+    if (env.TF_BUILD?.toLowerCase() === 'true')
+        (json ? terminal.stderr : terminal.stdout)(azureVariablesOf(known));
+    if (json)
+        terminal.stdout(jsonOf(result));
+    return exitCode;
+}
+
+;// CONCATENATED MODULE: ./src/cli/usage.ts
+// The help text, made from the same flags the command line accepts (flags.ts).
+
+
+const ABOUT = {
+    upload: 'Upload training data; the upload starts a retrain job (output: retrain_job_id).',
+    wait: 'Wait for a retrain job to finish, then download its result file.',
+    switch: 'Make the prediction API serve the model of a finished retrain job.'
+};
+const COMMON = `Options of every command:
+  --json           print one JSON object on stdout, on every outcome
+  --dotenv FILE    write the outputs as P1_<OUTPUT>=value lines to FILE, on every outcome
+  -h, --help       this help
+The API key is read from P1_API_KEY only. Every flag can also be set as P1_<FLAG> (P1_TIMEOUT=10m);
+a flag wins over its variable.
+Exit codes: 0 done, 1 failed (job, API or storage), 2 bad usage or input, 3 timeout,
+130 SIGINT, 143 SIGTERM.`;
+function toolUsage(version) {
+    return `prediction-one-retrain ${version}: Sony Prediction One model retraining from any CI system.
+
+Usage: prediction-one-retrain <command> [flags]
+       prediction-one-retrain --version | --help
+Commands (in the order of the chain):
+${Object.keys(ABOUT).map((command) => `  ${command.padEnd(8)} ${ABOUT[command]}`).join('\n')}
+Run prediction-one-retrain <command> --help for its flags.
+`;
+}
+function commandUsage(command) {
+    const flags = flagInputs(command).map((name) => {
+        const flag = name in BooleanDefaults ? `--${BooleanDefaults[name] ? 'no-' : ''}${name}` : `--${name} VALUE`;
+        return `  ${flag.padEnd(28)} ${variableOf(name)}`;
+    });
+    const outputs = ActionInterface[command].outputs.join(', ');
+    return `Usage: prediction-one-retrain ${command} [flags]
+${ABOUT[command]}
+
+Flags (and their variables):
+${flags.join('\n')}
+Durations read as the actions read them: 90 (seconds), 90s, 15m, 1h30m.
+Outputs: ${outputs}.
+
+${COMMON}
+`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/run.ts
+// A step run as a command: inputs from flags and P1_* variables, signals as one abort; how the run
+// ended is told by ending.ts.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const STEPS = {
+    upload: uploadStep,
+    wait: waitStep,
+    switch: switchStep
+};
+const processTerminal = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text)
+};
+/** The tool's places: relative paths and the default result folder (`prediction-one/<job id>`) under the working directory. */
+function toolPlaces() {
+    return { workDir: process.cwd(), resultRoot: (0,external_node_path_namespaceObject.resolve)('prediction-one') };
+}
+/** Runs the tool; resolves to its exit code (the caller sets process.exitCode: never process.exit()). */
+async function runTool(args, version, env = process.env, terminal = processTerminal) {
+    useHost(terminalHost(terminal.stderr));
+    // Before anything can be printed: the key is redacted from every line.
+    addSecret(env.P1_API_KEY);
+    if (args.length === 1 && args[0] === '--version') {
+        terminal.stdout(`${version}\n`);
+        return 0;
+    }
+    if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+        terminal.stdout(toolUsage(version));
+        return 0;
+    }
+    let invocation;
+    try {
+        invocation = parseInvocation(args, env);
+    }
+    catch (err) {
+        if (!(err instanceof UsageError))
+            throw err;
+        const wanted = outputsWanted(args, env);
+        const command = Object.hasOwn(STEPS, args[0] ?? '') ? args[0] : undefined;
+        const hint = command ? `prediction-one-retrain ${command} --help` : 'prediction-one-retrain --help';
+        return report({ ...wanted, command, failure: err, env, terminal, hint });
+    }
+    if (invocation.help) {
+        terminal.stdout(commandUsage(invocation.command));
+        return 0;
+    }
+    const { command, get } = invocation;
+    const step = STEPS[command];
+    let code = 1;
+    await runStep(step, {
+        getInput: get,
+        places: toolPlaces(),
+        cancelSignals: cancelSignals(),
+        report: ({ failure, signal, outputs }) => {
+            const hint = failure instanceof InputError ? `prediction-one-retrain ${command} --help` : undefined;
+            code = report({ ...invocation, failure, received: signal, outputs, env, terminal, hint, stepName: step.name });
+        },
+        // A signal that came while the results were written still stops the tool as cancelled.
+        conclude: ({ failure, signal }) => void (code = exitCodeOf(failure, signal))
+    });
+    return code;
+}
+
+
+/***/ }),
+
+/***/ 683:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  x: () => (/* binding */ VERSION)
+});
+
+;// CONCATENATED MODULE: ./cli/package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The tool's version, from its npm manifest, put into the bundle when it is built: nothing is read at run time.
+
+const VERSION = package_namespaceObject.rE;
+
+
+/***/ }),
+
+/***/ 613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 23:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(486);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

@@ -1,0 +1,79 @@
+// The one place where how a run ended becomes what the tool leaves: the error line, the JSON, the
+// dotenv file, the Azure variables, and the exit code.
+import { resolve } from 'node:path'
+import { InputError } from '../errors.js'
+import { warning } from '../log.js'
+import { ActionInterface } from '../retrain/contract.js'
+import { passableOutputs } from '../retrain/report.js'
+import { outcomeOf, type Outcome } from '../retrain/step.js'
+import { oneLine } from '../text.js'
+import { exitCodeOf } from './exit-code.js'
+import { describeInput, type Command } from './flags.js'
+import { azureVariablesOf, dotenvOf, jsonOf, writeFileAtomically, type Result } from './results.js'
+import { neutralise } from './terminal-host.js'
+
+export interface Terminal {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+export interface Report {
+  command?: Command
+  stepName?: string
+  json: boolean
+  dotenv?: string
+  failure: unknown
+  received?: string
+  outputs?: Record<string, string | undefined>
+  env: NodeJS.ProcessEnv
+  terminal: Terminal
+  hint?: string
+}
+
+/** The error as the user names things: an input as its flag and variable. */
+function reasonOf(failure: unknown, outcome: Outcome, reason: string | undefined): string | undefined {
+  if (outcome !== 'failed') return reason
+  if (failure instanceof InputError) return `${describeInput(failure.input)}: ${failure.detail}`
+  return reason
+}
+
+/** Results on every outcome; returns the exit code. */
+export function report({
+  command,
+  stepName,
+  json,
+  dotenv,
+  failure,
+  received,
+  outputs = {},
+  env,
+  terminal,
+  hint
+}: Report): number {
+  const [outcome, why] = outcomeOf(failure, received)
+  const exitCode = exitCodeOf(failure, received)
+  const reason = reasonOf(failure, outcome, why)
+  const error = reason === undefined ? undefined : oneLine(reason)
+  if (error !== undefined) {
+    terminal.stderr(
+      `error: ${neutralise(oneLine(`${stepName ?? 'prediction-one-retrain'} ${outcome === 'cancelled' ? 'stopped' : 'failed'}: ${error}`))}\n`
+    )
+  }
+  if (hint) terminal.stderr(`Run ${hint} for usage.\n`)
+  const known: Record<string, string | null> = {}
+  const passable = passableOutputs(outputs)
+  for (const name of command ? ActionInterface[command].outputs : []) known[name] = passable[name] ?? null
+  const result: Result = { outcome, exitCode, error, outputs: known }
+  if (dotenv) {
+    try {
+      writeFileAtomically(resolve(dotenv), dotenvOf(known))
+    } catch (err) {
+      warning(`the dotenv file ${dotenv} could not be written: ${(err as Error).message}`)
+    }
+  }
+  // The Azure agent reads logging commands from stdout; with --json, stdout holds the JSON alone and
+  // the variables go to stderr, which the agent reads as well.
+  if (env.TF_BUILD?.toLowerCase() === 'true') (json ? terminal.stderr : terminal.stdout)(azureVariablesOf(known))
+  if (json) terminal.stdout(jsonOf(result))
+  return exitCode
+}
