@@ -5,9 +5,9 @@ class JsonNumber {
   constructor(readonly source: string) {}
 }
 
-// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
-// json.dumps writes by default and JSON lacks.
-const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g
+// A string literal (kept whole, so nothing inside one is touched; one never closed runs to the end,
+// so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g
 
 interface ReviverContext {
   source?: string
@@ -25,8 +25,12 @@ export function parseJson(text: string | undefined): unknown {
     // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
     const reviver = (_key: string, value: unknown, context?: ReviverContext): unknown =>
       typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value
-    const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'))
-    return JSON.parse(strict, reviver)
+    try {
+      return JSON.parse(text, reviver)
+    } catch {
+      const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'))
+      return JSON.parse(strict, reviver)
+    }
   } catch {
     return undefined
   }

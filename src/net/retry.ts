@@ -66,7 +66,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random))
       const now = options.deadline.clock.now()
       const left = options.deadline.left()
-      if (wanted > left) throw new GaveUpError(attempt, now - started, left, errorMessage(err))
+      if (wanted > left) throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err))
       options.onRetry?.(why, attempt, wanted)
       await options.deadline.clock.sleep(wanted, options.signal)
     }

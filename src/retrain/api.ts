@@ -53,9 +53,9 @@ function describeBody(response: TextResponse, json: unknown): string {
   const said = fields?.message ?? fields?.error
   // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
   if (said) return `"${oneLine(said, 200)}"`
-  const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0]
-  const size = response.text.length
-  return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`
+  const type = response.headers['content-type']?.split(';')[0]
+  if (response.text.length === 0) return 'an empty body'
+  return `a ${type ?? 'untyped'} body that is not the API's JSON`
 }
 
 export class ApiClient {
@@ -89,7 +89,7 @@ export class ApiClient {
       ApiPaths.uploadUrl(filename),
       deadline,
       (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string',
-      'an answer with retrain_job_id and upload_url'
+      'the retrain_job_id and upload_url'
     )
     const uploadUrl = body.upload_url as string
     addSignedUrl(uploadUrl)
@@ -152,7 +152,10 @@ function interpret(
   const statusBody = isObject(json) && typeof json.status === 'string'
   if (documented && !(statusBody && documented.code === undefined)) throw documented
   if (ok && isObject(json) && isAnswer(json)) return json
+  // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
+  if (ok && !needed) return {}
   const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
+  if (ok && isObject(json)) throw new TransientError(`${where}: the answer lacks ${needed}`)
   const said = describeBody(response, json)
   if (ok) throw new TransientError(`${where} with ${said}`)
   throw statusError(response, `${where}: ${said}`, now)

@@ -244,3 +244,12 @@ describe('a zip: one CSV under train_src/ and one under eval_src/, or refused', 
     )
   })
 })
+
+test('a CSV with CR line ends (old Mac Excel) is named by its lines; an unclosed quote is not also "no rows"', () => {
+  expect(csvWarnings('a,b\r1,2\r3,4,5\r')).toEqual([
+    '"t.csv": 1 of 2 rows have another field count than the header\'s 2: line 3 (3)'
+  ])
+  const unclosed = csvWarnings('a,b\n1,"never closed\n')
+  expect(unclosed).toHaveLength(1)
+  assert.match(unclosed[0], /line 2 cannot be read as CSV \(CSV_QUOTE_NOT_CLOSED\)/)
+})

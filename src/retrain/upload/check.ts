@@ -104,7 +104,9 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
   let scanned = 0
   let line = 1
   const lineAt = (offset: number): number => {
-    for (; scanned < offset; scanned++) if (data[scanned] === LF) line++
+    // LF, CR LF, or a CR alone (old Mac Excel) ends a line.
+    for (; scanned < offset; scanned++)
+      if (data[scanned] === LF || (data[scanned] === CR && data[scanned + 1] !== LF)) line++
     return line
   }
   let ended = 0
@@ -116,6 +118,7 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
   let header: number | undefined
   let rows = 0
   let odd = 0
+  let unreadable = false
   const named: string[] = []
   try {
     parse(data, {
@@ -141,6 +144,7 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
     // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
     const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED'
     if (!cut && !(err instanceof Enough)) {
+      unreadable = true
       const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200)
       warnings.push(`${what}: line ${lineAt(nextStart())} cannot be read as CSV (${code})`)
     }
@@ -153,7 +157,7 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
     warnings.push(
       `${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`
     )
-  } else if (rows === 0 && complete) {
+  } else if (rows === 0 && complete && !unreadable) {
     warnings.push(`${what}: a header line and no rows`)
   }
   return warnings
