@@ -51,7 +51,7 @@ function asWorkflow(block: string): { jobs: Record<string, Job> } {
   const doc = parseDocument(block, { prettyErrors: true })
   assert.deepEqual(doc.errors.map(String), [], 'valid YAML')
   const value = doc.toJS() as unknown
-  if (Array.isArray(value)) return { jobs: { job: { steps: value as Step[] } } }
+  if (Array.isArray(value)) return { jobs: { job: { 'runs-on': 'ubuntu-latest', steps: value as Step[] } as Job } }
   const record = value as Record<string, unknown>
   if ('jobs' in record) return record as unknown as { jobs: Record<string, Job> }
   return { jobs: record as Record<string, Job> }
@@ -115,10 +115,22 @@ describe.each(READMES)('%s', (name) => {
 
   // GitHub workflows: the GitLab CI and Azure Pipelines recipes are checked in recipes.test.ts.
   const [otherFirst, otherLast] = otherCiLines(text, name)
+  // A block that starts with "version:" is a Dependabot configuration, not a workflow.
+  const isDependabot = (body: string): boolean => body.startsWith('version:')
   const yamlBlocks = (): string[] =>
     parts(text)
       .fences.filter((f) => f.lang === 'yaml' && (f.line < otherFirst || f.line > otherLast))
       .map((f) => f.body)
+      .filter((body) => !isDependabot(body))
+
+  test('the Dependabot configuration updates the github-actions ecosystem', () => {
+    const configs = parts(text)
+      .fences.filter((f) => f.lang === 'yaml' && isDependabot(f.body))
+      .map((f) => parse(f.body) as { version: number; updates: { 'package-ecosystem': string }[] })
+    expect(configs.map((c) => [c.version, c.updates.map((u) => u['package-ecosystem'])])).toEqual([
+      [2, ['github-actions']]
+    ])
+  })
 
   test('every yaml block is a valid workflow that actionlint accepts', async () => {
     const blocks = yamlBlocks()

@@ -1,5 +1,6 @@
 // README.md and README.ja.md change together. A change made in one only fails here, with a message
-// that says where: which code block and its first differing line, which input or output a section
+// that says where: which code block and its first differing line (comments aside: README.ja.md writes
+// the comments of its code blocks in Japanese), which input or output a section
 // does not name, which section has no counterpart, which code a section lacks.
 import { expect, test } from '@jest/globals'
 import { metadata, type ActionName } from '../../sim/runner.js'
@@ -55,7 +56,48 @@ function placeIn(alignment: Alignment, index: number, side: 0 | 1, describeOther
   return before ? `after ${describeOther(before[1 - side])}` : 'first'
 }
 
-test(`${JA} has the code blocks of ${EN}, byte for byte (yaml, commands, layout)`, () => {
+/** The languages whose comments may be translated: `#` in YAML, shell and crontab, `//` in Groovy. */
+const COMMENT: Record<string, string> = { yaml: '#', sh: '#', crontab: '#', groovy: '//' }
+
+/**
+ * One line without its comment: a comment starts at a `#` (`//` in Groovy) at the start of the line or
+ * after a space or tab, outside quotes; a quote opens only at the start or after a space, `(`, `=`, `[`
+ * or `,` (so that the apostrophe of "step's" opens none), and quotes end with the line. The line keeps
+ * no trailing spaces. `"#anchor"`, `'#'`, `${1#-}` and `https://x/#a` are not comments.
+ */
+function withoutComment(line: string, marker: string): string {
+  let quote: string | undefined
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]
+    const before = i === 0 ? ' ' : line[i - 1]
+    if (quote) {
+      if (c === quote && !(quote === '"' && before === '\\')) quote = undefined
+    } else if ((c === "'" || c === '"') && /[\s(=[,]/.test(before)) {
+      quote = c
+    } else if (line.startsWith(marker, i) && /\s/.test(before)) {
+      return line.slice(0, i).trimEnd()
+    }
+  }
+  return line.trimEnd()
+}
+
+/**
+ * A code block as the two READMEs must share it: its comments (which README.ja.md writes in Japanese)
+ * taken out, and the lines that held only a comment dropped; blank lines and everything else stay.
+ */
+function withoutComments(body: string, lang: string): string {
+  const marker = COMMENT[lang]
+  if (!marker) return body
+  return body
+    .split('\n')
+    .flatMap((line) => {
+      const code = withoutComment(line, marker)
+      return code === '' && line.trim() !== '' ? [] : [code]
+    })
+    .join('\n')
+}
+
+test(`${JA} has the code blocks of ${EN}, but for their comments (yaml, commands, layout)`, () => {
   const problems: string[] = []
   const languages = [...new Set([...PARTS[EN].fences, ...PARTS[JA].fences].map((f) => f.lang))]
   for (const lang of languages) {
@@ -66,15 +108,16 @@ test(`${JA} has the code blocks of ${EN}, byte for byte (yaml, commands, layout)
     if (en.length !== ja.length) {
       problems.push(`${EN} has ${en.length} ${lang} blocks, ${JA} has ${ja.length}`)
     }
-    const alignment = align(en, ja, (a, b) => (a.body === b.body ? 1 : 0))
+    const code = (f: Fence): string => withoutComments(f.body, lang)
+    const alignment = align(en, ja, (a, b) => (code(a) === code(b) ? 1 : 0))
     for (const [i, j] of alignment.pairs) {
-      if (en[i].body === ja[j].body) continue
-      const [a, b] = [en[i].body.split('\n'), ja[j].body.split('\n')]
+      if (code(en[i]) === code(ja[j])) continue
+      const [a, b] = [code(en[i]).split('\n'), code(ja[j]).split('\n')]
       let at = 0
       while (a[at] === b[at]) at++
       problems.push(
         `${lang} block ${i + 1} of ${en.length} (${EN} line ${en[i].line}, ${JA} line ${ja[j].line}) differs at ` +
-          `its line ${at + 1}: ${EN} line ${en[i].line + 1 + at} ${show(a[at])}, ${JA} line ${ja[j].line + 1 + at} ${show(b[at])}`
+          `its line ${at + 1} without comments: ${show(a[at])} in ${EN}, ${show(b[at])} in ${JA}`
       )
     }
     for (const i of alignment.onlyEn) {
@@ -89,6 +132,30 @@ test(`${JA} has the code blocks of ${EN}, byte for byte (yaml, commands, layout)
     }
   }
   expect(problems).toEqual([])
+})
+
+test('a comment is what follows a # (// in Groovy) after a space, outside quotes, and nothing else', () => {
+  const cases: [string, string, string][] = [
+    ['    timeout-minutes: 100 # see "How long a job may take"', '#', '    timeout-minutes: 100'],
+    ['      # Your own quality bar, read from the unpacked result.', '#', ''],
+    ['#!/usr/bin/env bash', '#', ''],
+    [
+      "        description: The retrain job (the upload step's retrain_job_id) # a comment",
+      '#',
+      "        description: The retrain job (the upload step's retrain_job_id)"
+    ],
+    ['  run: echo "a # b" # c', '#', '  run: echo "a # b"'],
+    ["  - cron: '0 3 * * 1' # weekly", '#', "  - cron: '0 3 * * 1'"],
+    ['while [ "$1" != "${1#-}" ]; do shift; done', '#', 'while [ "$1" != "${1#-}" ]; do shift; done'],
+    ['dotenv=; while [ $# -gt 0 ]; do', '#', 'dotenv=; while [ $# -gt 0 ]; do'],
+    ['  url: https://example.com/readme#anchor', '#', '  url: https://example.com/readme#anchor'],
+    ["x: 'a' #' b", '#', "x: 'a'"],
+    ['sh(script: "sed -n \'s/^P1=//p\' upload.env")', '//', 'sh(script: "sed -n \'s/^P1=//p\' upload.env")'],
+    ['    disableConcurrentBuilds() // one at a time', '//', '    disableConcurrentBuilds()']
+  ]
+  expect(cases.map(([line, marker]) => withoutComment(line, marker))).toEqual(cases.map(([, , code]) => code))
+  expect(withoutComments('a: 1 # one\n# only a comment\n\nb: 2\n', 'yaml')).toBe('a: 1\n\nb: 2\n')
+  expect(withoutComments('{ "a": "#" }\n', 'json')).toBe('{ "a": "#" }\n')
 })
 
 test('each README names every input and output of the three action.yml files in that action’s section', () => {
