@@ -1716,8 +1716,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/host.ts
 // The seam between the core and a front door (the GitHub actions, the command-line tool). The core
 // prints lines and announces secrets through the host the front door installs; what a step knows
@@ -2983,7 +2981,7 @@ async function retry(fn, options) {
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
-                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
+                throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err));
             options.onRetry?.(why, attempt, wanted);
             await options.deadline.clock.sleep(wanted, options.signal);
         }
@@ -3478,9 +3476,9 @@ class JsonNumber {
         this.source = source;
     }
 }
-// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
-// json.dumps writes by default and JSON lacks.
-const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+// A string literal (kept whole, so nothing inside one is touched; one never closed runs to the end,
+// so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g;
 /**
  * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
  * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
@@ -3494,8 +3492,13 @@ function parseJson(text) {
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
-        return JSON.parse(strict, reviver);
+        try {
+            return JSON.parse(text, reviver);
+        }
+        catch {
+            const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+            return JSON.parse(strict, reviver);
+        }
     }
     catch {
         return undefined;
@@ -3613,9 +3616,10 @@ function describeBody(response, json) {
     // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
     if (said)
         return `"${oneLine(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text.length;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+    const type = response.headers['content-type']?.split(';')[0];
+    if (response.text.length === 0)
+        return 'an empty body';
+    return `a ${type ?? 'untyped'} body that is not the API's JSON`;
 }
 class ApiClient {
     options;
@@ -3638,7 +3642,7 @@ class ApiClient {
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'the retrain_job_id and upload_url');
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -3692,7 +3696,12 @@ function interpret(response, isAnswer, needed, now) {
         throw documented;
     if (ok && isObject(json) && isAnswer(json))
         return json;
+    // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
+    if (ok && !needed)
+        return {};
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (ok && isObject(json))
+        throw new TransientError(`${where}: the answer lacks ${needed}`);
     const said = describeBody(response, json);
     if (ok)
         throw new TransientError(`${where} with ${said}`);
@@ -3786,125 +3795,6 @@ const ActionInterface = {
     }
 };
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/retrain/inputs.ts
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
-
-
-
-
-
-
-
-const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
-// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
-const MAX_TIMEOUT_MS = 72 * 3_600_000;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
-function parseDuration(name, raw) {
-    const text = raw.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
-        throw new InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
-    }
-    return Math.round(total);
-}
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(name, raw) {
-    const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
-    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
-}
-function required(get, name) {
-    const value = get(name).trim();
-    if (value === '')
-        throw new InputError(name, 'is required and was empty');
-    return value;
-}
-function optional(get, name, fallback) {
-    const value = get(name).trim();
-    return value === '' ? fallback : value;
-}
-function duration(get, name, fallback, min, max) {
-    const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new InputError(name, `must be at least ${formatDuration(min)}`);
-    if (ms > max)
-        throw new InputError(name, `must be at most ${formatDuration(max)}`);
-    return ms;
-}
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-}
-// An unset secret reads as an empty input, so the usual causes are named where it shows.
-const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
-    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
-    'a misspelt secret name gives an empty value, not an error';
-/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
-function actionPlaces(env = process.env) {
-    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
-}
-function readApiKey(get) {
-    if (get(Inputs.ApiKey).trim() === '')
-        throw new InputError(Inputs.ApiKey, EMPTY_KEY);
-    const key = required(get, Inputs.ApiKey);
-    // A line break in a header value would let a secret smuggle in a header of its own.
-    if (/[\r\n]/.test(key))
-        throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
-    if (/[^\t\x20-\x7e]/.test(key))
-        throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
-    return key;
-}
-const API_URL_PROBLEMS = {
-    'not a URL': 'is not a URL',
-    scheme: 'must be https (plain http is accepted only on a loopback host)',
-    credentials: 'must not hold credentials',
-    query: 'must not hold a query or a fragment'
-};
-function readApiUrl(get) {
-    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
-    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
-    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
-        throw new InputError(Inputs.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
-    const url = parseUrl(raw, true);
-    if (url instanceof URL)
-        return url;
-    throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
-}
-function readJobId(get) {
-    const id = required(get, Inputs.RetrainJobId);
-    const problem = jobIdProblem(id);
-    if (problem)
-        throw new InputError(Inputs.RetrainJobId, problem);
-    return id;
-}
-function readCommon(get) {
-    return {
-        apiKey: readApiKey(get),
-        apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/log.ts
 // The one way the core prints. Lines may hold what the API or a storage host sent, so each is
 // redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
@@ -3975,6 +3865,8 @@ function describeFile(name, bytes) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/net/storage.ts
@@ -5278,6 +5170,130 @@ async function unpack(file, root, dir, options) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/retrain/inputs.ts
+// Reading and checking inputs, before any request is made: what the three actions share. Each
+// action's own inputs are read in its folder.
+
+
+
+
+
+
+
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
+// Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
+const MAX_TIMEOUT_MS = 72 * 3_600_000;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A bare number is seconds; otherwise `<number><unit>` groups: `90`, `90s`, `15m`, `1h30m`, `500ms`. */
+function parseDuration(name, raw) {
+    const text = raw.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (const match of text.matchAll(group)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed += match[0].length;
+    }
+    if (text === '' || consumed !== text.length) {
+        throw new InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
+    }
+    return Math.round(total);
+}
+// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function parseBoolean(name, raw) {
+    const text = raw.trim();
+    if (TRUE.includes(text))
+        return true;
+    if (FALSE.includes(text))
+        return false;
+    throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
+}
+function required(get, name) {
+    const value = get(name).trim();
+    if (value === '')
+        throw new InputError(name, 'is required and was empty');
+    return value;
+}
+function optional(get, name, fallback) {
+    const value = get(name).trim();
+    return value === '' ? fallback : value;
+}
+function duration(get, name, fallback, min, max) {
+    const ms = parseDuration(name, optional(get, name, fallback));
+    if (ms < min)
+        throw new InputError(name, `must be at least ${formatDuration(min)}`);
+    if (ms > max)
+        throw new InputError(name, `must be at most ${formatDuration(max)}`);
+    return ms;
+}
+function bool(get, name, fallback) {
+    return parseBoolean(name, optional(get, name, String(fallback)));
+}
+/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
+function runnerTemp(env = process.env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+// An unset secret reads as an empty input, so the usual causes are named where it shows.
+const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
+    'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
+    'a misspelt secret name gives an empty value, not an error';
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+function actionPlaces(env = process.env) {
+    const temp = runnerTemp(env);
+    return {
+        workDir: env.GITHUB_WORKSPACE || process.cwd(),
+        resultRoot: (0,external_node_path_namespaceObject.join)(temp, 'prediction-one'),
+        stagingDir: (0,external_node_path_namespaceObject.join)(temp, '.prediction-one-partial')
+    };
+}
+function readApiKey(get) {
+    if (get(Inputs.ApiKey).trim() === '')
+        throw new InputError(Inputs.ApiKey, EMPTY_KEY);
+    const key = required(get, Inputs.ApiKey);
+    // A line break in a header value would let a secret smuggle in a header of its own.
+    if (/[\r\n]/.test(key))
+        throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
+    if (/[^\t\x20-\x7e]/.test(key))
+        throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry');
+    return key;
+}
+const API_URL_PROBLEMS = {
+    'not a URL': 'is not a URL',
+    scheme: 'must be https (plain http is accepted only on a loopback host)',
+    credentials: 'must not hold credentials',
+    query: 'must not hold a query or a fragment'
+};
+function readApiUrl(get) {
+    const raw = optional(get, Inputs.ApiUrl, Defaults.ApiUrl);
+    // "host.example" fails to parse and "localhost:8080" parses with "localhost:" as its scheme.
+    if (/^[\w.-]+(:\d+)?(\/\S*)?$/.test(raw))
+        throw new InputError(Inputs.ApiUrl, `"${raw}" has no scheme: write https://${raw}`);
+    const url = parseUrl(raw, true);
+    if (url instanceof URL)
+        return url;
+    throw new InputError(Inputs.ApiUrl, url === 'not a URL' ? `"${raw}" is not a URL` : API_URL_PROBLEMS[url]);
+}
+function readJobId(get) {
+    const id = required(get, Inputs.RetrainJobId);
+    const problem = jobIdProblem(id);
+    if (problem)
+        throw new InputError(Inputs.RetrainJobId, problem);
+    return id;
+}
+function readCommon(get) {
+    return {
+        apiKey: readApiKey(get),
+        apiUrl: readApiUrl(get),
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/retrain/wait/wait-inputs.ts
 
 
@@ -5297,6 +5313,7 @@ function readWaitInputs(get, places = actionPlaces()) {
         wait: bool(get, Inputs.Wait, true),
         download: bool(get, Inputs.Download, true),
         downloadDir,
+        stagingDir: places.stagingDir ?? downloadDir,
         extract: bool(get, Inputs.Extract, false)
     };
 }
@@ -5419,8 +5436,6 @@ function timeoutMessage(options, state, cause) {
 
 
 
-
-
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000;
 const waitStep = {
@@ -5476,10 +5491,8 @@ async function perform(inputs, state, signal) {
     const deadline = Deadline.after(inputs.timeoutMs);
     state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline });
     if (inputs.extract)
-        state.resultDir = await extract(state.file, { signal, deadline });
+        state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline });
 }
-// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
-const stagingDir = () => (0,external_node_path_namespaceObject.join)(runnerTemp(), '.prediction-one-partial');
 function pollOptions(inputs, deadline, client, signal) {
     const quiet = reminder(REMINDER_INTERVAL_MS);
     return {
@@ -5509,7 +5522,7 @@ async function fetchResult(inputs, state, client, url, { signal, onRetry, deadli
         requestTimeoutMs: inputs.requestTimeoutMs,
         deadline,
         signal,
-        stagingDir: stagingDir(),
+        stagingDir: inputs.stagingDir,
         refreshUrl: async () => {
             const fresh = await client.getStatus(inputs.jobId, deadline);
             state.poll.last = fresh;
@@ -5521,12 +5534,12 @@ async function fetchResult(inputs, state, client, url, { signal, onRetry, deadli
     info(`sha256 ${file.sha256}`);
     return file;
 }
-async function extract(file, { signal, deadline }) {
+async function extract(file, { stagingDir, signal, deadline }) {
     if (!(await isZip(file.path))) {
         warning(`extract: ${file.name} is not a zip file; it is left as it is`);
         return undefined;
     }
-    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline });
+    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir, signal, deadline });
     if (dropped.length > 0) {
         warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
             `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);

@@ -3,10 +3,10 @@
 // One test at a time: each starts Node processes, and the deadline tests of the actions, in the
 // other Jest worker, miss their margins on a busy two-core machine when these run four at once.
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { jsonOf, parseDotenv, runTool, toolBundle, type ToolRun } from '../../sim/tool-runner.js'
 import { makeZip } from '../../sim/zip.js'
 import { jsonAnswer, simulatorFixture, withSimulator } from '../helpers/fixture.js'
@@ -189,6 +189,38 @@ describe('flags and their variables', () => {
   })
 })
 
+describe('results where the CI system wants them', () => {
+  test('--dotenv in a folder not made yet is made; one that cannot be written fails the run, never a silent 0', async () => {
+    fixture.sim.addJob('j-ok', { statuses: ['running'] })
+    const cwd = workDir()
+    const made = await runTool(['wait', '--retrain-job-id', 'j-ok', '--no-wait', '--dotenv', 'out/p1/w.env'], {
+      env: env(),
+      cwd,
+      dotenvPath: 'out/p1/w.env'
+    })
+    assert.equal(made.code, 0, failure(made))
+    assert.equal(parseDotenv(made.dotenv ?? '').P1_RETRAIN_JOB_ID, 'j-ok')
+    // A folder stands where the file should go.
+    const refused = await runTool(['wait', '--retrain-job-id', 'j-ok', '--no-wait', '--json', '--dotenv', 'out'], {
+      env: env(),
+      cwd
+    })
+    assert.equal(refused.code, 1, failure(refused))
+    assert.equal(jsonOf(refused).exit_code, 1)
+    assert.match(refused.stderr, /the dotenv file out could not be written/)
+  })
+
+  test('a download is staged beside its folder, not in a temp folder other users share', async () => {
+    fixture.sim.addJob('j-staged', { statuses: ['job_finished'], result: makeZip({ 'm.json': '{}' }) })
+    const run = await runTool(['wait', '--retrain-job-id', 'j-staged', '--extract', '--download-dir', 'res'], {
+      env: env()
+    })
+    assert.equal(run.code, 0, failure(run))
+    expect(readdirSync(run.temp)).toEqual([])
+    expect(readdirSync(join(run.cwd, 'res')).sort()).toEqual(['result', 'result.zip'])
+  })
+})
+
 describe('exit codes', () => {
   test('1: the job failed; JSON and dotenv still say what is known', async () => {
     fixture.sim.addJob('j-failed', { statuses: ['running', 'failed'], modelId: 9, message: 'bad data\nline 2' })
@@ -238,7 +270,7 @@ describe('exit codes', () => {
     ['a command named like an object property', ['toString'], {}, /unknown command "toString"/],
     ['no command', [], {}, /no command given/],
     ['a key given as a flag', ['wait', '--retrain-job-id', 'j', '--api-key', KEY], {}, /unknown flag --api-key/],
-    ['no P1_API_KEY', ['wait', '--retrain-job-id', 'j'], { P1_API_KEY: '' }, /P1_API_KEY: is required/],
+    ['no P1_API_KEY', ['wait', '--retrain-job-id', 'j'], { P1_API_KEY: '' }, /P1_API_KEY is not set/],
     [
       'a bad duration',
       ['wait', '--retrain-job-id', 'j', '--timeout', 'soon'],

@@ -1704,8 +1704,19 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // prediction-one-retrain: the retrain chain from any CI system, on the actions' core.
 
 
-// Node is left to exit by itself: process.exit() right after a large download has hung Node 24.
-process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runTool */ .q)(process.argv.slice(2), _version_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x);
+// A stdout that cannot take more (a full disk, a closed pipe) must not crash the run: the exit code
+// and the dotenv file still tell.
+process.stdout.on('error', () => undefined);
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+    // Node 22 reads a JSON number's source text: without it, a long model_id would not stay exact.
+    process.stderr.write(`error: prediction-one-retrain needs Node 22 or later; this is Node ${process.versions.node}\n`);
+    process.exitCode = 2;
+}
+else {
+    // Node is left to exit by itself: process.exit() right after a large download has hung Node 24.
+    process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runTool */ .q)(process.argv.slice(2), _version_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION */ .x);
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -3126,7 +3137,7 @@ async function retry(fn, options) {
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
-                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
+                throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err));
             options.onRetry?.(why, attempt, wanted);
             await options.deadline.clock.sleep(wanted, options.signal);
         }
@@ -3621,9 +3632,9 @@ class JsonNumber {
         this.source = source;
     }
 }
-// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
-// json.dumps writes by default and JSON lacks.
-const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+// A string literal (kept whole, so nothing inside one is touched; one never closed runs to the end,
+// so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g;
 /**
  * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
  * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
@@ -3637,8 +3648,13 @@ function parseJson(text) {
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
-        return JSON.parse(strict, reviver);
+        try {
+            return JSON.parse(text, reviver);
+        }
+        catch {
+            const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+            return JSON.parse(strict, reviver);
+        }
     }
     catch {
         return undefined;
@@ -3756,9 +3772,10 @@ function describeBody(response, json) {
     // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
     if (said)
         return `"${oneLine(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text.length;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+    const type = response.headers['content-type']?.split(';')[0];
+    if (response.text.length === 0)
+        return 'an empty body';
+    return `a ${type ?? 'untyped'} body that is not the API's JSON`;
 }
 class ApiClient {
     options;
@@ -3781,7 +3798,7 @@ class ApiClient {
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'the retrain_job_id and upload_url');
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -3835,7 +3852,12 @@ function interpret(response, isAnswer, needed, now) {
         throw documented;
     if (ok && isObject(json) && isAnswer(json))
         return json;
+    // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
+    if (ok && !needed)
+        return {};
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (ok && isObject(json))
+        throw new TransientError(`${where}: the answer lacks ${needed}`);
     const said = describeBody(response, json);
     if (ok)
         throw new TransientError(`${where} with ${said}`);
@@ -4004,7 +4026,12 @@ const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was n
     'a misspelt secret name gives an empty value, not an error';
 /** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
 function actionPlaces(env = process.env) {
-    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
+    const temp = runnerTemp(env);
+    return {
+        workDir: env.GITHUB_WORKSPACE || process.cwd(),
+        resultRoot: (0,external_node_path_namespaceObject.join)(temp, 'prediction-one'),
+        stagingDir: (0,external_node_path_namespaceObject.join)(temp, '.prediction-one-partial')
+    };
 }
 function readApiKey(get) {
     if (get(Inputs.ApiKey).trim() === '')
@@ -7124,8 +7151,9 @@ function checkCsv(name, head, complete) {
     let scanned = 0;
     let line = 1;
     const lineAt = (offset) => {
+        // LF, CR LF, or a CR alone (old Mac Excel) ends a line.
         for (; scanned < offset; scanned++)
-            if (data[scanned] === LF)
+            if (data[scanned] === LF || (data[scanned] === CR && data[scanned + 1] !== LF))
                 line++;
         return line;
     };
@@ -7139,6 +7167,7 @@ function checkCsv(name, head, complete) {
     let header;
     let rows = 0;
     let odd = 0;
+    let unreadable = false;
     const named = [];
     try {
         parse(data, {
@@ -7168,6 +7197,7 @@ function checkCsv(name, head, complete) {
         // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
         const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED';
         if (!cut && !(err instanceof Enough)) {
+            unreadable = true;
             const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200);
             warnings.push(`${what}: line ${lineAt(nextStart())} cannot be read as CSV (${code})`);
         }
@@ -7180,7 +7210,7 @@ function checkCsv(name, head, complete) {
         const counted = odd >= ODD_COUNTED ? `${odd} of the first ${rows} rows` : `${odd} of ${rows} rows${within}`;
         warnings.push(`${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`);
     }
-    else if (rows === 0 && complete) {
+    else if (rows === 0 && complete && !unreadable) {
         warnings.push(`${what}: a header line and no rows`);
     }
     return warnings;
@@ -7915,6 +7945,7 @@ function readWaitInputs(get, places = actionPlaces()) {
         wait: bool(get, Inputs.Wait, true),
         download: bool(get, Inputs.Download, true),
         downloadDir,
+        stagingDir: places.stagingDir ?? downloadDir,
         extract: bool(get, Inputs.Extract, false)
     };
 }
@@ -8037,8 +8068,6 @@ function timeoutMessage(options, state, cause) {
 
 
 
-
-
 // A long wait with no change of status gets a reminder line this often, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000;
 const waitStep = {
@@ -8094,10 +8123,8 @@ async function perform(inputs, state, signal) {
     const deadline = Deadline.after(inputs.timeoutMs);
     state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline });
     if (inputs.extract)
-        state.resultDir = await extract(state.file, { signal, deadline });
+        state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline });
 }
-// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
-const stagingDir = () => (0,external_node_path_namespaceObject.join)(runnerTemp(), '.prediction-one-partial');
 function pollOptions(inputs, deadline, client, signal) {
     const quiet = reminder(REMINDER_INTERVAL_MS);
     return {
@@ -8127,7 +8154,7 @@ async function fetchResult(inputs, state, client, url, { signal, onRetry, deadli
         requestTimeoutMs: inputs.requestTimeoutMs,
         deadline,
         signal,
-        stagingDir: stagingDir(),
+        stagingDir: inputs.stagingDir,
         refreshUrl: async () => {
             const fresh = await client.getStatus(inputs.jobId, deadline);
             state.poll.last = fresh;
@@ -8139,12 +8166,12 @@ async function fetchResult(inputs, state, client, url, { signal, onRetry, deadli
     info(`sha256 ${file.sha256}`);
     return file;
 }
-async function extract(file, { signal, deadline }) {
+async function extract(file, { stagingDir, signal, deadline }) {
     if (!(await isZip(file.path))) {
         warning(`extract: ${file.name} is not a zip file; it is left as it is`);
         return undefined;
     }
-    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline });
+    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir, signal, deadline });
     if (dropped.length > 0) {
         warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
             `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);
@@ -8411,10 +8438,15 @@ function terminalHost(write = (text) => process.stderr.write(text)) {
 
 
 
+
 /** The error as the user names things: an input as its flag and variable. */
 function reasonOf(failure, outcome, reason) {
     if (outcome !== 'failed')
         return reason;
+    // The actions' advice on an empty key speaks of GitHub's secrets; here the key is a variable.
+    if (failure instanceof InputError && failure.input === Inputs.ApiKey && /^is required/.test(failure.detail)) {
+        return "P1_API_KEY is not set: give it the model's retrain API key, from your CI system's secret variables";
+    }
     if (failure instanceof InputError)
         return `${describeInput(failure.input)}: ${failure.detail}`;
     return reason;
@@ -8422,7 +8454,7 @@ function reasonOf(failure, outcome, reason) {
 /** Results on every outcome; returns the exit code. */
 function report({ command, stepName, json, dotenv, failure, received, outputs = {}, env, terminal, hint }) {
     const [outcome, why] = outcomeOf(failure, received);
-    const exitCode = exitCodeOf(failure, received);
+    let exitCode = exitCodeOf(failure, received);
     const reason = reasonOf(failure, outcome, why);
     const error = reason === undefined ? undefined : oneLine(reason);
     if (error !== undefined) {
@@ -8434,13 +8466,16 @@ function report({ command, stepName, json, dotenv, failure, received, outputs = 
     const passable = passableOutputs(outputs);
     for (const name of command ? ActionInterface[command].outputs : [])
         known[name] = passable[name] ?? null;
-    const result = { outcome, exitCode, error, outputs: known };
     if (dotenv) {
         try {
+            (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(dotenv)), { recursive: true });
             writeFileAtomically((0,external_node_path_namespaceObject.resolve)(dotenv), dotenvOf(known));
         }
         catch (err) {
+            // The next job would go on without what this one learnt (a job id): not a success.
             warning(`the dotenv file ${dotenv} could not be written: ${err.message}`);
+            if (exitCode === ExitCode.Done)
+                exitCode = ExitCode.Failed;
         }
     }
     // The Azure agent reads logging commands from stdout; with --json, stdout holds the JSON alone and
@@ -8448,7 +8483,7 @@ function report({ command, stepName, json, dotenv, failure, received, outputs = 
     if (env.TF_BUILD?.toLowerCase() === 'true')
         (json ? terminal.stderr : terminal.stdout)(azureVariablesOf(known));
     if (json)
-        terminal.stdout(jsonOf(result));
+        terminal.stdout(jsonOf({ outcome, exitCode, error, outputs: known }));
     return exitCode;
 }
 
@@ -8567,7 +8602,10 @@ async function runTool(args, version, env = process.env, terminal = processTermi
             code = report({ ...invocation, failure, received: signal, outputs, env, terminal, hint, stepName: step.name });
         },
         // A signal that came while the results were written still stops the tool as cancelled.
-        conclude: ({ failure, signal }) => void (code = exitCodeOf(failure, signal))
+        conclude: ({ failure, signal }) => {
+            if (signal)
+                code = exitCodeOf(failure, signal);
+        }
     });
     return code;
 }

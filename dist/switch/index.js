@@ -1569,7 +1569,7 @@ async function retry(fn, options) {
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
-                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
+                throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err));
             options.onRetry?.(why, attempt, wanted);
             await options.deadline.clock.sleep(wanted, options.signal);
         }
@@ -2064,9 +2064,9 @@ class JsonNumber {
         this.source = source;
     }
 }
-// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
-// json.dumps writes by default and JSON lacks.
-const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+// A string literal (kept whole, so nothing inside one is touched; one never closed runs to the end,
+// so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g;
 /**
  * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
  * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
@@ -2080,8 +2080,13 @@ function parseJson(text) {
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
-        return JSON.parse(strict, reviver);
+        try {
+            return JSON.parse(text, reviver);
+        }
+        catch {
+            const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+            return JSON.parse(strict, reviver);
+        }
     }
     catch {
         return undefined;
@@ -2199,9 +2204,10 @@ function describeBody(response, json) {
     // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
     if (said)
         return `"${oneLine(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text.length;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+    const type = response.headers['content-type']?.split(';')[0];
+    if (response.text.length === 0)
+        return 'an empty body';
+    return `a ${type ?? 'untyped'} body that is not the API's JSON`;
 }
 class ApiClient {
     options;
@@ -2224,7 +2230,7 @@ class ApiClient {
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'the retrain_job_id and upload_url');
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -2278,7 +2284,12 @@ function interpret(response, isAnswer, needed, now) {
         throw documented;
     if (ok && isObject(json) && isAnswer(json))
         return json;
+    // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
+    if (ok && !needed)
+        return {};
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (ok && isObject(json))
+        throw new TransientError(`${where}: the answer lacks ${needed}`);
     const said = describeBody(response, json);
     if (ok)
         throw new TransientError(`${where} with ${said}`);
@@ -2515,7 +2526,12 @@ const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was n
     'a misspelt secret name gives an empty value, not an error';
 /** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
 function actionPlaces(env = process.env) {
-    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: join(runnerTemp(env), 'prediction-one') };
+    const temp = runnerTemp(env);
+    return {
+        workDir: env.GITHUB_WORKSPACE || process.cwd(),
+        resultRoot: join(temp, 'prediction-one'),
+        stagingDir: join(temp, '.prediction-one-partial')
+    };
 }
 function readApiKey(get) {
     if (get(Inputs.ApiKey).trim() === '')

@@ -2981,7 +2981,7 @@ async function retry(fn, options) {
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
-                throw new GaveUpError(attempt, now - started, left, errorMessage(err));
+                throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err));
             options.onRetry?.(why, attempt, wanted);
             await options.deadline.clock.sleep(wanted, options.signal);
         }
@@ -3476,9 +3476,9 @@ class JsonNumber {
         this.source = source;
     }
 }
-// A string literal (kept whole, so nothing inside one is touched) or one of the values Python's
-// json.dumps writes by default and JSON lacks.
-const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+// A string literal (kept whole, so nothing inside one is touched; one never closed runs to the end,
+// so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
+const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g;
 /**
  * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
  * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
@@ -3492,8 +3492,13 @@ function parseJson(text) {
     try {
         // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
         const reviver = (_key, value, context) => typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
-        const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
-        return JSON.parse(strict, reviver);
+        try {
+            return JSON.parse(text, reviver);
+        }
+        catch {
+            const strict = text.replace(STRING_OR_PYTHON_VALUE, (token) => (token.startsWith('"') ? token : 'null'));
+            return JSON.parse(strict, reviver);
+        }
     }
     catch {
         return undefined;
@@ -3611,9 +3616,10 @@ function describeBody(response, json) {
     // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
     if (said)
         return `"${oneLine(said, 200)}"`;
-    const type = String(response.headers['content-type'] ?? 'no content type').split(';')[0];
-    const size = response.text.length;
-    return size === 0 ? 'an empty body' : `a ${type} body that is not the API's JSON`;
+    const type = response.headers['content-type']?.split(';')[0];
+    if (response.text.length === 0)
+        return 'an empty body';
+    return `a ${type ?? 'untyped'} body that is not the API's JSON`;
 }
 class ApiClient {
     options;
@@ -3636,7 +3642,7 @@ class ApiClient {
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'an answer with retrain_job_id and upload_url');
+        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'the retrain_job_id and upload_url');
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -3690,7 +3696,12 @@ function interpret(response, isAnswer, needed, now) {
         throw documented;
     if (ok && isObject(json) && isAnswer(json))
         return json;
+    // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
+    if (ok && !needed)
+        return {};
     const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (ok && isObject(json))
+        throw new TransientError(`${where}: the answer lacks ${needed}`);
     const said = describeBody(response, json);
     if (ok)
         throw new TransientError(`${where} with ${said}`);
@@ -3927,7 +3938,12 @@ const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was n
     'a misspelt secret name gives an empty value, not an error';
 /** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
 function actionPlaces(env = process.env) {
-    return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: (0,external_node_path_namespaceObject.join)(runnerTemp(env), 'prediction-one') };
+    const temp = runnerTemp(env);
+    return {
+        workDir: env.GITHUB_WORKSPACE || process.cwd(),
+        resultRoot: (0,external_node_path_namespaceObject.join)(temp, 'prediction-one'),
+        stagingDir: (0,external_node_path_namespaceObject.join)(temp, '.prediction-one-partial')
+    };
 }
 function readApiKey(get) {
     if (get(contract_Inputs.ApiKey).trim() === '')
@@ -6981,8 +6997,9 @@ function checkCsv(name, head, complete) {
     let scanned = 0;
     let line = 1;
     const lineAt = (offset) => {
+        // LF, CR LF, or a CR alone (old Mac Excel) ends a line.
         for (; scanned < offset; scanned++)
-            if (data[scanned] === LF)
+            if (data[scanned] === LF || (data[scanned] === CR && data[scanned + 1] !== LF))
                 line++;
         return line;
     };
@@ -6996,6 +7013,7 @@ function checkCsv(name, head, complete) {
     let header;
     let rows = 0;
     let odd = 0;
+    let unreadable = false;
     const named = [];
     try {
         sync_parse(data, {
@@ -7025,6 +7043,7 @@ function checkCsv(name, head, complete) {
         // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
         const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED';
         if (!cut && !(err instanceof Enough)) {
+            unreadable = true;
             const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200);
             warnings.push(`${what}: line ${lineAt(nextStart())} cannot be read as CSV (${code})`);
         }
@@ -7037,7 +7056,7 @@ function checkCsv(name, head, complete) {
         const counted = odd >= ODD_COUNTED ? `${odd} of the first ${rows} rows` : `${odd} of ${rows} rows${within}`;
         warnings.push(`${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`);
     }
-    else if (rows === 0 && complete) {
+    else if (rows === 0 && complete && !unreadable) {
         warnings.push(`${what}: a header line and no rows`);
     }
     return warnings;

@@ -75,7 +75,9 @@ export async function runTool(
       code = report({ ...invocation, failure, received: signal, outputs, env, terminal, hint, stepName: step.name })
     },
     // A signal that came while the results were written still stops the tool as cancelled.
-    conclude: ({ failure, signal }) => void (code = exitCodeOf(failure, signal))
+    conclude: ({ failure, signal }) => {
+      if (signal) code = exitCodeOf(failure, signal)
+    }
   })
   return code
 }

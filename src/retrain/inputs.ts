@@ -92,11 +92,21 @@ export interface Places {
   workDir: string
   /** A result is downloaded into `<resultRoot>/<job id>` when `download-dir` is empty. */
   resultRoot: string
+  /**
+   * Where work in progress is staged when a rename from there reaches the result (the runner's temp
+   * folder, emptied after each job); none: beside the result, under a random hidden name.
+   */
+  stagingDir?: string
 }
 
 /** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
 export function actionPlaces(env: NodeJS.ProcessEnv = process.env): Places {
-  return { workDir: env.GITHUB_WORKSPACE || process.cwd(), resultRoot: join(runnerTemp(env), 'prediction-one') }
+  const temp = runnerTemp(env)
+  return {
+    workDir: env.GITHUB_WORKSPACE || process.cwd(),
+    resultRoot: join(temp, 'prediction-one'),
+    stagingDir: join(temp, '.prediction-one-partial')
+  }
 }
 
 function readApiKey(get: GetInput): string {

@@ -22,6 +22,8 @@ export interface WaitInputs extends CommonInputs {
   wait: boolean
   download: boolean
   downloadDir: string
+  /** Where the download and the unpack stage their work (Places.stagingDir; else the download folder). */
+  stagingDir: string
   extract: boolean
 }
 
@@ -39,6 +41,7 @@ export function readWaitInputs(get: GetInput, places: Places = actionPlaces()): 
     wait: bool(get, Inputs.Wait, true),
     download: bool(get, Inputs.Download, true),
     downloadDir,
+    stagingDir: places.stagingDir ?? downloadDir,
     extract: bool(get, Inputs.Extract, false)
   }
 }

@@ -1,8 +1,6 @@
-import { join } from 'node:path'
 import { ApiClient } from '../api.js'
 import { Deadline } from '../../clock.js'
 import { Outputs } from '../contract.js'
-import { runnerTemp } from '../inputs.js'
 import { debug, info, warning } from '../../log.js'
 import { formatBytes, formatDuration } from '../../text.js'
 import { describeFile, retryReporter } from '../report.js'
@@ -77,11 +75,8 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   // job finishing right at the wait's deadline still gets its file.
   const deadline = Deadline.after(inputs.timeoutMs)
   state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline })
-  if (inputs.extract) state.resultDir = await extract(state.file, { signal, deadline })
+  if (inputs.extract) state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline })
 }
-
-// Temporary files go under the runner's temp folder, emptied after each job, when a rename works from there.
-const stagingDir = (): string => join(runnerTemp(), '.prediction-one-partial')
 
 function pollOptions(inputs: WaitInputs, deadline: Deadline, client: ApiClient, signal: AbortSignal): PollOptions {
   const quiet = reminder(REMINDER_INTERVAL_MS)
@@ -119,7 +114,7 @@ async function fetchResult(
     requestTimeoutMs: inputs.requestTimeoutMs,
     deadline,
     signal,
-    stagingDir: stagingDir(),
+    stagingDir: inputs.stagingDir,
     refreshUrl: async () => {
       const fresh = await client.getStatus(inputs.jobId, deadline)
       state.poll.last = fresh
@@ -134,13 +129,13 @@ async function fetchResult(
 
 async function extract(
   file: DownloadedFile,
-  { signal, deadline }: { signal: AbortSignal; deadline: Deadline }
+  { stagingDir, signal, deadline }: { stagingDir: string; signal: AbortSignal; deadline: Deadline }
 ): Promise<string | undefined> {
   if (!(await isZip(file.path))) {
     warning(`extract: ${file.name} is not a zip file; it is left as it is`)
     return undefined
   }
-  const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir: stagingDir(), signal, deadline })
+  const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir, signal, deadline })
   if (dropped.length > 0) {
     warning(
       `extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
