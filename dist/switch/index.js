@@ -2484,7 +2484,7 @@ function parseDuration(name, raw) {
     }
     return Math.round(total);
 }
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+// The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
 const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
 const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 function parseBoolean(name, raw) {

@@ -36,7 +36,7 @@ export function parseDuration(name: string, raw: string): number {
   return Math.round(total)
 }
 
-// The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+// The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
 
