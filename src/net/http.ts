@@ -268,8 +268,10 @@ function sendFile(req: ClientRequest, path: string): void {
  * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
  * burst is overdue at that rate; after the last byte, it starts once what the system took before
  * its first push-back (about what it holds) could have been delivered twice over at that rate.
- * A host that stops reading stops the bursts, and the idle time-out fires; one that reads nothing,
- * or a body the buffers took whole, gives no rate, and the plain idle time-out applies. The budget
+ * Until a rate is seen, the slowest host that counts as moving is assumed (a piece per idle
+ * time-out): the system wakes a writer only once a good part of what it holds has drained, which
+ * at that pace takes longer than the idle time-out. A host that stops reading stops the bursts, and
+ * the idle time-out fires; one that reads nothing fires it once that first wait is over. The budget
  * bounds all of it. Returns the function that stops the watch.
  */
 function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): () => void {
@@ -281,6 +283,8 @@ function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: ()
   let last = { at: 0, accepted: 0 }
   let burst = 0
   let drainedBy: number | undefined
+  // The slowest reading that counts as progress: one piece per idle time-out.
+  const slowest = READ_BYTES / idleTimeoutMs
   const tick = setInterval(
     () => {
       const socket = req.socket
@@ -296,12 +300,16 @@ function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: ()
         last = { at: now, accepted }
       }
       if (!pushback && socket.writableLength > 0) pushback = { at: now, accepted }
-      const rate = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : 0
+      const measured =
+        pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : undefined
+      const rate = measured ?? slowest
       if (!req.writableFinished) {
-        if (rate > 0 && now < last.at + burst / rate) progressed()
+        // Before the first wake-up the system holds what it took; it wakes the writer at about half of it.
+        const due = measured ? last.at + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0
+        if (now < due) progressed()
         return
       }
-      drainedBy ??= pushback && rate > 0 ? now + (2 * pushback.accepted) / rate : now
+      drainedBy ??= now + (2 * (pushback?.accepted ?? accepted)) / rate
       if (now < drainedBy) progressed()
       else stop()
     },

@@ -1,7 +1,9 @@
 // The upload's PUT against a real storage host on 127.0.0.1: its refusals are explained with the
 // host's own error code and a short, redacted message.
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
@@ -10,6 +12,7 @@ import { addSignedUrl } from '../../../src/secrets.js'
 import { putFile } from '../../../src/retrain/upload/put.js'
 import { Deadline } from '../../../src/clock.js'
 import { FakeClock } from '../../helpers/clock.js'
+import { skipIf } from '../../helpers/skip.js'
 import { readSlowly, serve, type TestServer } from '../../helpers/server.js'
 import { muteStdout } from '../../helpers/stdout.js'
 
@@ -158,5 +161,78 @@ test('a slow upload that keeps moving is never cut: one PUT, though it takes sev
     process.stderr.write(`slow upload: ${BIG_BYTES} bytes in ${durations[0]} ms at request-timeout 1000 ms\n`)
   } finally {
     await slow.close()
+  }
+})
+
+// A storage host with a small receive buffer (32 KiB: a proxy or a slow uplink leaves little room)
+// reading 800 KiB a second. The system wakes the sender only once a good part of its send buffer
+// has drained, so for well over the request-timeout no progress shows. Python's socket sets
+// SO_RCVBUF, which Node's server cannot.
+const SMALL_BUFFER_HOST = `
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+s.bind(('127.0.0.1', 0)); s.listen(1); print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+buf = b''
+while b'\\r\\n\\r\\n' not in buf: buf += c.recv(4096)
+head, rest = buf.split(b'\\r\\n\\r\\n', 1)
+size = int([l for l in head.split(b'\\r\\n') if l.lower().startswith(b'content-length:')][0].split(b':')[1])
+got = len(rest)
+while got < size:
+    d = c.recv(min(16384, size - got)); got += len(d); time.sleep(len(d) / 819200)
+c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n'); c.close()
+print(got, flush=True)
+`
+const python = spawnSync('python3', ['--version']).status === 0
+
+skipIf(
+  !python,
+  'python3 is not installed',
+  test
+)('an upload behind a small receive buffer, slower than its send buffer shows, is not cut either', async () => {
+  const host = spawn('python3', ['-c', SMALL_BUFFER_HOST], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: host.stdout })[Symbol.asyncIterator]()
+  const file = join(tmpdir(), `put-${process.pid}-small-buffer.csv`)
+  writeFileSync(file, Buffer.alloc(BIG_BYTES, 'x'))
+  try {
+    const port = String((await lines.next()).value)
+    const clock = new FakeClock()
+    const retried: string[] = []
+    await putFile({
+      url: `http://127.0.0.1:${port}/slower`,
+      file,
+      size: BIG_BYTES,
+      requestTimeoutMs: 1000,
+      deadline: Deadline.after(60_000, clock),
+      onRetry: (why) => void retried.push(why)
+    })
+    expect(retried).toEqual([])
+    assert.equal(String((await lines.next()).value), String(BIG_BYTES), 'the host read the whole file, once')
+  } finally {
+    host.kill()
+    rmSync(file, { force: true })
+  }
+})
+
+test('a host that never reads is still found out, within a few request-timeouts', async () => {
+  const silent = await serve((req) => void req.pause())
+  try {
+    const started = Date.now()
+    await assert.rejects(
+      putFile({
+        url: `${silent.url}/silent`,
+        file: big,
+        size: BIG_BYTES,
+        requestTimeoutMs: 1000,
+        deadline: Deadline.after(60_000, new FakeClock()),
+        onRetry: () => {
+          throw new Error('no retry: the test looks at the first try')
+        }
+      }),
+      /no retry: the test looks at the first try/
+    )
+    expect(Date.now() - started).toBeLessThan(6000)
+  } finally {
+    await silent.close()
   }
 })
