@@ -3,7 +3,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__ from "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }";
 /******/ var __webpack_modules__ = ({
 
-/***/ 169:
+/***/ 313:
 /***/ ((module) => {
 
 module.exports = Pend;
@@ -65,15 +65,15 @@ function pendGo(self, fn) {
 
 /***/ }),
 
-/***/ 626:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(890);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 890:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -84,7 +84,7 @@ var tls = __nccwpck_require__(756);
 var http = __nccwpck_require__(611);
 var https = __nccwpck_require__(692);
 var events = __nccwpck_require__(434);
-var assert = __nccwpck_require__(994);
+var assert = __nccwpck_require__(613);
 var util = __nccwpck_require__(23);
 
 
@@ -345,7 +345,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 368:
+/***/ 248:
 /***/ ((module) => {
 
 // Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
@@ -397,7 +397,7 @@ module.exports = crc32;
 
 /***/ }),
 
-/***/ 846:
+/***/ 502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
@@ -406,7 +406,7 @@ var util = __nccwpck_require__(23);
 var stream = __nccwpck_require__(203);
 var Readable = stream.Readable;
 var PassThrough = stream.PassThrough;
-var Pend = __nccwpck_require__(169);
+var Pend = __nccwpck_require__(313);
 var EventEmitter = (__nccwpck_require__(434).EventEmitter);
 
 exports.BufferSlicer = BufferSlicer;
@@ -592,12 +592,12 @@ BufferSlicer.prototype.unref = function() {
 
 /***/ }),
 
-/***/ 447:
+/***/ 663:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var fs = __nccwpck_require__(896);
 var zlib = __nccwpck_require__(106);
-var fd_slicer = __nccwpck_require__(846);
+var fd_slicer = __nccwpck_require__(502);
 var util = __nccwpck_require__(23);
 var EventEmitter = (__nccwpck_require__(434).EventEmitter);
 var Transform = (__nccwpck_require__(203).Transform);
@@ -605,7 +605,7 @@ var PassThrough = (__nccwpck_require__(203).PassThrough);
 var Writable = (__nccwpck_require__(203).Writable);
 
 // Node 20 added zlib.crc32.
-const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(368);
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(248);
 
 exports.open = open;
 exports.fromFd = fromFd;
@@ -1695,12 +1695,12 @@ function defaultCallback(err) {
 
 /***/ }),
 
-/***/ 613:
+/***/ 486:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(209);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(578);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(291);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(683);
 // prediction-one-retrain: the retrain chain from any CI system, on the actions' core.
 
 
@@ -1723,7 +1723,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 209:
+/***/ 291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2220,7 +2220,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../wt-house/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -2311,15 +2311,15 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../wt-house/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(626);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: external "data:text/javascript,export class ProxyAgent { constructor() { throw new Error(\"undici is not bundled with these actions\") } }"
 var x = (y) => {
 	var x = {}; __nccwpck_require__.d(x, y); return x
 } 
 var y = (x) => (() => (x))
 const javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions_namespaceObject = x({ ["ProxyAgent"]: () => (__WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_class_ProxyAgent_constructor_throw_new_Error_undici_is_not_bundled_with_these_actions__652f3da2__.ProxyAgent) });
-;// CONCATENATED MODULE: ../wt-house/node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -4265,7 +4265,7 @@ async function putFile(options) {
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/api/CsvError.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
     if (Array.isArray(message)) message = message.join(" ").trim();
@@ -4289,14 +4289,14 @@ class CsvError extends Error {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/utils/is_object.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
 const is_object = function (obj) {
   return typeof obj === "object" && obj !== null && !Array.isArray(obj);
 };
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/api/normalize_columns_array.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
 
 
 
@@ -4330,7 +4330,7 @@ const normalize_columns_array = function (columns) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
 class ResizeableBuffer {
   constructor(size = 100) {
     this.size = size;
@@ -4395,7 +4395,7 @@ class ResizeableBuffer {
 
 /* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/api/init_state.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
 
 
 const init_state = function (options) {
@@ -4511,7 +4511,7 @@ const init_state = function (options) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/utils/underscore.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
 const underscore = function (str) {
   return str.replace(/([A-Z])/g, function (_, match) {
     return "_" + match.toLowerCase();
@@ -4520,7 +4520,7 @@ const underscore = function (str) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/api/normalize_options.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
 
 
 
@@ -5284,7 +5284,7 @@ const normalize_options = function (opts) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/utils/delimiter_discover.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
 
 
 
@@ -5351,7 +5351,7 @@ const std = function (array) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/api/index.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
 
 
 
@@ -6321,7 +6321,7 @@ const transform = function (original_options = {}) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/csv-parse/lib/sync.js
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
 
 
 
@@ -6345,7 +6345,7 @@ const parse = function (data, opts = {}) {
 
 
 
-;// CONCATENATED MODULE: ../wt-house/node_modules/content-disposition/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-disposition/dist/index.js
 /*!
  * content-disposition
  * Copyright(c) 2014-2017 Douglas Christopher Wilson
@@ -6982,8 +6982,8 @@ function entryPath(name) {
     return { segments, folder };
 }
 
-// EXTERNAL MODULE: ../wt-house/node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(447);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/unzip/zip-reader.ts
 // yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
 // entry in the central directory, two more per entry opened, each a trip through libuv's thread
@@ -8620,7 +8620,7 @@ async function runTool(args, version, env = process.env, terminal = processTermi
 
 /***/ }),
 
-/***/ 578:
+/***/ 683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8639,7 +8639,7 @@ const VERSION = package_namespaceObject.rE;
 
 /***/ }),
 
-/***/ 994:
+/***/ 613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
@@ -8889,6 +8889,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(613);
+/******/ var __webpack_exports__ = __nccwpck_require__(486);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
