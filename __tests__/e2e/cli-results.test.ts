@@ -121,6 +121,7 @@ describe('API text is data: shown neutralised, passed on exactly, never a secret
       assert.equal(run.code, 1, failure(run))
       assert.equal(jsonOf(run).message, null, 'a message holding a secret is not passed on')
       assert.match(run.stderr, /warning: output message is not written: it holds a secret/)
+      assert.equal(run.stderr.split('output message is not written').length - 1, 1, 'warned of once')
       const text = [run.stdout, run.stderr, run.dotenv].join('\n')
       assert.ok(!text.includes(signature) && !text.includes('storage.example/results'))
       assertToolNoSecrets(run, KEY, sim)

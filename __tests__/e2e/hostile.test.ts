@@ -152,6 +152,8 @@ describe('API text is data, never a command or a secret', () => {
         assert.equal(run.code, 1)
         assert.equal(run.outputs.message, undefined, 'a message holding a secret is not passed on')
         assert.match(run.stdout, /::warning::output message is not written: it holds a secret/)
+        // Warned of once, though the outputs are read for the report and the verdict.
+        assert.equal(run.stdout.split('output message is not written').length - 1, 1)
         assert.equal(run.outputs.status, 'failed')
         assert.equal(run.outputs.model_id, '3')
         const text = visibleText(run)

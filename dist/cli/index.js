@@ -2127,16 +2127,13 @@ async function runStep(step, door) {
     catch (err) {
         failure = err;
     }
+    // What is known is read once (a value that cannot be passed on is warned of once); the outcome is
+    // read again for the verdict.
+    const outputs = known ? passableOutputs(step.outputs(known.inputs, known.state)) : {};
+    const summary = known && step.summary(known.inputs, known.state);
     const end = () => {
         const [outcome, reason] = outcomeOf(failure, received);
-        return {
-            outcome,
-            reason,
-            failure,
-            signal: received,
-            outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},
-            summary: known && step.summary(known.inputs, known.state)
-        };
+        return { outcome, reason, failure, signal: received, outputs, summary };
     };
     // The handlers stay until the report is written: a signal then must not kill the process mid-write.
     try {
@@ -3841,9 +3838,7 @@ class ApiClient {
 }
 function interpret(response, isAnswer, needed, now) {
     const ok = response.ok;
-    if (ok && response.text.trim() === '') {
-        if (!needed)
-            return {};
+    if (ok && needed && response.text.trim() === '') {
         const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
         // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
         // gateway that dropped a body once: the call reads only, so it is tried again.
@@ -8445,7 +8440,6 @@ function terminalHost(write = (text) => process.stderr.write(text)) {
 
 
 
-
 /** The error as the user names things: an input as its flag and variable. */
 function reasonOf(failure, outcome, reason) {
     if (outcome !== 'failed')
@@ -8470,9 +8464,8 @@ function report({ command, stepName, json, dotenv, failure, received, outputs = 
     if (hint)
         terminal.stderr(`Run ${hint} for usage.\n`);
     const known = {};
-    const passable = passableOutputs(outputs);
     for (const name of command ? ActionInterface[command].outputs : [])
-        known[name] = passable[name] ?? null;
+        known[name] = outputs[name] ?? null;
     if (dotenv) {
         try {
             (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(dotenv)), { recursive: true });

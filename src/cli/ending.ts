@@ -5,7 +5,6 @@ import { dirname, resolve } from 'node:path'
 import { InputError } from '../errors.js'
 import { warning } from '../log.js'
 import { ActionInterface, Inputs } from '../retrain/contract.js'
-import { passableOutputs } from '../retrain/report.js'
 import { outcomeOf, type Outcome } from '../retrain/step.js'
 import { oneLine } from '../text.js'
 import { ExitCode, exitCodeOf } from './exit-code.js'
@@ -25,7 +24,8 @@ export interface Report {
   dotenv?: string
   failure: unknown
   received?: string
-  outputs?: Record<string, string | undefined>
+  /** The outputs that can be passed on (runStep checked them). */
+  outputs?: Record<string, string>
   env: NodeJS.ProcessEnv
   terminal: Terminal
   hint?: string
@@ -66,8 +66,7 @@ export function report({
   }
   if (hint) terminal.stderr(`Run ${hint} for usage.\n`)
   const known: Record<string, string | null> = {}
-  const passable = passableOutputs(outputs)
-  for (const name of command ? ActionInterface[command].outputs : []) known[name] = passable[name] ?? null
+  for (const name of command ? ActionInterface[command].outputs : []) known[name] = outputs[name] ?? null
   if (dotenv) {
     try {
       mkdirSync(dirname(resolve(dotenv)), { recursive: true })

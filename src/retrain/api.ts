@@ -138,8 +138,7 @@ function interpret(
   now: number
 ): JsonObject {
   const ok = response.ok
-  if (ok && response.text.trim() === '') {
-    if (!needed) return {}
+  if (ok && needed && response.text.trim() === '') {
     const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`
     // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
     // gateway that dropped a body once: the call reads only, so it is tried again.

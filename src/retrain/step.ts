@@ -99,16 +99,13 @@ export async function runStep<I, S>(step: Step<I, S>, door: FrontDoor): Promise<
   } catch (err) {
     failure = err
   }
+  // What is known is read once (a value that cannot be passed on is warned of once); the outcome is
+  // read again for the verdict.
+  const outputs = known ? passableOutputs(step.outputs(known.inputs, known.state)) : {}
+  const summary = known && step.summary(known.inputs, known.state)
   const end = (): RunEnd => {
     const [outcome, reason] = outcomeOf(failure, received)
-    return {
-      outcome,
-      reason,
-      failure,
-      signal: received,
-      outputs: known ? passableOutputs(step.outputs(known.inputs, known.state)) : {},
-      summary: known && step.summary(known.inputs, known.state)
-    }
+    return { outcome, reason, failure, signal: received, outputs, summary }
   }
   // The handlers stay until the report is written: a signal then must not kill the process mid-write.
   try {
