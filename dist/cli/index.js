@@ -4015,8 +4015,9 @@ function duration(get, name, fallback, min, max) {
         throw new InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
+/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
+function bool(get, name) {
+    return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])));
 }
 /** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
 function runnerTemp(env = process.env) {
@@ -4179,7 +4180,7 @@ function readUploadInputs(get, places = actionPlaces()) {
         file,
         size,
         filename,
-        validate: bool(get, Inputs.Validate, true),
+        validate: bool(get, Inputs.Validate),
         timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
     };
 }
@@ -7944,11 +7945,11 @@ function readWaitInputs(get, places = actionPlaces()) {
         jobId,
         timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
         pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
-        wait: bool(get, Inputs.Wait, true),
-        download: bool(get, Inputs.Download, true),
+        wait: bool(get, Inputs.Wait),
+        download: bool(get, Inputs.Download),
         downloadDir,
         stagingDir: places.stagingDir ?? downloadDir,
-        extract: bool(get, Inputs.Extract, false)
+        extract: bool(get, Inputs.Extract)
     };
 }
 

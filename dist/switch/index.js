@@ -2339,7 +2339,7 @@ const Defaults = {
  * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
  * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
  */
-const BooleanDefaults = {
+const contract_BooleanDefaults = {
     [Inputs.Wait]: true,
     [Inputs.Download]: true,
     [Inputs.Extract]: false,
@@ -2518,8 +2518,9 @@ function duration(get, name, fallback, min, max) {
         throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
+/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
+function bool(get, name) {
+    return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])));
 }
 /** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
 function runnerTemp(env = process.env) {

@@ -3930,8 +3930,9 @@ function duration(get, name, fallback, min, max) {
         throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
-function bool(get, name, fallback) {
-    return parseBoolean(name, optional(get, name, String(fallback)));
+/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
+function bool(get, name) {
+    return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])));
 }
 /** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
 function runnerTemp(env = process.env) {
@@ -4028,7 +4029,7 @@ function readUploadInputs(get, places = actionPlaces()) {
         file,
         size,
         filename,
-        validate: bool(get, contract_Inputs.Validate, true),
+        validate: bool(get, contract_Inputs.Validate),
         timeoutMs: duration(get, contract_Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
     };
 }

@@ -2,7 +2,7 @@
 // action's own inputs are read in its folder.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Defaults, Inputs } from './contract.js'
+import { BooleanDefaults, Defaults, Inputs } from './contract.js'
 import { InputError } from '../errors.js'
 import { formatDuration } from '../text.js'
 import { jobIdProblem } from './jobid.js'
@@ -71,8 +71,9 @@ export function duration(get: GetInput, name: string, fallback: string, min: num
   return ms
 }
 
-export function bool(get: GetInput, name: string, fallback: boolean): boolean {
-  return parseBoolean(name, optional(get, name, String(fallback)))
+/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
+export function bool(get: GetInput, name: string): boolean {
+  return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])))
 }
 
 /** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */

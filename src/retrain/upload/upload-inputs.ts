@@ -54,7 +54,7 @@ export function readUploadInputs(get: GetInput, places: Places = actionPlaces())
     file,
     size,
     filename,
-    validate: bool(get, Inputs.Validate, true),
+    validate: bool(get, Inputs.Validate),
     timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
   }
 }

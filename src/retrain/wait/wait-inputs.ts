@@ -38,10 +38,10 @@ export function readWaitInputs(get: GetInput, places: Places = actionPlaces()): 
     jobId,
     timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
     pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
-    wait: bool(get, Inputs.Wait, true),
-    download: bool(get, Inputs.Download, true),
+    wait: bool(get, Inputs.Wait),
+    download: bool(get, Inputs.Download),
     downloadDir,
     stagingDir: places.stagingDir ?? downloadDir,
-    extract: bool(get, Inputs.Extract, false)
+    extract: bool(get, Inputs.Extract)
   }
 }
