@@ -7,7 +7,7 @@ import { exitCodeOf } from '../../src/cli/exit-code.js'
 import { flagInputs, parseInvocation, UsageError, variableOf } from '../../src/cli/flags.js'
 import { azureVariablesOf, dotenvOf, jsonOf } from '../../src/cli/results.js'
 import { neutralise } from '../../src/cli/terminal-host.js'
-import { ActionInterface } from '../../src/retrain/contract.js'
+import { ActionInterface } from '../../src/cli/commands.js'
 import { runnerCommands } from '../helpers/commands.js'
 import { azureCommands } from '../helpers/tool.js'
 

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { expect, test } from '@jest/globals'
 import { parse } from 'yaml'
-import { ActionInterface, BooleanDefaults, Defaults, Inputs } from '../../src/retrain/contract.js'
+import { ActionInterface } from '../../src/cli/commands.js'
+import { BooleanDefaults, Defaults, Inputs } from '../../src/retrain/contract.js'
 import { ACTION_YML, metadata, ROOT, type ActionName } from '../../sim/runner.js'
 
 const ACTIONS = Object.keys(ACTION_YML) as ActionName[]

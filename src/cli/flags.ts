@@ -2,7 +2,8 @@
 // new input reaches the tool by itself; every flag also read from a P1_<NAME> variable (the flag
 // wins); the API key from P1_API_KEY only. Nothing here knows what an input means: the step reads them.
 import { parseArgs } from 'node:util'
-import { ActionInterface, BooleanDefaults, Inputs } from '../retrain/contract.js'
+import { BooleanDefaults, Inputs } from '../retrain/contract.js'
+import { ActionInterface } from './commands.js'
 import { parseBoolean, type GetInput } from '../retrain/inputs.js'
 
 export type Command = keyof typeof ActionInterface

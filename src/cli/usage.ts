@@ -1,5 +1,6 @@
 // The help text, made from the same flags the command line accepts (flags.ts).
-import { ActionInterface, BooleanDefaults } from '../retrain/contract.js'
+import { BooleanDefaults } from '../retrain/contract.js'
+import { ActionInterface } from './commands.js'
 import { flagInputs, variableOf, type Command } from './flags.js'
 
 const ABOUT: Record<Command, string> = {
