@@ -3757,48 +3757,6 @@ const BooleanDefaults = {
     [Inputs.Extract]: false,
     [Inputs.Validate]: true
 };
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.File,
-            Inputs.Filename,
-            Inputs.Validate,
-            Inputs.ApiUrl,
-            Inputs.RequestTimeout,
-            Inputs.Timeout
-        ],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
 
 ;// CONCATENATED MODULE: ./src/log.ts
 // The one way the core prints. Lines may hold what the API or a storage host sent, so each is
@@ -5492,9 +5450,7 @@ async function perform(inputs, state, signal) {
         warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
         return;
     }
-    // The result has a deadline of its own, of the same length (README: how long a job may take): a
-    // job finishing right at the wait's deadline still gets its file.
-    const deadline = Deadline.after(inputs.timeoutMs);
+    const { deadline } = state;
     state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline });
     if (inputs.extract)
         state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline });

@@ -307,6 +307,36 @@ describe('the deadline bounds everything', () => {
       assertNoSecrets(run, KEY, sim)
     })
   })
+
+  test.concurrent('a job that finishes late: the download has what is left of the one timeout', async () => {
+    await withSimulator(KEY, async (sim) => {
+      // Finished at about 4 s of a 6 s timeout; the file would take 50 s.
+      sim.addJob('j', {
+        timeline: [
+          { atMs: 0, status: 'running' },
+          { atMs: 4000, status: 'job_finished' }
+        ],
+        result: Buffer.alloc(4 * 1024 * 1024)
+      })
+      sim.fault('download', { kind: 'slow', chunkBytes: 16 * 1024, pauseMs: 200 })
+      const run = await runAction('wait', {
+        ...inputs('j'),
+        'api-url': sim.apiUrl,
+        timeout: '6s',
+        'poll-interval': '1s',
+        'request-timeout': '20s'
+      })
+      assert.equal(run.code, 1)
+      assert.match(failure(run), /time left ran out/)
+      // A second budget counted from the finish would end at 10 s.
+      assert.ok(run.durationMs < 8500, `ended after ${run.durationMs} ms; the timeout is 6 s`)
+      // What the wait learnt is still passed on.
+      assert.equal(run.outputs.status, 'job_finished')
+      assert.equal(run.outputs.result_file, undefined)
+      expect(leftovers(run)).toEqual([])
+      assertNoSecrets(run, KEY, sim)
+    })
+  })
 })
 
 describe('the result folder holds this result, and only it', () => {

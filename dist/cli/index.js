@@ -1699,7 +1699,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(291);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(819);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(683);
 // prediction-one-retrain: the retrain chain from any CI system, on the actions' core.
 
@@ -1723,7 +1723,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 291:
+/***/ 819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3909,48 +3909,6 @@ const BooleanDefaults = {
     [Inputs.Download]: true,
     [Inputs.Extract]: false,
     [Inputs.Validate]: true
-};
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.File,
-            Inputs.Filename,
-            Inputs.Validate,
-            Inputs.ApiUrl,
-            Inputs.RequestTimeout,
-            Inputs.Timeout
-        ],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    }
 };
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -8121,9 +8079,7 @@ async function perform(inputs, state, signal) {
         warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
         return;
     }
-    // The result has a deadline of its own, of the same length (README: how long a job may take): a
-    // job finishing right at the wait's deadline still gets its file.
-    const deadline = Deadline.after(inputs.timeoutMs);
+    const { deadline } = state;
     state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline });
     if (inputs.extract)
         state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline });
@@ -8183,10 +8139,57 @@ async function extract(file, { stagingDir, signal, deadline }) {
     return dir;
 }
 
+;// CONCATENATED MODULE: ./src/cli/commands.ts
+// The tool's commands: one per action, with the inputs and outputs its action.yml declares (a test
+// holds the files to these lists). The flags, the help and the results are made from them.
+
+const ActionInterface = {
+    wait: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.RetrainJobId,
+            Inputs.ApiUrl,
+            Inputs.Timeout,
+            Inputs.PollInterval,
+            Inputs.RequestTimeout,
+            Inputs.Wait,
+            Inputs.Download,
+            Inputs.DownloadDir,
+            Inputs.Extract
+        ],
+        outputs: [
+            Outputs.Status,
+            Outputs.ModelId,
+            Outputs.Message,
+            Outputs.RetrainJobId,
+            Outputs.ResultFile,
+            Outputs.ResultSha256,
+            Outputs.ResultDir
+        ]
+    },
+    upload: {
+        inputs: [
+            Inputs.ApiKey,
+            Inputs.File,
+            Inputs.Filename,
+            Inputs.Validate,
+            Inputs.ApiUrl,
+            Inputs.RequestTimeout,
+            Inputs.Timeout
+        ],
+        outputs: [Outputs.RetrainJobId]
+    },
+    switch: {
+        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
+        outputs: [Outputs.RetrainJobId]
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The tool's command line: each command's flags derived from its action's inputs (contract.ts), so a
 // new input reaches the tool by itself; every flag also read from a P1_<NAME> variable (the flag
 // wins); the API key from P1_API_KEY only. Nothing here knows what an input means: the step reads them.
+
 
 
 
@@ -8441,6 +8444,7 @@ function terminalHost(write = (text) => process.stderr.write(text)) {
 
 
 
+
 /** The error as the user names things: an input as its flag and variable. */
 function reasonOf(failure, outcome, reason) {
     if (outcome !== 'failed')
@@ -8490,6 +8494,7 @@ function report({ command, stepName, json, dotenv, failure, received, outputs = 
 
 ;// CONCATENATED MODULE: ./src/cli/usage.ts
 // The help text, made from the same flags the command line accepts (flags.ts).
+
 
 
 const ABOUT = {

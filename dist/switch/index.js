@@ -2345,48 +2345,6 @@ const contract_BooleanDefaults = {
     [Inputs.Extract]: false,
     [Inputs.Validate]: true
 };
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.RetrainJobId,
-            Inputs.ApiUrl,
-            Inputs.Timeout,
-            Inputs.PollInterval,
-            Inputs.RequestTimeout,
-            Inputs.Wait,
-            Inputs.Download,
-            Inputs.DownloadDir,
-            Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [
-            Inputs.ApiKey,
-            Inputs.File,
-            Inputs.Filename,
-            Inputs.Validate,
-            Inputs.ApiUrl,
-            Inputs.RequestTimeout,
-            Inputs.Timeout
-        ],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [Inputs.ApiKey, Inputs.RetrainJobId, Inputs.ApiUrl, Inputs.RequestTimeout, Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
 
 ;// CONCATENATED MODULE: ./src/log.ts
 // The one way the core prints. Lines may hold what the API or a storage host sent, so each is

@@ -3757,48 +3757,6 @@ const BooleanDefaults = {
     [contract_Inputs.Extract]: false,
     [contract_Inputs.Validate]: true
 };
-/** What each action.yml declares; a test holds the files to these lists. */
-const ActionInterface = {
-    wait: {
-        inputs: [
-            contract_Inputs.ApiKey,
-            contract_Inputs.RetrainJobId,
-            contract_Inputs.ApiUrl,
-            contract_Inputs.Timeout,
-            contract_Inputs.PollInterval,
-            contract_Inputs.RequestTimeout,
-            contract_Inputs.Wait,
-            contract_Inputs.Download,
-            contract_Inputs.DownloadDir,
-            contract_Inputs.Extract
-        ],
-        outputs: [
-            Outputs.Status,
-            Outputs.ModelId,
-            Outputs.Message,
-            Outputs.RetrainJobId,
-            Outputs.ResultFile,
-            Outputs.ResultSha256,
-            Outputs.ResultDir
-        ]
-    },
-    upload: {
-        inputs: [
-            contract_Inputs.ApiKey,
-            contract_Inputs.File,
-            contract_Inputs.Filename,
-            contract_Inputs.Validate,
-            contract_Inputs.ApiUrl,
-            contract_Inputs.RequestTimeout,
-            contract_Inputs.Timeout
-        ],
-        outputs: [Outputs.RetrainJobId]
-    },
-    switch: {
-        inputs: [contract_Inputs.ApiKey, contract_Inputs.RetrainJobId, contract_Inputs.ApiUrl, contract_Inputs.RequestTimeout, contract_Inputs.Timeout],
-        outputs: [Outputs.RetrainJobId]
-    }
-};
 
 ;// CONCATENATED MODULE: ./src/log.ts
 // The one way the core prints. Lines may hold what the API or a storage host sent, so each is

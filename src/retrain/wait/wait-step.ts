@@ -16,7 +16,7 @@ import { timelineRows, waitForJob, type PollOptions, type PollState } from './po
 const REMINDER_INTERVAL_MS = 5 * 60_000
 
 interface WaitState {
-  /** The wait's: made from the timeout when the step starts. */
+  /** Made from the timeout when the step starts: the wait, the download and the unpack end by it. */
   deadline: Deadline
   poll: PollState
   file?: DownloadedFile
@@ -71,9 +71,7 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
     warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
     return
   }
-  // The result has a deadline of its own, of the same length (README: how long a job may take): a
-  // job finishing right at the wait's deadline still gets its file.
-  const deadline = Deadline.after(inputs.timeoutMs)
+  const { deadline } = state
   state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline })
   if (inputs.extract) state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline })
 }
