@@ -6,7 +6,7 @@ import { CancelledError } from './errors.js'
 export interface Clock {
   /** Epoch ms. */
   now(): number
-  /** Resolves after `ms`; rejects with CancelledError as soon as `signal` aborts. */
+  /** Rejects with CancelledError as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
@@ -22,14 +22,10 @@ export const systemClock: Clock = {
   }
 }
 
-/**
- * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
- * the download, the unpack and a rename all read this one value; none keeps a start of its own.
- */
+/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
 export class Deadline {
   private constructor(
     readonly clock: Clock,
-    /** Epoch ms on `clock`. */
     readonly startedAt: number,
     readonly timeoutMs: number
   ) {}

@@ -89,8 +89,8 @@ export class GaveUpError extends DeadlineError {
   }
 }
 export class CancelledError extends ActionError {
-  constructor(message = 'cancelled') {
-    super(message)
+  constructor() {
+    super('cancelled')
   }
 }
 

@@ -1,24 +1,19 @@
-// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
-// prints lines and announces secrets through the host the front door installs; what a step knows
-// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
+// The seam between the core and a front door (the GitHub actions, the command-line tool): the core
+// prints lines and announces secrets through the host the front door installs, and never imports a
+// front door's toolkit. What a step knows so far it reports through its Step (retrain/step.ts).
 
 export type Level = 'debug' | 'info' | 'warning'
 
 export interface Host {
-  /**
-   * One line for the log, already redacted, escaped and bounded (log.ts). The host writes it where
-   * its users read logs, and makes sure no text can act as a command of the CI system running it.
-   */
+  /** A line already redacted, escaped and bounded (log.ts): the host keeps it from acting as a command. */
   log(level: Level, line: string): void
-  /** A secret the core just learnt (a signed URL): the host hides it its own way too (GitHub's mask). */
+  /** A secret the core just learnt (a signed URL), for the host to hide its own way too. */
   secret(value: string): void
 }
 
-/** Until a front door installs its own: nothing is printed (unit tests of the core). */
-const QUIET: Host = { log: () => undefined, secret: () => undefined }
-let current: Host = QUIET
+// Until a front door installs its own, nothing is printed (unit tests of the core).
+let current: Host = { log: () => undefined, secret: () => undefined }
 
-/** Installs the front door's host; called once, before the step runs. */
 export function useHost(host: Host): void {
   current = host
 }

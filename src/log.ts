@@ -3,14 +3,6 @@
 import { host } from './host.js'
 import { oneLine } from './text.js'
 
-export function info(text: string): void {
-  host().log('info', oneLine(text))
-}
-
-export function warning(text: string): void {
-  host().log('warning', oneLine(text))
-}
-
-export function debug(text: string): void {
-  host().log('debug', oneLine(text))
-}
+export const info = (text: string): void => host().log('info', oneLine(text))
+export const warning = (text: string): void => host().log('warning', oneLine(text))
+export const debug = (text: string): void => host().log('debug', oneLine(text))

@@ -12,7 +12,6 @@ export type Outcome = 'succeeded' | 'failed' | 'cancelled'
 export interface Summary {
   title: string
   rows: [string, string | undefined][]
-  /** More tables after the main one, each under a heading of its own. */
   tables?: { heading: string; header: string[]; rows: string[][] }[]
 }
 
@@ -20,36 +19,32 @@ export interface Step<Inputs, State> {
   name: string
   /** Throws InputError before any request is made. `places`: an action's (actionPlaces) when not given. */
   readInputs(get: GetInput, places?: Places): Inputs
-  /** What is known before any work: the state the outputs and summary are made from. */
   initialState(inputs: Inputs): State
-  /** The work; it records what it learns in `state` as it goes. */
+  /** The work; it records what it learns in `state` as it goes, so that any outcome can report it. */
   perform(inputs: Inputs, state: State, signal: AbortSignal): Promise<void>
-  /** By output name (contract.ts); undefined: not known. Called on every outcome. */
+  /** By output name (contract.ts); undefined: not known. */
   outputs(inputs: Inputs, state: State): Record<string, string | undefined>
   summary(inputs: Inputs, state: State): Summary
 }
 
-/** How a run ended, and what was known by then. */
+/** How a run ended, and what was known by then (no outputs or summary when the inputs were refused). */
 export interface RunEnd {
   outcome: Outcome
   /** Why it did not succeed. */
   reason?: string
   /** What was thrown, for a front door that tells failures apart (exit codes). */
   failure?: unknown
-  /** The signal that cancelled the run. */
   signal?: NodeJS.Signals
-  /** The outputs that can be passed on exactly (none when the inputs were refused). */
+  /** The outputs that can be passed on exactly. */
   outputs: Record<string, string>
-  /** None when the inputs were refused. */
   summary?: Summary
 }
 
 /** What a front door gives a run and takes from it. */
 export interface FrontDoor {
   getInput: GetInput
-  /** Where relative paths start and results go by default; an action's when not given. */
+  /** An action's places (actionPlaces) when not given. */
   places?: Places
-  /** The signals that cancel a run here. */
   cancelSignals: NodeJS.Signals[]
   /** Writes what is known (outputs, summary); called once, however the run ended. */
   report(end: RunEnd): Promise<void> | void
@@ -73,9 +68,8 @@ export function outcomeOf(failure: unknown, signal: string | undefined): [Outcom
 }
 
 /**
- * A signal makes the run cancelled whatever the work did after it, even if the work happened to
- * complete. Node is left to exit by itself (an explicit process.exit() right after a large
- * download has hung Node 24 at shutdown).
+ * Node is left to exit by itself: an explicit process.exit() right after a large download has hung
+ * Node 24 at shutdown (nodejs/node#54918).
  */
 export async function runStep<I, S>(step: Step<I, S>, door: FrontDoor): Promise<void> {
   const controller = new AbortController()
