@@ -51,17 +51,14 @@ export function decodeErrorFields(body: unknown): ErrorFields | undefined {
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v)
   const top = first(body)
   const direct = fieldsOf(top)
-  const nestedFields = (): ErrorFields | undefined => {
-    if (!isObject(top)) return undefined
-    for (const value of Object.values(top)) {
-      const fields = fieldsOf(first(value))
-      if (fields) return fields
-    }
-    return undefined
-  }
+  const nested = isObject(top)
+    ? Object.values(top)
+        .map((value) => fieldsOf(first(value)))
+        .find(Boolean)
+    : undefined
   // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-  if (direct && (isDocumented(direct) || !nestedFields())) return direct
-  return nestedFields() ?? direct
+  if (direct && (isDocumented(direct) || !nested)) return direct
+  return nested ?? direct
 }
 
 function isDocumented(fields: ErrorFields): boolean {

@@ -20,30 +20,21 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(name: string, raw: string): number {
   const text = raw.trim()
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
-  const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
-  let total = 0
-  let consumed = 0
-  for (const match of text.matchAll(group)) {
-    total += Number(match[1]) * UNIT_MS[match[2]]
-    consumed += match[0].length
-  }
-  if (text === '' || consumed !== text.length) {
+  if (!/^(\d+(\.\d+)?(ms|h|m|s))+$/.test(text)) {
     throw new InputError(
       name,
       `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`
     )
   }
+  let total = 0
+  for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(value) * UNIT_MS[unit]
   return Math.round(total)
 }
 
-// The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
-const TRUE = ['true', 'True', 'TRUE']
-const FALSE = ['false', 'False', 'FALSE']
-
 export function parseBoolean(name: string, raw: string): boolean {
   const text = raw.trim()
-  if (TRUE.includes(text)) return true
-  if (FALSE.includes(text)) return false
+  // The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
+  if (/^(true|True|TRUE|false|False|FALSE)$/.test(text)) return text.toLowerCase() === 'true'
   throw new InputError(name, `"${raw}" is not a boolean: use true or false`)
 }
 
@@ -93,10 +84,7 @@ export interface Places {
   workDir: string
   /** A result is downloaded into `<resultRoot>/<job id>` when `download-dir` is empty. */
   resultRoot: string
-  /**
-   * Where work in progress is staged when a rename from there reaches the result (the runner's temp
-   * folder, emptied after each job); none: beside the result, under a random hidden name.
-   */
+  /** Where work in progress is staged when a rename reaches the result from there; none: beside the result. */
   stagingDir?: string
 }
 
@@ -111,8 +99,8 @@ export function actionPlaces(env: NodeJS.ProcessEnv = process.env): Places {
 }
 
 function readApiKey(get: GetInput): string {
-  if (get(Inputs.ApiKey).trim() === '') throw new InputError(Inputs.ApiKey, EMPTY_KEY)
-  const key = required(get, Inputs.ApiKey)
+  const key = get(Inputs.ApiKey).trim()
+  if (key === '') throw new InputError(Inputs.ApiKey, EMPTY_KEY)
   // A line break in a header value would let a secret smuggle in a header of its own.
   if (/[\r\n]/.test(key)) throw new InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved')
   if (/[^\t\x20-\x7e]/.test(key)) throw new InputError(Inputs.ApiKey, 'holds characters an HTTP header cannot carry')

@@ -6,7 +6,7 @@ import { formatBytes, formatDuration } from '../../text.js'
 import { describeFile, retryReporter } from '../report.js'
 import type { Step } from '../step.js'
 import { describeOrigin } from '../../net/url.js'
-import { downloadResult, type DownloadedFile, type DownloadOptions } from './download.js'
+import { downloadResult, type DownloadedFile } from './download.js'
 import { extractBeside, isZip } from '../../unzip/extract.js'
 import { readWaitInputs, type WaitInputs } from './wait-inputs.js'
 import { reminder, statusLine } from './progress.js'
@@ -57,10 +57,11 @@ export const waitStep: Step<WaitInputs, WaitState> = {
 }
 
 async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal): Promise<void> {
+  const { deadline } = state
   const onRetry = retryReporter()
   const client = new ApiClient({ ...inputs, signal, onRetry })
   info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
-  const outcome = await waitForJob(pollOptions(inputs, state.deadline, client, signal), state.poll)
+  const outcome = await waitForJob(pollOptions(inputs, deadline, client, signal), state.poll)
   if (outcome === 'pending') {
     info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
     return
@@ -71,9 +72,23 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
     warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
     return
   }
-  const { deadline } = state
-  state.file = await fetchResult(inputs, state, client, url, { signal, onRetry, deadline })
-  if (inputs.extract) state.resultDir = await extract(state.file, { stagingDir: inputs.stagingDir, signal, deadline })
+  const file = await downloadResult({
+    url,
+    dir: inputs.downloadDir,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    deadline,
+    signal,
+    stagingDir: inputs.stagingDir,
+    refreshUrl: async () => {
+      state.poll.last = await client.getStatus(inputs.jobId, deadline)
+      return state.poll.last.downloadUrl
+    },
+    onRetry
+  })
+  state.file = file
+  info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
+  info(`sha256 ${file.sha256}`)
+  if (inputs.extract) state.resultDir = await extract(file, { stagingDir: inputs.stagingDir, signal, deadline })
 }
 
 function pollOptions(inputs: WaitInputs, deadline: Deadline, client: ApiClient, signal: AbortSignal): PollOptions {
@@ -97,32 +112,6 @@ function pollOptions(inputs: WaitInputs, deadline: Deadline, client: ApiClient, 
       quiet.printed(elapsed)
     }
   }
-}
-
-async function fetchResult(
-  inputs: WaitInputs,
-  state: WaitState,
-  client: ApiClient,
-  url: string,
-  { signal, onRetry, deadline }: Pick<DownloadOptions, 'signal' | 'onRetry' | 'deadline'>
-): Promise<DownloadedFile> {
-  const file = await downloadResult({
-    url,
-    dir: inputs.downloadDir,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    deadline,
-    signal,
-    stagingDir: inputs.stagingDir,
-    refreshUrl: async () => {
-      const fresh = await client.getStatus(inputs.jobId, deadline)
-      state.poll.last = fresh
-      return fresh.downloadUrl
-    },
-    onRetry
-  })
-  info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
-  info(`sha256 ${file.sha256}`)
-  return file
 }
 
 async function extract(
