@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { test } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
 import { actionPlaces, parseBoolean, parseDuration } from '../../src/retrain/inputs.js'
-import { readSwitchInputs } from '../../src/retrain/switch/switch-inputs.js'
+import { switchStep } from '../../src/retrain/switch/switch-step.js'
 import { readUploadInputs } from '../../src/retrain/upload/upload-inputs.js'
 import { readWaitInputs } from '../../src/retrain/wait/wait-inputs.js'
 
@@ -104,12 +104,12 @@ test('upload inputs: the file must exist, be readable and not empty', () => {
 })
 
 test('switch inputs', () => {
-  assert.equal(readSwitchInputs(getter(base)).jobId, 'job 1')
+  assert.equal(switchStep.readInputs(getter(base)).jobId, 'job 1')
   // The switch's timeout: 5 minutes unless given, read as every duration is.
-  assert.equal(readSwitchInputs(getter(base)).timeoutMs, 300_000)
-  assert.equal(readSwitchInputs(getter({ ...base, timeout: '90s' })).timeoutMs, 90_000)
-  assert.throws(() => readSwitchInputs(getter({ ...base, timeout: 'soon' })), /input "timeout"/)
-  assert.throws(() => readSwitchInputs(getter({ 'api-key': 'k' })), /input "retrain-job-id"/)
+  assert.equal(switchStep.readInputs(getter(base)).timeoutMs, 300_000)
+  assert.equal(switchStep.readInputs(getter({ ...base, timeout: '90s' })).timeoutMs, 90_000)
+  assert.throws(() => switchStep.readInputs(getter({ ...base, timeout: 'soon' })), /input "timeout"/)
+  assert.throws(() => switchStep.readInputs(getter({ 'api-key': 'k' })), /input "retrain-job-id"/)
 })
 
 test('durations: bare seconds and unit groups', () => {

@@ -42,6 +42,7 @@ export interface CommonInputs {
   apiKey: string
   apiUrl: URL
   requestTimeoutMs: number
+  timeoutMs: number
 }
 
 export function required(get: GetInput, name: string): string {
@@ -131,10 +132,12 @@ export function readJobId(get: GetInput): string {
   return id
 }
 
-export function readCommon(get: GetInput): CommonInputs {
+/** What every step reads: the key, api-url, request-timeout and its timeout (`timeoutDefault` unless set). */
+export function readCommon(get: GetInput, timeoutDefault: string = Defaults.Timeout): CommonInputs {
   return {
     apiKey: readApiKey(get),
     apiUrl: readApiUrl(get),
-    requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+    requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS),
+    timeoutMs: duration(get, Inputs.Timeout, timeoutDefault, 1000, MAX_TIMEOUT_MS)
   }
 }

@@ -1,12 +1,12 @@
 import { ApiClient, isFailureStatus } from '../api.js'
 import { Deadline } from '../../clock.js'
 import { ActionError, ApiError } from '../../errors.js'
-import { Outputs } from '../contract.js'
+import { Defaults, Outputs } from '../contract.js'
 import { info } from '../../log.js'
 import { oneLine } from '../../text.js'
 import { retryReporter } from '../report.js'
 import type { Step } from '../step.js'
-import { readSwitchInputs, type SwitchInputs } from './switch-inputs.js'
+import { readCommon, readJobId, type CommonInputs } from '../inputs.js'
 
 const NOT_FINISHED = 'retrain job is not finished.'
 
@@ -27,6 +27,10 @@ async function whyNotFinished(client: ApiClient, jobId: string, refused: ApiErro
   }
 }
 
+interface SwitchInputs extends CommonInputs {
+  jobId: string
+}
+
 interface SwitchState {
   deadline: Deadline
   switched: boolean
@@ -34,7 +38,7 @@ interface SwitchState {
 
 export const switchStep: Step<SwitchInputs, SwitchState> = {
   name: 'prediction-one switch',
-  readInputs: (get) => readSwitchInputs(get),
+  readInputs: (get) => ({ ...readCommon(get, Defaults.SwitchTimeout), jobId: readJobId(get) }),
   initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
 
   async perform(inputs, state, signal) {

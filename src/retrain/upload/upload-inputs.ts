@@ -1,12 +1,10 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import { Defaults, Inputs } from '../contract.js'
+import { Inputs } from '../contract.js'
 import { InputError } from '../../errors.js'
 import {
   actionPlaces,
   bool,
-  duration,
-  MAX_TIMEOUT_MS,
   optional,
   readCommon,
   required,
@@ -24,7 +22,6 @@ export interface UploadInputs extends CommonInputs {
   filename: string
   /** Check the file before uploading it (see check.ts). */
   validate: boolean
-  timeoutMs: number
 }
 
 export function readUploadInputs(get: GetInput, places: Places = actionPlaces()): UploadInputs {
@@ -54,7 +51,6 @@ export function readUploadInputs(get: GetInput, places: Places = actionPlaces())
     file,
     size,
     filename,
-    validate: bool(get, Inputs.Validate),
-    timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
+    validate: bool(get, Inputs.Validate)
   }
 }

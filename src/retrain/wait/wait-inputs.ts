@@ -17,7 +17,6 @@ const MIN_POLL_INTERVAL_MS = 1000
 
 export interface WaitInputs extends CommonInputs {
   jobId: string
-  timeoutMs: number
   pollIntervalMs: number
   wait: boolean
   download: boolean
@@ -36,7 +35,6 @@ export function readWaitInputs(get: GetInput, places: Places = actionPlaces()): 
   return {
     ...common,
     jobId,
-    timeoutMs: duration(get, Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS),
     pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
     wait: bool(get, Inputs.Wait),
     download: bool(get, Inputs.Download),
