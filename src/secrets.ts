@@ -10,9 +10,9 @@ const parts = new Set<string>()
 const REDACTED = '***'
 
 /**
- * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
- * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
- * whose host and path would match harmless text).
+ * Registers a secret with our own redaction and with the host. `inPart`: also any run of PART of its
+ * characters (for random values: a key, a signature; not a whole URL, whose host and path would match
+ * harmless text).
  */
 export function addSecret(value: string | undefined, inPart = true): void {
   if (!value || secrets.has(value)) return

@@ -61,9 +61,7 @@ function describeBody(response: TextResponse, json: unknown): string {
 export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
-  // Every call takes the step's deadline: tries are retried until it, and no request runs past it
-  // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
-  // other answers the retry gave up on).
+  // Each call throws ApiError for a documented error, DeadlineError when the step's deadline passes.
 
   async getStatus(jobId: string, deadline: Deadline): Promise<JobStatus> {
     const body = await this.call(
@@ -100,8 +98,7 @@ export class ApiClient {
   }
 
   async updateModel(jobId: string, deadline: Deadline): Promise<void> {
-    // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
-    // an empty body too: the model was switched, and the action needs nothing from the answer.
+    // Documented as {"metadata": {...}}; any 2xx that is no error (a 204, an empty body) has switched.
     await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true)
   }
 

@@ -11,9 +11,7 @@ import { putFile } from './put.js'
 import { checkUpload, type Checked } from './check.js'
 
 interface UploadState {
-  /** Made from the timeout when the step starts. */
   deadline: Deadline
-  /** The job the API issued for this upload. */
   jobId?: string
   /** The file's bytes arrived: the retrain started. */
   uploaded: boolean

@@ -10,7 +10,7 @@ const FINISHED_STATUS = 'job_finished'
 export interface PollOptions {
   client: Pick<ApiClient, 'getStatus'>
   jobId: string
-  /** The wait's deadline: the last check is made right at it. */
+  /** The last check is made right at it. */
   deadline: Deadline
   intervalMs: number
   /** false: one check, reported whatever it says. */
