@@ -3,7 +3,6 @@
 // the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
 // open (a CSV's encoding, its rows) only warns.
 import { createReadStream } from 'node:fs'
-import { TextDecoder } from 'node:util'
 import { CsvError, parse } from 'csv-parse/sync'
 import type { Entry } from 'yauzl'
 import { Inputs } from '../contract.js'
@@ -76,8 +75,9 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
   // Undecodable, the rows can still be counted: the delimiters are ASCII in every encoding considered.
   const data = Buffer.from(text ?? new TextDecoder().decode(bytes))
 
-  // The line the next record starts on: past where the last one ended and past empty lines. LF, CR LF
-  // or a CR alone (old Mac Excel) ends a line; csv-parse's own count takes a quoted CR LF for two.
+  // The line the next record starts on, counted in a latin1 copy (a character a byte, as csv-parse's
+  // offsets count): past where the last record ended and past empty lines. LF, CR LF or a CR alone
+  // (old Mac Excel) ends a line; csv-parse's own line count takes a quoted CR LF for two.
   const latin1 = data.toString('latin1')
   let ended = 0
   let scanned = 0
@@ -91,7 +91,6 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
   let header: number | undefined
   let rows = 0
   let odd = 0
-  let unreadable = false
   const named: string[] = []
   try {
     parse(data, {
@@ -111,11 +110,11 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
         return null
       }
     })
+    if (header !== undefined && rows === 0 && complete) warnings.push(`${what}: a header line and no rows`)
   } catch (err) {
     // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
     const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED'
     if (!cut && odd < ODD_COUNTED) {
-      unreadable = true
       const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200)
       warnings.push(`${what}: line ${nextLine()} cannot be read as CSV (${code})`)
     }
@@ -127,7 +126,7 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
     warnings.push(
       `${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`
     )
-  } else if (rows === 0 && complete && !unreadable) warnings.push(`${what}: a header line and no rows`)
+  }
   return warnings
 }
 
@@ -142,6 +141,7 @@ async function checkHead(checked: Checked, name: string, size: number, stream: A
   }
   const head = Buffer.concat(chunks).subarray(0, CHECK_BYTES)
   checked.csvs.push({ name, read: head.length, size })
+  // All of it when no shorter than its size: yauzl fails an entry read to its end that is not its stated size.
   checked.warnings.push(...checkCsv(name, head, head.length >= size))
 }
 
