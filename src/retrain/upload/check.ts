@@ -2,10 +2,9 @@
 // cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
 // the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
 // open (a CSV's encoding, its rows) only warns.
-import { open } from 'node:fs/promises'
-import { TextDecoder } from 'node:util'
+import { createReadStream } from 'node:fs'
 import { CsvError, parse } from 'csv-parse/sync'
-import type { Entry, ZipFile } from 'yauzl'
+import type { Entry } from 'yauzl'
 import { Inputs } from '../contract.js'
 import { InputError, errorMessage } from '../../errors.js'
 import { formatBytes, oneLine } from '../../text.js'
@@ -23,28 +22,14 @@ const LINES_NAMED = 5
  */
 const ODD_COUNTED = 100
 
-/** Thrown from csv-parse's record callback to stop the reading. */
-class Enough extends Error {}
-
-const FOLDERS = ['train_src', 'eval_src'] as const
-
-export interface CheckedCsv {
-  /** The CSV's name: the file's, or the entry's inside the zip. */
-  name: string
-  /** Bytes read (inflated, for an entry). */
-  read: number
-  /** Its whole size (uncompressed, for an entry). */
-  size: number
-}
+const FOLDERS = ['train_src', 'eval_src']
 
 export interface Checked {
-  csvs: CheckedCsv[]
+  /** Each CSV read: its name (the file's, or the entry's in the zip), the bytes read and its whole size. */
+  csvs: { name: string; read: number; size: number }[]
   /** One line each, naming the CSV and the line; never a row's content. */
   warnings: string[]
 }
-
-const LF = 0x0a
-const CR = 0x0d
 
 /** The name of a zip entry or a file as it may appear in a message: one line, bounded. */
 const shown = (name: string): string => `"${oneLine(name, 200)}"`
@@ -58,16 +43,11 @@ function tryDecode(encoding: string, bytes: Buffer): string | undefined {
   }
 }
 
-/** The first physical line (1-based) that does not decode as `encoding`. */
+/** The first line (1-based) that does not decode as `encoding`. */
 function firstBadLine(encoding: string, bytes: Buffer): number {
-  let line = 1
-  for (let start = 0; start <= bytes.length; line++) {
-    let end = bytes.indexOf(LF, start)
-    if (end < 0) end = bytes.length
-    if (tryDecode(encoding, bytes.subarray(start, end)) === undefined) return line
-    start = end + 1
-  }
-  return line
+  // latin1 turns each byte into one character, and back.
+  const lines = bytes.toString('latin1').split('\n')
+  return lines.findIndex((line) => tryDecode(encoding, Buffer.from(line, 'latin1')) === undefined) + 1
 }
 
 /**
@@ -80,14 +60,10 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
   const warnings: string[] = []
   const what = shown(name)
   const within = complete ? '' : ` in its first ${formatBytes(head.length)}`
-  let bytes = head
-  if (!complete) {
-    // LF is never part of a multibyte character in UTF-8 or Shift_JIS: the cut is on a character.
-    const lastLf = head.lastIndexOf(LF)
-    if (lastLf < 0) return [`${what}: no line break${within}: not checked`]
-    bytes = head.subarray(0, lastLf + 1)
-  }
-  let text = tryDecode('utf-8', bytes) ?? tryDecode('shift_jis', bytes)
+  // Cut short, up to the last LF: never part of a multibyte character in UTF-8 or Shift_JIS.
+  const bytes = complete ? head : head.subarray(0, head.lastIndexOf('\n') + 1)
+  if (!complete && bytes.length === 0) return [`${what}: no line break${within}: not checked`]
+  const text = tryDecode('utf-8', bytes) ?? tryDecode('shift_jis', bytes)
   if (text === undefined) {
     const [utf8, sjis] = [firstBadLine('utf-8', bytes), firstBadLine('shift_jis', bytes)]
     warnings.push(
@@ -95,30 +71,26 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
         ? `${what}: line ${utf8} is neither UTF-8 nor Shift_JIS (CP932); the API may not read it`
         : `${what}: line ${utf8} is not UTF-8 and line ${sjis} is not Shift_JIS (CP932); the API may not read it`
     )
-    // The rows can still be counted: the delimiters are ASCII in every encoding considered.
-    text = new TextDecoder('utf-8').decode(bytes)
   }
-  const data = Buffer.from(text)
+  // Undecodable, the rows can still be counted: the delimiters are ASCII in every encoding considered.
+  const data = Buffer.from(text ?? new TextDecoder().decode(bytes))
 
-  // Line numbers from byte offsets: a record starts where the last one ended, past empty lines.
+  // The line the next record starts on, counted in a latin1 copy (a character a byte, as csv-parse's
+  // offsets count): past where the last record ended and past empty lines. LF, CR LF or a CR alone
+  // (old Mac Excel) ends a line; csv-parse's own line count takes a quoted CR LF for two.
+  const latin1 = data.toString('latin1')
+  let ended = 0
   let scanned = 0
   let line = 1
-  const lineAt = (offset: number): number => {
-    // LF, CR LF, or a CR alone (old Mac Excel) ends a line.
-    for (; scanned < offset; scanned++)
-      if (data[scanned] === LF || (data[scanned] === CR && data[scanned + 1] !== LF)) line++
+  const nextLine = (): number => {
+    const start = ended + latin1.slice(ended).search(/[^\r\n]|$/)
+    line += latin1.slice(scanned, start).split(/\r\n?|\n/).length - 1
+    scanned = start
     return line
-  }
-  let ended = 0
-  const nextStart = (): number => {
-    let start = ended
-    while (data[start] === CR || data[start] === LF) start++
-    return start
   }
   let header: number | undefined
   let rows = 0
   let odd = 0
-  let unreadable = false
   const named: string[] = []
   try {
     parse(data, {
@@ -126,110 +98,87 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
       relax_quotes: true,
       skip_empty_lines: true,
       on_record: (record: string[], info) => {
-        const at = lineAt(nextStart())
-        ended = info.bytes
-        if (header === undefined) header = record.length
-        else {
-          rows++
-          if (record.length !== header) {
-            odd++
-            if (named.length < LINES_NAMED) named.push(`line ${at} (${record.length})`)
-            if (odd >= ODD_COUNTED) throw new Enough()
-          }
+        header ??= record.length
+        rows = info.records - 1
+        if (record.length !== header) {
+          odd++
+          if (named.length < LINES_NAMED) named.push(`line ${nextLine()} (${record.length})`)
+          // Stops csv-parse, which hands the error to the catch below.
+          if (odd >= ODD_COUNTED) throw new Error('enough rows counted')
         }
+        ended = info.bytes
         return null
       }
     })
+    if (header !== undefined && rows === 0 && complete) warnings.push(`${what}: a header line and no rows`)
   } catch (err) {
     // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
     const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED'
-    if (!cut && !(err instanceof Enough)) {
-      unreadable = true
+    if (!cut && odd < ODD_COUNTED) {
       const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200)
-      warnings.push(`${what}: line ${lineAt(nextStart())} cannot be read as CSV (${code})`)
+      warnings.push(`${what}: line ${nextLine()} cannot be read as CSV (${code})`)
     }
   }
-  if (header === undefined) {
-    warnings.push(`${what}: no header line${within}`)
-  } else if (odd > 0) {
+  if (header === undefined) warnings.push(`${what}: no header line${within}`)
+  else if (odd > 0) {
     const more = odd > named.length ? `, and ${odd - named.length} more` : ''
     const counted = odd >= ODD_COUNTED ? `${odd} of the first ${rows} rows` : `${odd} of ${rows} rows${within}`
     warnings.push(
       `${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`
     )
-  } else if (rows === 0 && complete && !unreadable) {
-    warnings.push(`${what}: a header line and no rows`)
   }
   return warnings
 }
 
-async function checkCsvFile(file: string, name: string, size: number): Promise<Checked> {
-  const handle = await open(file, 'r')
-  try {
-    const head = Buffer.alloc(Math.min(size, CHECK_BYTES))
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return {
-      csvs: [{ name, read: bytesRead, size }],
-      warnings: checkCsv(name, head.subarray(0, bytesRead), bytesRead >= size)
-    }
-  } finally {
-    await handle.close()
-  }
-}
-
-/** The entry's first CHECK_BYTES, inflated; the rest is never inflated. */
-async function entryHead(zip: ZipFile, entry: Entry): Promise<Buffer> {
+/** Reads the first CHECK_BYTES of a CSV (a file, or an entry inflated) and checks them; no more is read. */
+async function checkHead(checked: Checked, name: string, size: number, stream: AsyncIterable<Buffer>) {
   const chunks: Buffer[] = []
   let total = 0
-  for await (const chunk of await zip.openReadStreamPromise(entry)) {
-    chunks.push(chunk as Buffer)
-    total += (chunk as Buffer).length
+  for await (const chunk of stream) {
+    chunks.push(chunk)
+    total += chunk.length
     if (total >= CHECK_BYTES) break
   }
-  return Buffer.concat(chunks).subarray(0, CHECK_BYTES)
-}
-
-interface Found {
-  name: string
-  entry: Entry
+  const head = Buffer.concat(chunks).subarray(0, CHECK_BYTES)
+  checked.csvs.push({ name, read: head.length, size })
+  // All of it when no shorter than its size: yauzl fails an entry read to its end that is not its stated size.
+  checked.warnings.push(...checkCsv(name, head, head.length >= size))
 }
 
 function refuse(detail: string): InputError {
   return new InputError(Inputs.File, `${detail}; nothing was uploaded (input validate: false skips this check)`)
 }
 
+/**
+ * A zip must hold one CSV directly under `train_src/` and one under `eval_src/` (others and macOS
+ * extras are ignored), else InputError; each of the two is then read for warnings.
+ */
 async function checkZipFile(file: string, zipName: string): Promise<Checked> {
-  let zip: ZipFile
-  try {
-    zip = await openZip(file)
-  } catch (err) {
+  const zip = await openZip(file).catch((err: unknown) => {
     throw refuse(`${shown(zipName)} is named as a zip and is not one (${oneLine(errorMessage(err), 200)})`)
-  }
+  })
   try {
-    const found: Record<(typeof FOLDERS)[number], Found[]> = { train_src: [], eval_src: [] }
+    const found: { folder: string; name: string; entry: Entry }[] = []
     const nested: string[] = []
     for await (const entry of zip.eachEntry()) {
-      const name = decodeName({
-        bytes: entry.fileNameRaw,
-        flags: entry.generalPurposeBitFlag,
-        extraFields: entry.extraFields
-      })
+      const { fileNameRaw: bytes, generalPurposeBitFlag: flags, extraFields } = entry
+      const name = decodeName({ bytes, flags, extraFields })
       const path = entryPath(name)
-      if ('refused' in path || path.folder || path.segments.length === 0) continue
+      if ('refused' in path || path.folder) continue
       const { segments } = path
-      const base = segments[segments.length - 1]
+      const [base = '', folder = ''] = segments.toReversed()
       // macOS Archive Utility's resource forks: __MACOSX/… and ._name.
       if (segments[0] === '__MACOSX' || base.startsWith('._') || !/\.csv$/i.test(base)) continue
-      const folder = FOLDERS.find((f) => f === segments[segments.length - 2])
-      if (folder && segments.length === 2) found[folder].push({ name, entry })
-      else if (folder && nested.length < 2) nested.push(name)
+      if (!FOLDERS.includes(folder)) continue
+      if (segments.length === 2) found.push({ folder, name, entry })
+      else if (nested.length < 2) nested.push(name)
     }
-    const problems = FOLDERS.flatMap((folder) => {
-      const csvs = found[folder]
+    const byFolder = FOLDERS.map((folder) => found.filter((csv) => csv.folder === folder))
+    const problems = byFolder.flatMap((csvs, i) => {
       if (csvs.length === 1) return []
-      if (csvs.length === 0) return [`no CSV under ${folder}/`]
+      if (csvs.length === 0) return [`no CSV under ${FOLDERS[i]}/`]
       const names = csvs.slice(0, 3).map((c) => shown(c.name))
-      return [`${csvs.length} CSVs under ${folder}/ (${names.join(', ')}${csvs.length > 3 ? ', …' : ''})`]
+      return [`${csvs.length} CSVs under ${FOLDERS[i]}/ (${names.join(', ')}${csvs.length > 3 ? ', …' : ''})`]
     })
     if (problems.length > 0) {
       const hint = nested.length
@@ -241,22 +190,17 @@ async function checkZipFile(file: string, zipName: string): Promise<Checked> {
       )
     }
     const checked: Checked = { csvs: [], warnings: [] }
-    for (const { name, entry } of [found.train_src[0], found.eval_src[0]]) {
-      const size = entry.uncompressedSize
-      if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
-        checked.warnings.push(
-          `${shown(name)}: encrypted or compressed with method ${entry.compressionMethod}: not checked`
-        )
+    for (const [{ name, entry }] of byFolder) {
+      const method = entry.compressionMethod
+      if (entry.isEncrypted() || (method !== 0 && method !== 8)) {
+        checked.warnings.push(`${shown(name)}: encrypted or compressed with method ${method}: not checked`)
         continue
       }
-      let head: Buffer
       try {
-        head = await entryHead(zip, entry)
+        await checkHead(checked, name, entry.uncompressedSize, await zip.openReadStreamPromise(entry))
       } catch (err) {
         throw refuse(`the zip ${shown(zipName)} is damaged: entry ${shown(name)}: ${oneLine(errorMessage(err), 200)}`)
       }
-      checked.csvs.push({ name, read: head.length, size })
-      checked.warnings.push(...checkCsv(name, head, size <= CHECK_BYTES))
     }
     return checked
   } finally {
@@ -265,16 +209,16 @@ async function checkZipFile(file: string, zipName: string): Promise<Checked> {
 }
 
 /**
- * Checks the file about to be uploaded as the announced `filename` says it is (its extension is what
- * tells the API): a zip must hold one CSV directly under `train_src/` and one under `eval_src/`
- * (others and macOS extras are ignored), else InputError; a CSV, each CSV of the zip, is read for
- * warnings (see `checkCsv`). Any other extension is not checked, with a warning.
+ * Checks the file about to be uploaded as its announced `filename` says it is (the extension is what
+ * tells the API): a zip, or a CSV read for warnings (see `checkCsv`). Any other is not checked.
  */
 export async function checkUpload(file: string, filename: string, size: number): Promise<Checked> {
   if (/\.zip$/i.test(filename)) return checkZipFile(file, filename)
-  if (/\.csv$/i.test(filename)) return checkCsvFile(file, filename, size)
-  return {
-    csvs: [],
-    warnings: [`${shown(filename)} is neither .csv nor .zip: not checked (the API tells data by its extension)`]
-  }
+  const checked: Checked = { csvs: [], warnings: [] }
+  if (/\.csv$/i.test(filename)) await checkHead(checked, filename, size, createReadStream(file))
+  else
+    checked.warnings.push(
+      `${shown(filename)} is neither .csv nor .zip: not checked (the API tells data by its extension)`
+    )
+  return checked
 }
