@@ -2,7 +2,7 @@
 // retry policy while another try can help. The API client, the result download and the upload all
 // go through it.
 import type { Deadline } from '../clock.js'
-import { errorMessage, HttpError, isRetryable } from '../errors.js'
+import { HttpError } from '../errors.js'
 import { send, type HttpRequest, type HttpResponse } from './http.js'
 import { retry, type RetryListener } from './retry.js'
 
@@ -27,20 +27,15 @@ export interface Exchange<T, Stream extends boolean> {
 }
 
 export async function exchange<T, Stream extends boolean = false>(spec: Exchange<T, Stream>): Promise<T> {
+  const { deadline, signal, onRetry, renew } = spec
   let renewals = 0
   const worthAnotherTry = async (err: unknown): Promise<string | undefined> => {
-    if (isRetryable(err)) return errorMessage(err)
-    const { renew } = spec
     if (!renew || !(err instanceof HttpError) || !renew.statuses.includes(err.status)) return undefined
     if (renewals >= MAX_RENEWALS) return undefined
     renewals++
     if (!(await renew.fresh())) return undefined
     return `${err.message}; the signed URL has probably expired, asked for a fresh one`
   }
-  return retry(async () => spec.read(await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline })), {
-    deadline: spec.deadline,
-    signal: spec.signal,
-    onRetry: spec.onRetry,
-    worthAnotherTry
-  })
+  const tryOnce = async (): Promise<T> => spec.read(await send({ ...spec.request(), signal, deadline }))
+  return retry(tryOnce, { deadline, signal, onRetry, worthAnotherTry })
 }

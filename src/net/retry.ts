@@ -25,8 +25,8 @@ export interface RetryOptions {
   random?: () => number
   onRetry?: RetryListener
   /**
-   * Whether another try is worth it, and why (the line reported): by default a TransientError,
-   * with its message. undefined: thrown as it is.
+   * Whether an error other than a TransientError (always worth it, for its message) is worth another
+   * try, and why (the line reported); undefined: thrown as it is.
    */
   worthAnotherTry?: (err: unknown) => Promise<string | undefined>
 }
@@ -40,12 +40,8 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.floor(step / 2 + random() * (step / 2))
 }
 
-const transient = (err: unknown): Promise<string | undefined> =>
-  Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined)
-
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const random = options.random ?? Math.random
-  const worthAnotherTry = options.worthAnotherTry ?? transient
   const started = options.deadline.clock.now()
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError()
@@ -53,7 +49,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       return await fn(attempt)
     } catch (err) {
       if (options.signal?.aborted) throw new CancelledError()
-      const why = await worthAnotherTry(err)
+      const why = isRetryable(err) ? errorMessage(err) : await options.worthAnotherTry?.(err)
       if (why === undefined) throw err
       // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
       // `Retry-After: 0` must not be hammered. Never past the deadline either.
