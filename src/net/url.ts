@@ -10,8 +10,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export function isAllowedUrl(url: URL): boolean {
-  if (url.protocol === 'https:') return true
-  return url.protocol === 'http:' && isLoopbackHost(url.hostname)
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
 }
 
 /** Which rule of the policy a URL breaks. */
