@@ -42,10 +42,7 @@ interface Answer {
 }
 
 /** An answer read as text (of a non-2xx, the first ERROR_TEXT_BYTES). */
-export interface TextResponse extends Answer {
-  ok: boolean
-  text: string
-}
+export type TextResponse = Answer & { ok: boolean; text: string }
 
 export type StreamResponse = (Answer & { ok: true; body: Readable }) | (TextResponse & { ok: false })
 
@@ -393,10 +390,9 @@ function proxyError(err: unknown, proxy: { url: URL; variable: string }, origin:
 }
 
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-export function statusError(response: Answer, message: string, now: number): TransientError | HttpError {
-  const status = response.status
+export function statusError({ status, headers }: Answer, message: string, now: number): TransientError | HttpError {
   if (status === 408 || status === 429 || status >= 500) {
-    return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now))
+    return new TransientError(message, parseRetryAfter(headers['retry-after'], now))
   }
   return new HttpError(status, message)
 }
