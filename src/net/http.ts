@@ -22,10 +22,7 @@ export interface HttpRequest<Stream extends boolean = boolean> {
   /** Read afresh by each call, so a retry sends it whole again. */
   file?: { path: string; size: number }
   signal?: AbortSignal
-  /**
-   * `request-timeout`, in ms: the longest time without progress (connecting, sending the body,
-   * waiting for the answer's headers, between pieces of its body).
-   */
+  /** `request-timeout` (ms): the longest time without progress, from connecting to the answer's last byte. */
   idleTimeoutMs: number
   /** The whole request, redirects and body included, ends by it. */
   deadline?: Deadline
