@@ -24,7 +24,7 @@ export interface HttpRequest<Stream extends boolean = boolean> {
   signal?: AbortSignal
   /** `request-timeout` (ms): the longest time without progress, from connecting to the answer's last byte. */
   idleTimeoutMs: number
-  /** The whole request, redirects and body included, ends by it. */
+  /** The step's deadline: the whole request, redirects and body included, ends by it. */
   deadline?: Deadline
   redirects: 'same-origin' | 'any' | 'none'
   /** true: a 2xx answer's body is handed over as a stream (`body`) instead of being read as text. */
@@ -70,7 +70,7 @@ const ACCEPT_ENCODING = 'gzip, deflate, br'
  * text (at most 1 MiB), or with `stream` handed over as `body`, the decoded bytes: it keeps the idle
  * timer alive, fails with the errors below, and releases the connection and the timers when it ends,
  * fails or is destroyed. Read or destroy it. gzip, deflate and br are decoded; `Content-Length` is
- * checked against the bytes received.
+ * checked against the bytes received (before decoding).
  *
  * Throws (and a `body` fails with) only: TransientError (a network error, no progress within
  * `idleTimeoutMs`, a body cut short, a 2xx text over 1 MiB, a proxy's 5xx); DeadlineError;
