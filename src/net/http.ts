@@ -91,12 +91,8 @@ export async function send(first: HttpRequest): Promise<HttpResponse> {
     const response = await sendOnce(request, url)
     const location = response.headers.location
     if (!REDIRECT_STATUSES.includes(response.status) || !location) return response
-    let next: URL
-    try {
-      next = new URL(location, url)
-    } catch {
-      throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
-    }
+    const next = URL.parse(location, url.href)
+    if (!next) throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
     const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
     // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
     // (never the body again); the other redirects repeat the method and its body.

@@ -38,12 +38,8 @@ export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
       `${variable} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`
     )
   }
-  let proxy: URL
-  try {
-    proxy = new URL(value)
-  } catch {
-    throw new ActionError(`${variable} is not a URL`)
-  }
+  const proxy = URL.parse(value)
+  if (!proxy) throw new ActionError(`${variable} is not a URL`)
   try {
     decodeURIComponent(proxy.username)
     decodeURIComponent(proxy.password)
