@@ -2,20 +2,20 @@
 // retry policy while another try can help. The API client, the result download and the upload all
 // go through it.
 import type { Deadline } from '../clock.js'
-import { errorMessage, HttpError, isRetryable } from '../errors.js'
-import { send, type HttpRequest, type HttpResponse, type TextResponse } from './http.js'
+import { HttpError } from '../errors.js'
+import { send, type HttpRequest, type HttpResponse } from './http.js'
 import { retry, type RetryListener } from './retry.js'
 
 const MAX_RENEWALS = 2
 
-export interface Exchange<Response extends HttpResponse, T> {
+export interface Exchange<T, Stream extends boolean> {
   /** The request of each try, made afresh: a renewed URL reaches the next try. */
-  request: () => Omit<HttpRequest, 'signal' | 'deadline'>
+  request: () => Omit<HttpRequest<Stream>, 'signal' | 'deadline'>
   /**
    * What an answer means: the value, or an error. A TransientError is worth another try; an
    * HttpError, ApiError or other error ends the exchange (but see `renew`).
    */
-  read: (response: Response) => Promise<T> | T
+  read: (response: HttpResponse<Stream>) => Promise<T> | T
   deadline: Deadline
   signal?: AbortSignal
   onRetry?: RetryListener
@@ -26,25 +26,16 @@ export interface Exchange<Response extends HttpResponse, T> {
   renew?: { statuses: number[]; fresh: () => Promise<boolean> }
 }
 
-export async function exchange<T, Response extends HttpResponse = TextResponse>(
-  spec: Exchange<Response, T>
-): Promise<T> {
+export async function exchange<T, Stream extends boolean = false>(spec: Exchange<T, Stream>): Promise<T> {
+  const { deadline, signal, onRetry, renew } = spec
   let renewals = 0
   const worthAnotherTry = async (err: unknown): Promise<string | undefined> => {
-    if (isRetryable(err)) return errorMessage(err)
-    const { renew } = spec
     if (!renew || !(err instanceof HttpError) || !renew.statuses.includes(err.status)) return undefined
     if (renewals >= MAX_RENEWALS) return undefined
     renewals++
     if (!(await renew.fresh())) return undefined
     return `${err.message}; the signed URL has probably expired, asked for a fresh one`
   }
-  return retry(
-    async () => {
-      // The caller asked for the form of answer its reader takes (`stream` or not).
-      const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline })) as Response
-      return spec.read(response)
-    },
-    { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry }
-  )
+  const tryOnce = async (): Promise<T> => spec.read(await send({ ...spec.request(), signal, deadline }))
+  return retry(tryOnce, { deadline, signal, onRetry, worthAnotherTry })
 }

@@ -2,9 +2,9 @@
 // idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
 // a URL's path or query: a signed URL is a credential.
 import { createReadStream } from 'node:fs'
-import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
+import http, { type ClientRequest, type IncomingHttpHeaders } from 'node:http'
 import https from 'node:https'
-import { pipeline, Transform, type Readable } from 'node:stream'
+import { PassThrough, pipeline, type Readable, type Transform } from 'node:stream'
 import zlib from 'node:zlib'
 import { systemClock, type Deadline } from '../clock.js'
 import { ActionError, CancelledError, DeadlineError, HttpError, LocalError, TransientError } from '../errors.js'
@@ -15,25 +15,20 @@ import { describeOrigin, isAllowedUrl } from './url.js'
 
 const USER_AGENT = 'prediction-one-retrain-action'
 
-export type RedirectRule = 'same-origin' | 'any' | 'none'
-
-export interface HttpRequest {
+export interface HttpRequest<Stream extends boolean = boolean> {
   method: 'GET' | 'PUT'
   url: string
   headers?: Record<string, string>
-  /** A file sent as the body, read afresh by each call (so a retry sends it whole again). */
+  /** Read afresh by each call, so a retry sends it whole again. */
   file?: { path: string; size: number }
   signal?: AbortSignal
-  /**
-   * ms (wall time): the one idle time-out, `request-timeout`. The longest time without progress:
-   * connecting, sending the body, waiting for the answer's headers, and between pieces of its body.
-   */
+  /** `request-timeout` (ms): the longest time without progress, from connecting to the answer's last byte. */
   idleTimeoutMs: number
   /** The step's deadline: the whole request, redirects and body included, ends by it. */
   deadline?: Deadline
-  redirects: RedirectRule
+  redirects: 'same-origin' | 'any' | 'none'
   /** true: a 2xx answer's body is handed over as a stream (`body`) instead of being read as text. */
-  stream?: boolean
+  stream?: Stream
 }
 
 interface Answer {
@@ -43,17 +38,12 @@ interface Answer {
   url: URL
 }
 
-/** A 2xx read as text, or any other answer (its body as text, at most ERROR_TEXT_BYTES of it). */
-export interface TextResponse extends Answer {
-  ok: boolean
-  /** The decoded body. */
-  text: string
-}
+/** An answer read as text (of a non-2xx, the first ERROR_TEXT_BYTES). */
+export type TextResponse = Answer & { ok: boolean; text: string }
 
-/** With `stream`: a 2xx hands over its body as a stream; any other answer is read as text. */
 export type StreamResponse = (Answer & { ok: true; body: Readable }) | (TextResponse & { ok: false })
 
-export type HttpResponse = TextResponse | StreamResponse
+export type HttpResponse<Stream extends boolean = boolean> = Stream extends true ? StreamResponse : TextResponse
 
 const MAX_REDIRECTS = 5
 // A request made right at the deadline (the poll's last check) still gets a moment to answer.
@@ -62,8 +52,8 @@ const LAST_MOMENT_MS = 1000
 const MAX_TEXT_BYTES = 1024 * 1024
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024
-// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
-// 64 KiB made those the upload's cost (docs/benchmarks.md).
+// A file is read 1 MiB at a time: with the default 64 KiB, a file read and a socket write per piece
+// were the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024
 // Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
 // can pass 16 KiB; curl reads up to 100 KiB.
@@ -73,38 +63,23 @@ const DELIVERY_TICK_MS = 250
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
-/** The one 2xx check. */
-export function isOk(status: number): boolean {
-  return status >= 200 && status < 300
-}
-
 /**
- * Sends one request, following redirects by `redirects` (a 303 with a GET, without the body; a
- * request with a `file` is not sent on by any other), and reads the answer.
+ * Sends one request, following redirects by `redirects` (a 303 as a GET without the body; a request
+ * with a `file` is not sent on by any other), and returns the answer, 2xx or not (`ok`): a non-2xx is
+ * never thrown, the start of its body is read as text for the caller to explain. A 2xx is read as
+ * text (at most 1 MiB), or with `stream` handed over as `body`, the decoded bytes: it keeps the idle
+ * timer alive, fails with the errors below, and releases the connection and the timers when it ends,
+ * fails or is destroyed. Read or destroy it. gzip, deflate and br are decoded; `Content-Length` is
+ * checked against the bytes received (before decoding).
  *
- * Returns every answer that arrived, 2xx or not, after redirects: `ok` says whether it is a 2xx.
- * A non-2xx is never thrown: its body is read as text (the start of it) for the caller to explain.
- * A 2xx is read as text (at most 1 MiB), or with `stream`, handed over as `body`: a stream of the
- * decoded bytes that already keeps the idle timer alive, fails with the errors below, and releases
- * the connection and the timers when it ends, fails or is destroyed. Read or destroy it.
- *
- * Bodies sent with `Content-Encoding` gzip, deflate or br are decoded; the length announced by
- * `Content-Length` is checked against the bytes received (before decoding).
- *
- * Throws (and a `body` fails with) only these:
- * - TransientError: a network error, no progress within `idleTimeoutMs`, a body cut short, a 2xx text
- *   over 1 MiB, a proxy failing with 5xx;
- * - DeadlineError: the deadline passed;
- * - CancelledError: `signal` aborted;
- * - HttpError: a redirect refused by `redirects` or the URL policy, a proxy refusing the request
- *   (407: its credentials), each naming hosts only;
- * - LocalError: the `file` could not be read;
- * - ActionError: an encoding that cannot be decoded, answer headers over 64 KiB, a certificate not
- *   trusted (self-signed, expired, another host's, an unknown CA), the proxy variables misconfigured.
+ * Throws (and a `body` fails with) only: TransientError (a network error, no progress within
+ * `idleTimeoutMs`, a body cut short, a 2xx text over 1 MiB, a proxy's 5xx); DeadlineError;
+ * CancelledError (`signal`); HttpError (a redirect refused by `redirects` or the URL policy, a proxy
+ * refusing the request, 407 for its credentials), naming hosts only; LocalError (the `file` could not
+ * be read); ActionError (an encoding that cannot be decoded, answer headers over 64 KiB, a certificate
+ * not trusted, the proxy variables misconfigured).
  */
-export async function send(request: HttpRequest & { stream: true }): Promise<StreamResponse>
-export async function send(request: HttpRequest & { stream?: false }): Promise<TextResponse>
-export async function send(request: HttpRequest): Promise<HttpResponse>
+export async function send<Stream extends boolean = false>(request: HttpRequest<Stream>): Promise<HttpResponse<Stream>>
 export async function send(first: HttpRequest): Promise<HttpResponse> {
   let request = first
   let url = new URL(request.url)
@@ -116,12 +91,8 @@ export async function send(first: HttpRequest): Promise<HttpResponse> {
     const response = await sendOnce(request, url)
     const location = response.headers.location
     if (!REDIRECT_STATUSES.includes(response.status) || !location) return response
-    let next: URL
-    try {
-      next = new URL(location, url)
-    } catch {
-      throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
-    }
+    const next = URL.parse(location, url.href)
+    if (!next) throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
     const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
     // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
     // (never the body again); the other redirects repeat the method and its body.
@@ -176,7 +147,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
     } catch (err) {
       return reject(translate(err))
     }
-    let body: Transform | undefined
+    let body: PassThrough | undefined
     // Settles at once: a request waiting for a socket (a proxy's tunnel not yet open) reports no
     // error when destroyed, and would leave send() pending.
     const abort = (err: Error): void => {
@@ -210,30 +181,43 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
     })
     req.on('response', (message) => {
       const status = message.statusCode ?? 0
-      const answer: Answer = { status, headers: message.headers, url }
-      const ok = isOk(status)
-      // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
-      const empty = status === 204 || status === 304 || message.headers['content-length'] === '0'
-      let decoders: Transform[]
+      const ok = status >= 200 && status < 300
+      const answer = { status, headers: message.headers, url }
+      const announced = message.headers['content-length']
+      let decoders: Transform[] = []
       try {
-        decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`)
+        // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+        if (status !== 204 && status !== 304 && announced !== '0') {
+          decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`)
+        }
       } catch (err) {
         // An error answer is explained by its status; its body is read as it came.
-        if (ok) {
-          stop()
-          message.destroy()
-          return reject(err instanceof Error ? err : new Error(String(err)))
-        }
-        decoders = []
+        if (ok) return abort(translate(err))
       }
+      // The stream a caller reads: every piece received restarts the idle timer, the end checks the
+      // length announced, a failure becomes one of send()'s errors, the end or a failure stops the timers.
       let received = 0
-      message.on('data', (chunk: Buffer) => void (received += chunk.length))
-      body = bodyStream(message, { progressed, stop, translate, origin })
+      message.on('data', (chunk: Buffer) => {
+        received += chunk.length
+        progressed()
+      })
+      body = new PassThrough({
+        flush: (callback) => {
+          stop()
+          if (announced !== undefined && received !== Number(announced)) {
+            return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${origin}`))
+          }
+          callback()
+        },
+        destroy: (err, callback) => {
+          stop()
+          callback(err ? translate(err) : null)
+        }
+      })
       body.on('error', () => undefined) // surfaced to whoever reads it
       pipeline([message, ...decoders, body], () => undefined)
       if (ok && request.stream) return resolve({ ...answer, ok: true, body })
-      const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES
-      readText(body, limit, ok, origin).then(
+      readText(body, ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES, ok, origin).then(
         (text) => resolve({ ...answer, ok, text }),
         (err: unknown) => {
           // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
@@ -243,36 +227,28 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         }
       )
     })
-    if (request.file) {
-      sendFile(req, request.file.path)
-      const watch = watchDelivery(req, request.idleTimeoutMs, progressed)
-      req.on('response', watch)
-      req.on('close', watch)
-    } else req.end()
+    if (!request.file) return void req.end()
+    const { path } = request.file
+    const file = createReadStream(path, { highWaterMark: READ_BYTES })
+    // Before pipeline's own listener: the request fails with a local error, not a network one.
+    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)))
+    pipeline(file, req, () => undefined)
+    const unwatch = watchDelivery(req, request.idleTimeoutMs, progressed)
+    req.on('response', unwatch)
+    req.on('close', unwatch)
   })
 }
 
-/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
-function sendFile(req: ClientRequest, path: string): void {
-  const file = createReadStream(path, { highWaterMark: READ_BYTES })
-  // Before pipeline's own listener: the request fails with a local error, not a network one.
-  file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)))
-  pipeline(file, req, () => undefined)
-}
-
 /**
- * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
- * read from the file. The system's socket buffers take several MiB at once and then more only as
- * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
- * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
- * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
- * burst is overdue at that rate; after the last byte, it starts once what the system took before
- * its first push-back (about what it holds) could have been delivered twice over at that rate.
- * Until a rate is seen, the slowest host that counts as moving is assumed (a piece per idle
- * time-out): the system wakes a writer only once a good part of what it holds has drained, which
- * at that pace takes longer than the idle time-out. A host that stops reading stops the bursts, and
- * the idle time-out fires; one that reads nothing fires it once that first wait is over. The budget
- * bounds all of it. Returns the function that stops the watch.
+ * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
+ * from the file. Its buffers take several MiB at once, then more only in bursts as the storage host
+ * reads, and after the last byte the body may still be in transit for seconds. Once the system has
+ * pushed back, the pace at which it takes bytes is the host's reading rate: while sending, the idle
+ * clock starts when the next burst is overdue at that rate; after the last byte, once what it took
+ * before pushing back (about what it holds) could have been delivered twice over. Until a rate is
+ * seen, the slowest host that counts as moving (a piece per idle time-out) is assumed: the system
+ * wakes a writer only once a good part of what it holds has drained. A host that stops reading still
+ * meets the idle time-out; the deadline bounds all of it. Returns the function that stops the watch.
  */
 function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): () => void {
   // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -311,42 +287,11 @@ function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: ()
       }
       drainedBy ??= now + (2 * (pushback?.accepted ?? accepted)) / rate
       if (now < drainedBy) progressed()
-      else stop()
+      else clearInterval(tick)
     },
     Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4))
   )
-  const stop = (): void => clearInterval(tick)
-  return stop
-}
-
-/**
- * The stream a caller reads: every piece received restarts the idle timer; the end checks the
- * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
- */
-function bodyStream(
-  message: IncomingMessage,
-  hooks: { progressed: () => void; stop: () => void; translate: (err: unknown) => Error; origin: string }
-): Transform {
-  const announced = message.headers['content-length']
-  let received = 0
-  message.on('data', (chunk: Buffer) => {
-    received += chunk.length
-    hooks.progressed()
-  })
-  return new Transform({
-    transform: (chunk: Buffer, _encoding, callback) => callback(null, chunk),
-    flush: (callback) => {
-      hooks.stop()
-      if (announced !== undefined && received !== Number(announced)) {
-        return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`))
-      }
-      callback()
-    },
-    destroy: (err, callback) => {
-      hooks.stop()
-      callback(err ? hooks.translate(err) : null)
-    }
-  })
+  return () => clearInterval(tick)
 }
 
 /** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
@@ -394,15 +339,16 @@ const UNTRUSTED_CERTIFICATE: Record<string, string> = {
 }
 
 function networkError(err: unknown, origin: string): Error {
+  const code = (err as NodeJS.ErrnoException)?.code
   // zlib's "unexpected end of file": the stream was cut, not wrong.
-  if ((err as NodeJS.ErrnoException)?.code === 'Z_BUF_ERROR') {
+  if (code === 'Z_BUF_ERROR') {
     return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`)
   }
-  if (isDecodeError(err)) {
+  // zlib's codes (Z_DATA_ERROR) and brotli's (ERR__ERROR_FORMAT_PADDING_1).
+  if (/^(Z_|ERR__ERROR_)/.test(code ?? '')) {
     return new ActionError(`the answer from ${origin} could not be decoded: ${(err as Error).message}`)
   }
-  const code = (err as NodeJS.ErrnoException)?.code
-  const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code]
+  const untrusted = UNTRUSTED_CERTIFICATE[code ?? '']
   if (untrusted) {
     return new ActionError(
       `the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
@@ -417,12 +363,6 @@ function networkError(err: unknown, origin: string): Error {
     )
   }
   return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`)
-}
-
-/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
-function isDecodeError(err: unknown): boolean {
-  const code = String((err as NodeJS.ErrnoException)?.code ?? '')
-  return code.startsWith('Z_') || code.startsWith('ERR__ERROR_')
 }
 
 /** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
@@ -443,10 +383,9 @@ function proxyError(err: unknown, proxy: { url: URL; variable: string }, origin:
 }
 
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-export function statusError(response: Answer, message: string, now: number): TransientError | HttpError {
-  const status = response.status
+export function statusError({ status, headers }: Answer, message: string, now: number): TransientError | HttpError {
   if (status === 408 || status === 429 || status >= 500) {
-    return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now))
+    return new TransientError(message, parseRetryAfter(headers['retry-after'], now))
   }
   return new HttpError(status, message)
 }

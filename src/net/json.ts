@@ -9,10 +9,6 @@ class JsonNumber {
 // so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
 const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g
 
-interface ReviverContext {
-  source?: string
-}
-
 /**
  * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
  * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
@@ -23,7 +19,7 @@ export function parseJson(text: string | undefined): unknown {
   if (text.startsWith('\uFEFF')) text = text.slice(1)
   try {
     // Node 24 hands a reviver the source text of each primitive (TC39 "JSON.parse source text access").
-    const reviver = (_key: string, value: unknown, context?: ReviverContext): unknown =>
+    const reviver = (_key: string, value: unknown, context?: { source?: string }): unknown =>
       typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value
     try {
       return JSON.parse(text, reviver)

@@ -6,16 +6,6 @@ import { HttpClient } from '@actions/http-client'
 import { checkBypass } from '@actions/http-client/lib/proxy'
 import { ActionError } from '../errors.js'
 
-/** The variable that names the proxy for `url`, in @actions/http-client's order. */
-function proxyVariable(url: URL): { name: string; value: string } | undefined {
-  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
-  for (const name of names) {
-    const value = process.env[name]
-    if (value) return { name, value }
-  }
-  return undefined
-}
-
 /**
  * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
  * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
@@ -36,30 +26,29 @@ function wildcardBypass(url: URL): boolean {
  */
 export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   if (checkBypass(url) || wildcardBypass(url)) return undefined
-  const variable = proxyVariable(url)
+  // The variables in http-client's order.
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const variable = names.find((name) => process.env[name])
   if (!variable) return undefined
+  const value = process.env[variable] ?? ''
   // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
   // not at all, going direct): only the forms both read alike are taken.
-  if (!/^https?:\/\//i.test(variable.value)) {
+  if (!/^https?:\/\//i.test(value)) {
     throw new ActionError(
-      `${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`
+      `${variable} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`
     )
   }
-  let proxy: URL
-  try {
-    proxy = new URL(variable.value)
-  } catch {
-    throw new ActionError(`${variable.name} is not a URL`)
-  }
+  const proxy = URL.parse(value)
+  if (!proxy) throw new ActionError(`${variable} is not a URL`)
   try {
     decodeURIComponent(proxy.username)
     decodeURIComponent(proxy.password)
   } catch {
     throw new ActionError(
-      `the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`
+      `the user name or password in ${variable} (proxy ${proxy.host}) is not valid percent-encoding`
     )
   }
-  return { url: proxy, variable: variable.name }
+  return { url: proxy, variable }
 }
 
 /** The tunnel agent: it makes each CONNECT with its own `request` function. */
@@ -70,20 +59,19 @@ type TunnelAgent = Agent & { request?: typeof httpRequest }
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
  * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
  * request's reach, and a proxy that never answers would hold the process open after a time-out.
+ * (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
  */
 export function proxyAgent(url: URL): { agent: Agent; close: () => void } {
   // Only its agent is used: the requests (and their user agent) are send()'s own.
   const agent: TunnelAgent = new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href)
-  const pending = new Set<ClientRequest>()
+  const connects: ClientRequest[] = []
   const request = agent.request
   if (request) {
     agent.request = ((...args: Parameters<typeof httpRequest>) => {
       const connect = request(...args)
-      pending.add(connect)
-      connect.once('connect', () => pending.delete(connect))
-      connect.once('error', () => pending.delete(connect))
+      connects.push(connect)
       return connect
     }) as typeof httpRequest
   }
-  return { agent, close: () => pending.forEach((connect) => connect.destroy()) }
+  return { agent, close: () => connects.forEach((connect) => connect.destroy()) }
 }

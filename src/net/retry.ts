@@ -6,13 +6,11 @@ import { CancelledError, errorMessage, GaveUpError, isRetryable } from '../error
 export interface RetryPolicy {
   baseMs: number
   capMs: number
-  /** Tries in all, the first one included; the deadline is what normally ends them. */
-  maxAttempts: number
 }
 
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity }
+// No cap on tries, only the deadline: a gate waiting 45 minutes should ride out a 3-minute outage of
+// the API. The spacing is what protects the API: see backoffDelay.
+export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000 }
 
 /** Told before each wait for another try: why, which try failed, how long until the next. */
 export type RetryListener = (why: string, attempt: number, delayMs: number) => void
@@ -24,12 +22,11 @@ export interface RetryOptions {
    */
   deadline: Deadline
   signal?: AbortSignal
-  policy?: RetryPolicy
   random?: () => number
   onRetry?: RetryListener
   /**
-   * Whether another try is worth it, and why (the line reported): by default a TransientError,
-   * with its message. undefined: thrown as it is.
+   * Whether an error other than a TransientError (always worth it, for its message) is worth another
+   * try, and why (the line reported); undefined: thrown as it is.
    */
   worthAnotherTry?: (err: unknown) => Promise<string | undefined>
 }
@@ -43,13 +40,8 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.floor(step / 2 + random() * (step / 2))
 }
 
-const transient = (err: unknown): Promise<string | undefined> =>
-  Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined)
-
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const policy = options.policy ?? DEFAULT_POLICY
   const random = options.random ?? Math.random
-  const worthAnotherTry = options.worthAnotherTry ?? transient
   const started = options.deadline.clock.now()
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError()
@@ -57,13 +49,12 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       return await fn(attempt)
     } catch (err) {
       if (options.signal?.aborted) throw new CancelledError()
-      if (attempt >= policy.maxAttempts) throw err
-      const why = await worthAnotherTry(err)
+      const why = isRetryable(err) ? errorMessage(err) : await options.worthAnotherTry?.(err)
       if (why === undefined) throw err
       // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
       // `Retry-After: 0` must not be hammered. Never past the deadline either.
       const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0
-      const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random))
+      const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, random))
       const now = options.deadline.clock.now()
       const left = options.deadline.left()
       if (wanted > left) throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err))

@@ -9,13 +9,7 @@ const CODE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/
 const MAX_MESSAGE = 200
 
 function xmlElement(text: string, name: string): string | undefined {
-  const match = new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text)
-  return match?.[1].trim()
-}
-
-function fromXml(text: string): { code?: string; message?: string } | undefined {
-  if (!/<Error[\s>]/.test(text)) return undefined
-  return { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') }
+  return new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text)?.[1].trim()
 }
 
 function fromJson(text: string): { code?: string; message?: string } | undefined {
@@ -32,7 +26,9 @@ function fromJson(text: string): { code?: string; message?: string } | undefined
  * storage host's error document. Redacted before it is cut, one line, bounded.
  */
 export function storageSays(text: string): string {
-  const found = fromXml(text) ?? fromJson(text)
+  const found = /<Error[\s>]/.test(text)
+    ? { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') }
+    : fromJson(text)
   if (!found) return ''
   const code = found.code && CODE.test(found.code) ? found.code : undefined
   const message = found.message ? `"${oneLine(found.message, MAX_MESSAGE)}"` : undefined
