@@ -64,20 +64,13 @@ const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
 /**
- * Sends one request, following redirects by `redirects` (a 303 as a GET without the body; a request
- * with a `file` is not sent on by any other), and returns the answer, 2xx or not (`ok`): a non-2xx is
- * never thrown, the start of its body is read as text for the caller to explain. A 2xx is read as
- * text (at most 1 MiB), or with `stream` handed over as `body`, the decoded bytes: it keeps the idle
- * timer alive, fails with the errors below, and releases the connection and the timers when it ends,
- * fails or is destroyed. Read or destroy it. gzip, deflate and br are decoded; `Content-Length` is
- * checked against the bytes received (before decoding).
- *
- * Throws (and a `body` fails with) only: TransientError (a network error, no progress within
- * `idleTimeoutMs`, a body cut short, a 2xx text over 1 MiB, a proxy's 5xx); DeadlineError;
- * CancelledError (`signal`); HttpError (a redirect refused by `redirects` or the URL policy, a proxy
- * refusing the request, 407 for its credentials), naming hosts only; LocalError (the `file` could not
- * be read); ActionError (an encoding that cannot be decoded, answer headers over 64 KiB, a certificate
- * not trusted, the proxy variables misconfigured).
+ * Sends one request, following redirects by `redirects` (a 303 as a GET without the body; a `file`
+ * is never sent on), and returns the answer, 2xx or not (`ok`): a non-2xx's start is read as text for
+ * the caller to explain. A 2xx is read as text (at most 1 MiB) or, with `stream`, handed over as
+ * `body`, which keeps the idle timer alive and releases everything when it ends: read or destroy it.
+ * Throws (and `body` fails with) only TransientError (what another try may cure), DeadlineError,
+ * CancelledError, HttpError (a refused redirect, a proxy's refusal), LocalError (the `file`) and
+ * ActionError (an encoding, headers over 64 KiB, an untrusted certificate, the proxy variables).
  */
 export async function send<Stream extends boolean = false>(request: HttpRequest<Stream>): Promise<HttpResponse<Stream>>
 export async function send(first: HttpRequest): Promise<HttpResponse> {
@@ -194,8 +187,7 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         // An error answer is explained by its status; its body is read as it came.
         if (ok) return abort(translate(err))
       }
-      // The stream a caller reads: every piece received restarts the idle timer, the end checks the
-      // length announced, a failure becomes one of send()'s errors, the end or a failure stops the timers.
+      // Every piece restarts the idle timer; the end checks the length announced and stops the timers.
       let received = 0
       message.on('data', (chunk: Buffer) => {
         received += chunk.length
@@ -241,14 +233,11 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
 
 /**
  * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
- * from the file. Its buffers take several MiB at once, then more only in bursts as the storage host
- * reads, and after the last byte the body may still be in transit for seconds. Once the system has
- * pushed back, the pace at which it takes bytes is the host's reading rate: while sending, the idle
- * clock starts when the next burst is overdue at that rate; after the last byte, once what it took
- * before pushing back (about what it holds) could have been delivered twice over. Until a rate is
- * seen, the slowest host that counts as moving (a piece per idle time-out) is assumed: the system
- * wakes a writer only once a good part of what it holds has drained. A host that stops reading still
- * meets the idle time-out; the deadline bounds all of it. Returns the function that stops the watch.
+ * from the file. Its buffers take several MiB at once, then more in bursts as the host reads. Once it
+ * has pushed back, its pace is the host's reading rate: the idle clock starts when the next burst is
+ * overdue at that rate, or after the last byte, once what it held could have been delivered twice
+ * over. Until a rate is seen, the slowest host that counts as moving (a piece per idle time-out) is
+ * assumed: the system wakes a writer only once a good part of what it holds has drained.
  */
 function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): () => void {
   // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
