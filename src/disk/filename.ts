@@ -14,17 +14,22 @@ function decode(text: string): string {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
+/** The bytes as text in the decoder's encoding; undefined when they are not valid in it. */
+export function tryDecode(bytes: Buffer, decoder = UTF8): string | undefined {
+  try {
+    return decoder.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
  * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
  */
 function headerText(header: string): string {
   if (/[^\u0000-\u00ff]/.test(header)) return header // not as Node hands it over: taken as it is
-  try {
-    return UTF8.decode(Buffer.from(header, 'latin1'))
-  } catch {
-    return header
-  }
+  return tryDecode(Buffer.from(header, 'latin1')) ?? header
 }
 
 /**
@@ -74,8 +79,8 @@ export function sanitizeFileName(raw: string | undefined, fallback = FALLBACK_RE
 }
 
 export function resultFileName(contentDisposition: string | undefined, url: URL): string {
-  const fromHeader = dispositionName(contentDisposition)
-  if (fromHeader && sanitizeFileName(fromHeader, '') !== '') return sanitizeFileName(fromHeader)
+  const fromHeader = sanitizeFileName(dispositionName(contentDisposition), '')
+  if (fromHeader) return fromHeader
   const segment = url.pathname.split('/').filter(Boolean).pop()
   return sanitizeFileName(segment ? decode(segment) : undefined)
 }

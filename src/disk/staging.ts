@@ -6,20 +6,16 @@
 // one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
 // from a running one's (ids are reused; containers share host names and volumes).
 import { randomBytes } from 'node:crypto'
-import { WriteStream } from 'node:fs'
 import { mkdir, rename, stat } from 'node:fs/promises'
 import type { Deadline } from '../clock.js'
-import { ActionError, LocalError } from '../errors.js'
+import { LocalError } from '../errors.js'
 
 /** A fresh name for work in progress: hidden, random, and saying what it is. */
 export function tempName(): string {
   return `.prediction-one-${randomBytes(8).toString('hex')}.partial`
 }
 
-/**
- * Where to stage work for `target`: `preferred` (the runner's temp folder) when a rename from there
- * into `target` works (same filesystem), else `target` itself.
- */
+/** Where to stage work for `target`: `preferred` when a rename from there works (same filesystem), else `target`. */
 export async function stagingFor(target: string, preferred: string): Promise<string> {
   try {
     await mkdir(preferred, { recursive: true })
@@ -39,7 +35,6 @@ async function explainTaken(from: string, to: string, err: unknown): Promise<unk
   return err
 }
 
-// On Windows a virus scanner may hold a new file for a moment: the move is tried again this often.
 const BUSY_TRIES = 10
 const BUSY_PAUSE_MS = 100
 
@@ -60,37 +55,5 @@ export async function moveIntoPlace(from: string, to: string, what: string, dead
       }
       await deadline.clock.sleep(BUSY_PAUSE_MS)
     }
-  }
-}
-
-// A write stream's buffer: pieces queued up to this much go to the disk together.
-const WRITE_BYTES = 1024 * 1024
-
-/**
- * A new file (`wx`: never one that exists) written in batches of up to 1 MiB, whose own faults
- * (a full disk, no permission) fail it as LocalError, naming `folder`; an ActionError that reaches
- * it from upstream (the body's, a zip's) passes as it is.
- */
-export class DiskFile extends (WriteStream as unknown as new (
-  path: string,
-  options: { flags: string; highWaterMark: number }
-) => WriteStream) {
-  constructor(
-    path: string,
-    private readonly what: string,
-    private readonly folder: string
-  ) {
-    super(path, { flags: 'wx', highWaterMark: WRITE_BYTES })
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    super._destroy(err, (closeErr?: Error | null) => {
-      const fault = err ?? closeErr
-      callback(
-        fault && !(fault instanceof ActionError)
-          ? new LocalError(`cannot write ${this.what} in`, this.folder, fault)
-          : fault
-      )
-    })
   }
 }

@@ -1,9 +1,8 @@
 // A zip entry's name, as raw bytes from the zip, made into a path inside the result folder that is
 // valid on Linux, macOS and Windows alike, or refused. Zip tools disagree on encodings and
 // separators; these rules are the same on every system, so one zip gives the same folder everywhere.
-import { TextDecoder } from 'node:util'
 import { crc32 } from 'node:zlib'
-import { safeSegment } from '../disk/filename.js'
+import { safeSegment, tryDecode } from '../disk/filename.js'
 
 /** What the zip's central directory says of an entry's name (APPNOTE.TXT 4.4.4, 4.6.9). */
 export interface RawName {
@@ -17,20 +16,11 @@ const UTF8_FLAG = 0x800
 // Info-ZIP Unicode Path extra field: a UTF-8 name beside a legacy one, valid while its CRC matches.
 const UNICODE_PATH = 0x7075
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 // The WHATWG "Shift_JIS" decoder is Windows' code page 932, what Japanese Windows zip tools write.
 const shiftJis = new TextDecoder('shift_jis', { fatal: true })
 // Code page 437, the zip standard's default: the upper half (the lower half is ASCII here).
 const CP437_HIGH =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
-
-function tryDecode(decoder: TextDecoder, bytes: Buffer): string | undefined {
-  try {
-    return decoder.decode(bytes)
-  } catch {
-    return undefined
-  }
-}
 
 function cp437(bytes: Buffer): string {
   return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('')
@@ -44,12 +34,12 @@ function cp437(bytes: Buffer): string {
 export function decodeName({ bytes, flags, extraFields }: RawName): string {
   for (const { id, data } of extraFields) {
     if (id === UNICODE_PATH && data.length >= 5 && data[0] === 1 && data.readUInt32LE(1) === crc32(bytes)) {
-      const name = tryDecode(utf8, data.subarray(5))
+      const name = tryDecode(data.subarray(5))
       if (name !== undefined) return name
     }
   }
   if (flags & UTF8_FLAG) return bytes.toString('utf8')
-  return tryDecode(utf8, bytes) ?? tryDecode(shiftJis, bytes) ?? cp437(bytes)
+  return tryDecode(bytes) ?? tryDecode(bytes, shiftJis) ?? cp437(bytes)
 }
 
 export type EntryPath = { segments: string[]; folder: boolean } | { refused: string }

@@ -1,37 +1,30 @@
 // Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
 // decides every rule, the same on every system, before anything is written; the entries go into a
 // fresh folder that replaces the old one only once the unpack succeeded.
-import { mkdir, open, rm, statfs, utimes, writeFile } from 'node:fs/promises'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, rm, statfs, utimes } from 'node:fs/promises'
 import { dirname, join, parse, sep } from 'node:path'
-import { pipeline as pipeStreams, Transform, type TransformCallback } from 'node:stream'
+import { pipeline as pipeStreams } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { crc32, inflateRawSync } from 'node:zlib'
+import { crc32, createInflateRaw } from 'node:zlib'
 import type { Entry, ZipFile } from 'yauzl'
 import type { Deadline } from '../clock.js'
-import { ActionError, CancelledError, DeadlineError, LocalError } from '../errors.js'
+import { ActionError, CancelledError, DeadlineError, errorMessage, LocalError } from '../errors.js'
 import { formatBytes, oneLine } from '../text.js'
-import { DiskFile, moveIntoPlace, stagingFor, tempName } from '../disk/staging.js'
-import { checkZip, damaged, decide, type Decided } from './zip-plan.js'
+import { moveIntoPlace, stagingFor, tempName } from '../disk/staging.js'
+import { checkZip, damaged, decide } from './zip-plan.js'
 import { openZip } from './zip-reader.js'
 
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')]
 
 export async function isZip(file: string): Promise<boolean> {
-  const handle = await open(file, 'r')
-  try {
-    const head = Buffer.alloc(4)
-    const { bytesRead } = await handle.read(head, 0, 4, 0)
-    return bytesRead === 4 && ZIP_MAGIC.some((magic) => magic.equals(head))
-  } finally {
-    await handle.close()
-  }
+  const head = Buffer.concat(await createReadStream(file, { end: 3 }).toArray())
+  return ZIP_MAGIC.some((magic) => magic.equals(head))
 }
 
 export interface Extracted {
   dir: string
-  /** Files written. */
   files: number
-  /** Bytes written, all files together. */
   bytes: number
   /** Entries not written because they were symbolic links, as paths relative to `dir`. */
   dropped: string[]
@@ -67,144 +60,58 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
   }
 }
 
-/** Fails the stream when the bytes do not match the entry's CRC-32, which yauzl does not check. */
-function crcCheck(expected: number): Transform {
-  let crc = 0
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+/**
+ * An entry's bytes, inflated and checked on the way: never more than it declares, then its size
+ * and CRC-32 (which yauzl does not check). Every fault of the zip leaves as an ActionError.
+ */
+async function* entryBytes(zip: ZipFile, entry: Entry, name: string): AsyncGenerator<Buffer> {
+  const declared = entry.uncompressedSize
+  try {
+    const raw = await zip.openReadStreamPromise(entry, { decodeFileData: false })
+    const bytes = entry.compressionMethod === 8 ? pipeStreams(raw, createInflateRaw(), () => undefined) : raw
+    let size = 0
+    let crc = 0
+    for await (const chunk of bytes as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > declared) throw new Error(`the entry inflates to more than the ${declared} bytes it declares`)
       crc = crc32(chunk, crc)
-      done(null, chunk)
-    },
-    flush(done: TransformCallback) {
-      done(crc === expected >>> 0 ? null : new Error('CRC-32 mismatch: the entry is corrupt'))
+      yield chunk
     }
-  })
-}
-
-function inside(root: string, segments: string[]): string {
-  const path = join(root, ...segments)
-  // The segments are safe by construction; this states the promise where it is kept.
-  if (!path.startsWith(root + sep)) throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`)
-  return path
-}
-
-// Entries up to this size are read and inflated whole, and written in one call, several at a time:
-// most of a result zip's entries are small, and for them a stream each, and each trip through
-// libuv's thread pool (open, write, close, set the time), costs more than the bytes.
-const SMALL_ENTRY_BYTES = 1024 * 1024
-const WRITES_IN_FLIGHT = 8
-
-/** A small entry's bytes, inflated at once and checked: size (at most the declared one) and CRC-32. */
-async function readSmall(zip: ZipFile, entry: Entry): Promise<Buffer> {
-  const raw = Buffer.concat(await (await zip.openReadStreamPromise(entry, { decodeFileData: false })).toArray())
-  let data = raw
-  if (entry.compressionMethod === 8) {
-    try {
-      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw err
-      throw new Error(`the entry inflates to more than the ${entry.uncompressedSize} bytes it declares`, { cause: err })
-    }
-  }
-  if (data.length !== entry.uncompressedSize) {
-    throw new Error(`the entry holds ${data.length} bytes, not the ${entry.uncompressedSize} it declares`)
-  }
-  if (crc32(data) !== entry.crc32 >>> 0) throw new Error('CRC-32 mismatch: the entry is corrupt')
-  return data
-}
-
-async function openLarge(zip: ZipFile, entry: Entry): Promise<Transform> {
-  const source = await zip.openReadStreamPromise(entry)
-  // One stream of checked bytes: a fault of the zip or of the check fails the stream returned.
-  return pipeStreams(source, crcCheck(entry.crc32), () => undefined)
-}
-
-async function setModified(path: string, entry: Entry): Promise<void> {
-  const modified = entry.getLastModDate()
-  if (!Number.isNaN(modified.getTime())) await utimes(path, modified, modified).catch(() => undefined)
-}
-
-/** Writes running at once; the first failure is thrown by the next `within`. */
-class Writes {
-  private running = new Set<Promise<void>>()
-  private failure: { err: unknown } | undefined
-
-  start(write: () => Promise<void>): void {
-    const done: Promise<void> = write()
-      .catch((err: unknown) => void (this.failure ??= { err }))
-      .finally(() => this.running.delete(done))
-    this.running.add(done)
-  }
-
-  /** Waits until at most `count` writes run; throws the first failure. */
-  async within(count: number): Promise<void> {
-    while (this.running.size > count) await Promise.race(this.running)
-    if (this.failure) throw this.failure.err
-  }
-
-  async settled(): Promise<void> {
-    await Promise.allSettled(this.running)
+    if (size !== declared) throw new Error(`the entry holds ${size} bytes, not the ${declared} it declares`)
+    if (crc !== entry.crc32 >>> 0) throw new Error('CRC-32 mismatch: the entry is corrupt')
+  } catch (err) {
+    throw damaged(errorMessage(err), name)
   }
 }
 
 /**
  * Pass two, once `checkZip` passed: the entries again, in the zip's order, each decided again (the
- * same way) and written under `root`. `dir` is the result folder, named in errors.
+ * same way) and written under `root`; returns how many files. `dir` is the result folder, named in errors.
  */
-async function writeEntries(
-  zip: ZipFile,
-  root: string,
-  dir: string,
-  signal: AbortSignal,
-  current: (entry: Decided) => void
-): Promise<{ files: number; bytes: number }> {
+async function writeEntries(zip: ZipFile, root: string, dir: string, signal: AbortSignal): Promise<number> {
   const local = (err: unknown): LocalError => new LocalError('cannot write the unpacked result in', dir, err)
-  const made = new Set<string>()
-  const folder = async (path: string): Promise<void> => {
-    if (made.has(path)) return
-    await mkdir(path, { recursive: true }).catch((err: unknown) => {
+  let files = 0
+  for await (const entry of zip.eachEntry()) {
+    signal.throwIfAborted()
+    const decided = decide(entry)
+    if (!decided || decided.kind === 'link') continue
+    const path = join(root, ...decided.segments)
+    // The segments are safe by construction; this states the promise where it is kept.
+    if (!path.startsWith(root + sep)) throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`)
+    await mkdir(decided.kind === 'folder' ? path : dirname(path), { recursive: true }).catch((err: unknown) => {
       throw local(err)
     })
-    made.add(path)
+    if (decided.kind === 'folder') continue
+    const file = createWriteStream(path, { flags: 'wx' })
+    // What is not an ActionError is the file's own fault: the zip's are (see entryBytes).
+    await pipeline(entryBytes(zip, entry, decided.name), file, { signal }).catch((err: unknown) => {
+      throw err instanceof ActionError ? err : local(err)
+    })
+    const modified = entry.getLastModDate()
+    if (!Number.isNaN(modified.getTime())) await utimes(path, modified, modified).catch(() => undefined)
+    files++
   }
-  const writes = new Writes()
-  let files = 0
-  let bytes = 0
-  try {
-    for await (const entry of zip.eachEntry()) {
-      signal.throwIfAborted()
-      const decided = decide(entry)
-      if (!decided || decided.kind === 'link') continue
-      current(decided)
-      const path = inside(root, decided.segments)
-      if (decided.kind === 'folder') {
-        await folder(path)
-        continue
-      }
-      await folder(dirname(path))
-      if (entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
-        const data = await readSmall(zip, entry)
-        writes.start(async () => {
-          await writeFile(path, data, { flag: 'wx' }).catch((err: unknown) => {
-            throw local(err)
-          })
-          await setModified(path, entry)
-        })
-        await writes.within(WRITES_IN_FLIGHT - 1)
-      } else {
-        await writes.within(0)
-        await pipeline(await openLarge(zip, entry), new DiskFile(path, 'the unpacked result', dir), { signal })
-        await setModified(path, entry)
-      }
-      files++
-      bytes += entry.uncompressedSize
-    }
-    await writes.within(0)
-    return { files, bytes }
-  } finally {
-    // Nothing may still write into the folder once the caller removes it.
-    await writes.settled()
-  }
+  return files
 }
 
 /**
@@ -212,13 +119,8 @@ async function writeEntries(
  * `root` has free for this user. Where the free space cannot be read, the writes find out.
  */
 async function checkRoom(root: string, dir: string, declared: number): Promise<void> {
-  let free: number
-  try {
-    const { bavail, bsize } = await statfs(root)
-    free = bavail * bsize
-  } catch {
-    return
-  }
+  const space = await statfs(root).catch(() => undefined)
+  const free = space ? space.bavail * space.bsize : Infinity
   if (declared > free) {
     throw new ActionError(
       `extract: the zip declares ${formatBytes(declared)}, and only ${formatBytes(free)} is free in ` +
@@ -232,11 +134,10 @@ async function unpack(
   root: string,
   dir: string,
   options: ExtractOptions
-): Promise<{ files: number; bytes: number; dropped: string[] }> {
+): Promise<Omit<Extracted, 'dir'>> {
   const outOfTime = options.deadline.signal()
   const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime
   let zip: ZipFile | undefined
-  let current: string | undefined
   try {
     zip = await openZip(file)
     const { links, bytes } = await checkZip(zip, signal)
@@ -244,13 +145,14 @@ async function unpack(
     await checkRoom(root, dir, bytes)
     // The entries are read a second time rather than kept: memory stays small however many there are.
     zip = await openZip(file)
-    const written = await writeEntries(zip, root, dir, signal, (entry) => (current = entry.name))
-    return { ...written, dropped: links }
+    const files = await writeEntries(zip, root, dir, signal)
+    // Each file wrote the bytes it declares (entryBytes checks): they are the bytes checkZip counted.
+    return { files, bytes, dropped: links }
   } catch (err) {
     if (options.signal?.aborted) throw new CancelledError()
     if (outOfTime.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
     if (err instanceof ActionError) throw err
-    throw damaged(err instanceof Error ? err.message : String(err), current)
+    throw damaged(errorMessage(err))
   } finally {
     zip?.close()
   }

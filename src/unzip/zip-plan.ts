@@ -24,13 +24,11 @@ const METHOD_NAMES: Record<number, string> = {
 }
 
 /** One entry, decided: a file or a folder at `segments` under the result folder, or a link (dropped). */
-export interface Decided {
+interface Decided {
   kind: 'file' | 'folder' | 'link'
   /** The name as the zip gives it, decoded: what messages show. */
   name: string
   segments: string[]
-  /** `segments` joined with `/`. */
-  shown: string
 }
 
 function refuse(name: string, why: string): ActionError {
@@ -67,12 +65,11 @@ export function decide(entry: Entry): Decided | undefined {
   const path = entryPath(name)
   if ('refused' in path) throw refuse(name, path.refused)
   const kind = kindOf(entry, path.folder)
-  const shown = path.segments.join('/')
   if (path.segments.length === 0) {
     if (kind === 'folder') return undefined
     throw refuse(name, 'has no file name')
   }
-  const bytes = Buffer.byteLength(shown)
+  const bytes = Buffer.byteLength(path.segments.join('/'))
   if (bytes > MAX_PATH_BYTES) throw refuse(name, `leads to a path of ${bytes} bytes, more than ${MAX_PATH_BYTES}`)
   if (kind === 'file') {
     if (entry.isEncrypted()) throw damaged('the entry is encrypted', name)
@@ -82,7 +79,7 @@ export function decide(entry: Entry): Decided | undefined {
       throw damaged(`unsupported compression method: ${method}${known}; stored and deflate are read`, name)
     }
   }
-  return { kind, name, segments: path.segments, shown }
+  return { kind, name, segments: path.segments }
 }
 
 /**
@@ -120,7 +117,7 @@ export async function checkZip(zip: ZipFile, signal: AbortSignal): Promise<{ lin
     })
     if (!decided) continue
     if (decided.kind === 'link') {
-      links.push(decided.shown)
+      links.push(decided.segments.join('/'))
       continue
     }
     if (decided.kind === 'file') bytes += entry.uncompressedSize

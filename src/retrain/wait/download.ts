@@ -1,18 +1,19 @@
 // The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
 import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Deadline } from '../../clock.js'
-import { LocalError } from '../../errors.js'
+import { ActionError, LocalError } from '../../errors.js'
 import { exchange } from '../../net/exchange.js'
 import { statusError, type StreamResponse } from '../../net/http.js'
 import type { RetryListener } from '../../net/retry.js'
 import { storageSays } from '../../net/storage.js'
 import { checkUrl, describeOrigin } from '../../net/url.js'
 import { resultFileName } from '../../disk/filename.js'
-import { DiskFile, moveIntoPlace, stagingFor, tempName } from '../../disk/staging.js'
+import { moveIntoPlace, stagingFor, tempName } from '../../disk/staging.js'
 
 export interface DownloadOptions {
   url: string
@@ -37,6 +38,8 @@ export interface DownloadedFile {
 
 // What a storage host answers to a signed URL that expired.
 const EXPIRED = [403, 404, 410]
+// The file's buffer: pieces of the body queued up to this much go to the disk in one write.
+const WRITE_BYTES = 1024 * 1024
 
 const checkDownloadUrl = (raw: string): URL => checkUrl(raw, 'the download_url the API gave', 'downloaded')
 
@@ -83,21 +86,23 @@ async function saveResult(
   const name = resultFileName(response.headers['content-disposition'], response.url)
   const temp = join(staging, tempName())
   const hash = createHash('sha256')
-  let bytes = 0
   const hashed = new Transform({
     transform: (chunk: Buffer, _encoding, callback) => {
-      bytes += chunk.length
       hash.update(chunk)
       callback(null, chunk)
     }
   })
   try {
     // The body is the decoded content: what is hashed is what is written. The pipeline resolves once
-    // the file is closed (Windows refuses to rename an open file).
-    await pipeline(response.body, hashed, new DiskFile(temp, 'the result file', staging))
+    // the file is closed (Windows refuses to rename an open file). The body fails with ActionErrors
+    // only: any other error is the file's (a full disk, no permission).
+    const file = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_BYTES })
+    await pipeline(response.body, hashed, file).catch((err: unknown) => {
+      throw err instanceof ActionError ? err : new LocalError('cannot write the result file in', staging, err)
+    })
     const path = join(options.dir, name)
     await moveIntoPlace(temp, path, 'the result file', options.deadline)
-    return { path, name, bytes, sha256: hash.digest('hex') }
+    return { path, name, bytes: file.bytesWritten, sha256: hash.digest('hex') }
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined)
     throw err
