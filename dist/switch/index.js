@@ -286,7 +286,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(363);
 
 await (0,_switch_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -295,7 +295,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 355:
+/***/ 363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -305,13 +305,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 ;// CONCATENATED MODULE: ./src/host.ts
-// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
-// prints lines and announces secrets through the host the front door installs; what a step knows
-// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
-/** Until a front door installs its own: nothing is printed (unit tests of the core). */
-const QUIET = { log: () => undefined, secret: () => undefined };
-let current = QUIET;
-/** Installs the front door's host; called once, before the step runs. */
+// The seam between the core and a front door (the GitHub actions, the command-line tool): the core
+// prints lines and announces secrets through the host the front door installs, and never imports a
+// front door's toolkit. What a step knows so far it reports through its Step (retrain/step.ts).
+// Until a front door installs its own, nothing is printed (unit tests of the core).
+let current = { log: () => undefined, secret: () => undefined };
 function useHost(host) {
     current = host;
 }
@@ -329,9 +327,9 @@ const PART = 12;
 const parts = new Set();
 const REDACTED = '***';
 /**
- * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
- * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
- * whose host and path would match harmless text).
+ * Registers a secret with our own redaction and with the host. `inPart`: also any run of PART of its
+ * characters (for random values: a key, a signature; not a whole URL, whose host and path would match
+ * harmless text).
  */
 function addSecret(value, inPart = true) {
     if (!value || secrets.has(value))
@@ -464,24 +462,15 @@ function oneLine(text, max = MAX_LINE) {
 function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+    const total = Math.round(ms / 1000);
+    const [h, m, s] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+    return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
 }
 function text_formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
+    const unit = Math.min(Math.floor(Math.log2(bytes) / 10), 4);
+    return `${(bytes / 1024 ** unit).toFixed(1)} ${['', 'KiB', 'MiB', 'GiB', 'TiB'][unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -569,8 +558,8 @@ class GaveUpError extends DeadlineError {
     }
 }
 class CancelledError extends errors_ActionError {
-    constructor(message = 'cancelled') {
-        super(message);
+    constructor() {
+        super('cancelled');
     }
 }
 function isRetryable(err) {
@@ -615,17 +604,12 @@ const systemClock = {
         }
     }
 };
-/**
- * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
- * the download, the unpack and a rename all read this one value; none keeps a start of its own.
- */
+/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
 class Deadline {
     clock;
     startedAt;
     timeoutMs;
-    constructor(clock, 
-    /** Epoch ms on `clock`. */
-    startedAt, timeoutMs) {
+    constructor(clock, startedAt, timeoutMs) {
         this.clock = clock;
         this.startedAt = startedAt;
         this.timeoutMs = timeoutMs;
@@ -1452,16 +1436,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 
 
-/** The variable that names the proxy for `url`, in @actions/http-client's order. */
-function proxyVariable(url) {
-    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
-    for (const name of names) {
-        const value = process.env[name];
-        if (value)
-            return { name, value };
-    }
-    return undefined;
-}
 /**
  * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
  * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
@@ -1482,58 +1456,56 @@ function wildcardBypass(url) {
 function proxyFor(url) {
     if (checkBypass(url) || wildcardBypass(url))
         return undefined;
-    const variable = proxyVariable(url);
+    // The variables in http-client's order.
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const variable = names.find((name) => process.env[name]);
     if (!variable)
         return undefined;
+    const value = process.env[variable] ?? '';
     // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
     // not at all, going direct): only the forms both read alike are taken.
-    if (!/^https?:\/\//i.test(variable.value)) {
-        throw new errors_ActionError(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
+    if (!/^https?:\/\//i.test(value)) {
+        throw new errors_ActionError(`${variable} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
     }
-    let proxy;
-    try {
-        proxy = new URL(variable.value);
-    }
-    catch {
-        throw new errors_ActionError(`${variable.name} is not a URL`);
-    }
+    const proxy = URL.parse(value);
+    if (!proxy)
+        throw new errors_ActionError(`${variable} is not a URL`);
     try {
         decodeURIComponent(proxy.username);
         decodeURIComponent(proxy.password);
     }
     catch {
-        throw new errors_ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+        throw new errors_ActionError(`the user name or password in ${variable} (proxy ${proxy.host}) is not valid percent-encoding`);
     }
-    return { url: proxy, variable: variable.name };
+    return { url: proxy, variable };
 }
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
  * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
  * request's reach, and a proxy that never answers would hold the process open after a time-out.
+ * (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
  */
 function proxyAgent(url) {
     // Only its agent is used: the requests (and their user agent) are send()'s own.
     const agent = new lib_HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href);
-    const pending = new Set();
+    const connects = [];
     const request = agent.request;
     if (request) {
         agent.request = ((...args) => {
             const connect = request(...args);
-            pending.add(connect);
-            connect.once('connect', () => pending.delete(connect));
-            connect.once('error', () => pending.delete(connect));
+            connects.push(connect);
             return connect;
         });
     }
-    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
+    return { agent, close: () => connects.forEach((connect) => connect.destroy()) };
 }
 
 ;// CONCATENATED MODULE: ./src/net/retry.ts
 
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+// No cap on tries, only the deadline: a gate waiting 45 minutes should ride out a 3-minute outage of
+// the API. The spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000 };
 /**
  * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
  * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
@@ -1542,11 +1514,8 @@ function backoffDelay(attempt, policy, random) {
     const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
     return Math.floor(step / 2 + random() * (step / 2));
 }
-const retry_transient = (err) => Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined);
 async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
-    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
     const started = options.deadline.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
@@ -1557,15 +1526,13 @@ async function retry(fn, options) {
         catch (err) {
             if (options.signal?.aborted)
                 throw new CancelledError();
-            if (attempt >= policy.maxAttempts)
-                throw err;
-            const why = await worthAnotherTry(err);
+            const why = isRetryable(err) ? errorMessage(err) : await options.worthAnotherTry?.(err);
             if (why === undefined)
                 throw err;
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0;
-            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, random));
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
@@ -1599,22 +1566,16 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 /**
  * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
  * requests are built on, such as api-url) also holds no credentials, query or fragment.
  */
 function parseUrl(raw, bare = false) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
+    const url = URL.parse(raw);
+    if (!url)
         return 'not a URL';
-    }
     if (!isAllowedUrl(url))
         return 'scheme';
     if (bare && (url.username || url.password))
@@ -1634,12 +1595,7 @@ function checkUrl(raw, what, use) {
 }
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
 function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
+    return URL.parse(String(url))?.host ?? 'an invalid URL';
 }
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
@@ -1665,8 +1621,8 @@ const LAST_MOMENT_MS = 1000;
 const MAX_TEXT_BYTES = 1024 * 1024;
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
-// 64 KiB made those the upload's cost (docs/benchmarks.md).
+// A file is read 1 MiB at a time: with the default 64 KiB, a file read and a socket write per piece
+// were the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024;
 // Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
 // can pass 16 KiB; curl reads up to 100 KiB.
@@ -1675,10 +1631,6 @@ const MAX_HEADER_BYTES = 64 * 1024;
 const DELIVERY_TICK_MS = 250;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const ACCEPT_ENCODING = 'gzip, deflate, br';
-/** The one 2xx check. */
-function isOk(status) {
-    return status >= 200 && status < 300;
-}
 async function send(first) {
     let request = first;
     let url = new URL(request.url);
@@ -1691,13 +1643,9 @@ async function send(first) {
         const location = response.headers.location;
         if (!REDIRECT_STATUSES.includes(response.status) || !location)
             return response;
-        let next;
-        try {
-            next = new URL(location, url);
-        }
-        catch {
+        const next = URL.parse(location, url.href);
+        if (!next)
             throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
-        }
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
         // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
         // (never the body again); the other redirects repeat the method and its body.
@@ -1783,32 +1731,45 @@ function sendOnce(request, url) {
         });
         req.on('response', (message) => {
             const status = message.statusCode ?? 0;
+            const ok = status >= 200 && status < 300;
             const answer = { status, headers: message.headers, url };
-            const ok = isOk(status);
-            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
-            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
-            let decoders;
+            const announced = message.headers['content-length'];
+            let decoders = [];
             try {
-                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+                // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+                if (status !== 204 && status !== 304 && announced !== '0') {
+                    decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+                }
             }
             catch (err) {
                 // An error answer is explained by its status; its body is read as it came.
-                if (ok) {
-                    stop();
-                    message.destroy();
-                    return reject(err instanceof Error ? err : new Error(String(err)));
-                }
-                decoders = [];
+                if (ok)
+                    return abort(translate(err));
             }
+            // Every piece restarts the idle timer; the end checks the length announced and stops the timers.
             let received = 0;
-            message.on('data', (chunk) => void (received += chunk.length));
-            body = bodyStream(message, { progressed, stop, translate, origin });
+            message.on('data', (chunk) => {
+                received += chunk.length;
+                progressed();
+            });
+            body = new external_node_stream_namespaceObject.PassThrough({
+                flush: (callback) => {
+                    stop();
+                    if (announced !== undefined && received !== Number(announced)) {
+                        return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${origin}`));
+                    }
+                    callback();
+                },
+                destroy: (err, callback) => {
+                    stop();
+                    callback(err ? translate(err) : null);
+                }
+            });
             body.on('error', () => undefined); // surfaced to whoever reads it
             (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
             if (ok && request.stream)
                 return resolve({ ...answer, ok: true, body });
-            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
-            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
+            readText(body, ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
                 // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
                 // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
                 if (!ok || received === 0)
@@ -1816,36 +1777,25 @@ function sendOnce(request, url) {
                 reject(err instanceof Error ? err : new Error(String(err)));
             });
         });
-        if (request.file) {
-            sendFile(req, request.file.path);
-            const watch = watchDelivery(req, request.idleTimeoutMs, progressed);
-            req.on('response', watch);
-            req.on('close', watch);
-        }
-        else
-            req.end();
+        if (!request.file)
+            return void req.end();
+        const { path } = request.file;
+        const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+        // Before pipeline's own listener: the request fails with a local error, not a network one.
+        file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
+        (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+        const unwatch = watchDelivery(req, request.idleTimeoutMs, progressed);
+        req.on('response', unwatch);
+        req.on('close', unwatch);
     });
 }
-/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
-function sendFile(req, path) {
-    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    // Before pipeline's own listener: the request fails with a local error, not a network one.
-    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
-    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
-}
 /**
- * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
- * read from the file. The system's socket buffers take several MiB at once and then more only as
- * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
- * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
- * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
- * burst is overdue at that rate; after the last byte, it starts once what the system took before
- * its first push-back (about what it holds) could have been delivered twice over at that rate.
- * Until a rate is seen, the slowest host that counts as moving is assumed (a piece per idle
- * time-out): the system wakes a writer only once a good part of what it holds has drained, which
- * at that pace takes longer than the idle time-out. A host that stops reading stops the bursts, and
- * the idle time-out fires; one that reads nothing fires it once that first wait is over. The budget
- * bounds all of it. Returns the function that stops the watch.
+ * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
+ * from the file. Its buffers take several MiB at once, then more in bursts as the host reads. Once it
+ * has pushed back, its pace is the host's reading rate: the idle clock starts when the next burst is
+ * overdue at that rate, or after the last byte, once what it held could have been delivered twice
+ * over. Until a rate is seen, the slowest host that counts as moving (a piece per idle time-out) is
+ * assumed: the system wakes a writer only once a good part of what it holds has drained.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -1889,36 +1839,9 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
         if (now < drainedBy)
             progressed();
         else
-            stop();
+            clearInterval(tick);
     }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
-    const stop = () => clearInterval(tick);
-    return stop;
-}
-/**
- * The stream a caller reads: every piece received restarts the idle timer; the end checks the
- * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
- */
-function bodyStream(message, hooks) {
-    const announced = message.headers['content-length'];
-    let received = 0;
-    message.on('data', (chunk) => {
-        received += chunk.length;
-        hooks.progressed();
-    });
-    return new external_node_stream_namespaceObject.Transform({
-        transform: (chunk, _encoding, callback) => callback(null, chunk),
-        flush: (callback) => {
-            hooks.stop();
-            if (announced !== undefined && received !== Number(announced)) {
-                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
-            }
-            callback();
-        },
-        destroy: (err, callback) => {
-            hooks.stop();
-            callback(err ? hooks.translate(err) : null);
-        }
-    });
+    return () => clearInterval(tick);
 }
 /** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
 function decodersFor(header, what) {
@@ -1964,15 +1887,16 @@ const UNTRUSTED_CERTIFICATE = {
     ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
 };
 function networkError(err, origin) {
+    const code = err?.code;
     // zlib's "unexpected end of file": the stream was cut, not wrong.
-    if (err?.code === 'Z_BUF_ERROR') {
+    if (code === 'Z_BUF_ERROR') {
         return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
     }
-    if (isDecodeError(err)) {
+    // zlib's codes (Z_DATA_ERROR) and brotli's (ERR__ERROR_FORMAT_PADDING_1).
+    if (/^(Z_|ERR__ERROR_)/.test(code ?? '')) {
         return new errors_ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
     }
-    const code = err?.code;
-    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
+    const untrusted = UNTRUSTED_CERTIFICATE[code ?? ''];
     if (untrusted) {
         return new errors_ActionError(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
             'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
@@ -1983,11 +1907,6 @@ function networkError(err, origin) {
             'a gateway or proxy in between may be adding them');
     }
     return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
-}
-/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
-function isDecodeError(err) {
-    const code = String(err?.code ?? '');
-    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
 }
 /** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
 function proxyError(err, proxy, origin) {
@@ -2006,10 +1925,9 @@ function proxyError(err, proxy, origin) {
     return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
 }
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
+function statusError({ status, headers }, message, now) {
     if (status === 408 || status === 429 || status >= 500) {
-        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+        return new TransientError(message, parseRetryAfter(headers['retry-after'], now));
     }
     return new HttpError(status, message);
 }
@@ -2020,11 +1938,9 @@ function statusError(response, message, now) {
 
 const MAX_RENEWALS = 2;
 async function exchange(spec) {
+    const { deadline, signal, onRetry, renew } = spec;
     let renewals = 0;
     const worthAnotherTry = async (err) => {
-        if (isRetryable(err))
-            return errorMessage(err);
-        const { renew } = spec;
         if (!renew || !(err instanceof HttpError) || !renew.statuses.includes(err.status))
             return undefined;
         if (renewals >= MAX_RENEWALS)
@@ -2034,11 +1950,8 @@ async function exchange(spec) {
             return undefined;
         return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
     };
-    return retry(async () => {
-        // The caller asked for the form of answer its reader takes (`stream` or not).
-        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
-        return spec.read(response);
-    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
+    const tryOnce = async () => spec.read(await send({ ...spec.request(), signal, deadline }));
+    return retry(tryOnce, { deadline, signal, onRetry, worthAnotherTry });
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/jobid.ts
@@ -2151,20 +2064,15 @@ function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nestedFields = () => {
-        if (!isObject(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
+    const nested = isObject(top)
+        ? Object.values(top)
+            .map((value) => fieldsOf(first(value)))
+            .find(Boolean)
+        : undefined;
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedFields()))
+    if (direct && (isDocumented(direct) || !nested))
         return direct;
-    return nestedFields() ?? direct;
+    return nested ?? direct;
 }
 function isDocumented(fields) {
     return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
@@ -2221,9 +2129,7 @@ class ApiClient {
     constructor(options) {
         this.options = options;
     }
-    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
-    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
-    // other answers the retry gave up on).
+    // Each call throws ApiError for a documented error, DeadlineError when the step's deadline passes.
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
         // Registered before anything can print it: the signed URL is a credential.
@@ -2247,8 +2153,7 @@ class ApiClient {
         return { retrainJobId, uploadUrl };
     }
     async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
-        // an empty body too: the model was switched, and the action needs nothing from the answer.
+        // Documented as {"metadata": {...}}; any 2xx that is no error (a 204, an empty body) has switched.
         await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
     }
     async call(method, path, deadline, isAnswer, 
@@ -2351,15 +2256,9 @@ const contract_BooleanDefaults = {
 // redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
 
 
-function info(text) {
-    host().log('info', oneLine(text));
-}
-function warning(text) {
-    host().log('warning', oneLine(text));
-}
-function log_debug(text) {
-    host().log('debug', oneLine(text));
-}
+const info = (text) => host().log('info', oneLine(text));
+const warning = (text) => host().log('warning', oneLine(text));
+const log_debug = (text) => host().log('debug', oneLine(text));
 
 ;// CONCATENATED MODULE: ./src/retrain/report.ts
 // What a step tells later steps and people, whatever the front door: which values can be passed on
@@ -2435,27 +2334,19 @@ function parseDuration(name, raw) {
     const text = raw.trim();
     if (/^\d+(\.\d+)?$/.test(text))
         return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
+    if (!/^(\d+(\.\d+)?(ms|h|m|s))+$/.test(text)) {
         throw new errors_InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
     }
+    let total = 0;
+    for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g))
+        total += Number(value) * UNIT_MS[unit];
     return Math.round(total);
 }
-// The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
-const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 function parseBoolean(name, raw) {
     const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
+    // The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
+    if (/^(true|True|TRUE|false|False|FALSE)$/.test(text))
+        return text.toLowerCase() === 'true';
     throw new InputError(name, `"${raw}" is not a boolean: use true or false`);
 }
 function required(get, name) {
@@ -2498,9 +2389,9 @@ function actionPlaces(env = process.env) {
     };
 }
 function readApiKey(get) {
-    if (get(Inputs.ApiKey).trim() === '')
+    const key = get(Inputs.ApiKey).trim();
+    if (key === '')
         throw new errors_InputError(Inputs.ApiKey, EMPTY_KEY);
-    const key = required(get, Inputs.ApiKey);
     // A line break in a header value would let a secret smuggle in a header of its own.
     if (/[\r\n]/.test(key))
         throw new errors_InputError(Inputs.ApiKey, 'holds a line break; check how the secret was saved');
@@ -2531,22 +2422,13 @@ function readJobId(get) {
         throw new errors_InputError(Inputs.RetrainJobId, problem);
     return id;
 }
-function readCommon(get) {
+/** What every step reads: the key, api-url, request-timeout and its timeout (`timeoutDefault` unless set). */
+function readCommon(get, timeoutDefault = Defaults.Timeout) {
     return {
         apiKey: readApiKey(get),
         apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/retrain/switch/switch-inputs.ts
-
-
-function readSwitchInputs(get) {
-    return {
-        ...readCommon(get),
-        jobId: readJobId(get),
-        timeoutMs: duration(get, Inputs.Timeout, Defaults.SwitchTimeout, 1000, MAX_TIMEOUT_MS)
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS),
+        timeoutMs: duration(get, Inputs.Timeout, timeoutDefault, 1000, MAX_TIMEOUT_MS)
     };
 }
 
@@ -2578,7 +2460,7 @@ async function whyNotFinished(client, jobId, refused, deadline) {
 }
 const switchStep = {
     name: 'prediction-one switch',
-    readInputs: (get) => readSwitchInputs(get),
+    readInputs: (get) => ({ ...readCommon(get, Defaults.SwitchTimeout), jobId: readJobId(get) }),
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
     async perform(inputs, state, signal) {
         const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() });
@@ -4775,9 +4657,8 @@ function outcomeOf(failure, signal) {
     return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
 }
 /**
- * A signal makes the run cancelled whatever the work did after it, even if the work happened to
- * complete. Node is left to exit by itself (an explicit process.exit() right after a large
- * download has hung Node 24 at shutdown).
+ * Node is left to exit by itself: an explicit process.exit() right after a large download has hung
+ * Node 24 at shutdown (nodejs/node#54918).
  */
 async function runStep(step, door) {
     const controller = new AbortController();

@@ -1698,7 +1698,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _upload_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(786);
+/* harmony import */ var _upload_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(176);
 
 await (0,_upload_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1707,7 +1707,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 786:
+/***/ 176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1717,13 +1717,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 ;// CONCATENATED MODULE: ./src/host.ts
-// The seam between the core and a front door (the GitHub actions, the command-line tool). The core
-// prints lines and announces secrets through the host the front door installs; what a step knows
-// so far it reports through its Step (retrain/step.ts). The core never imports a front door's toolkit.
-/** Until a front door installs its own: nothing is printed (unit tests of the core). */
-const QUIET = { log: () => undefined, secret: () => undefined };
-let current = QUIET;
-/** Installs the front door's host; called once, before the step runs. */
+// The seam between the core and a front door (the GitHub actions, the command-line tool): the core
+// prints lines and announces secrets through the host the front door installs, and never imports a
+// front door's toolkit. What a step knows so far it reports through its Step (retrain/step.ts).
+// Until a front door installs its own, nothing is printed (unit tests of the core).
+let current = { log: () => undefined, secret: () => undefined };
 function useHost(host) {
     current = host;
 }
@@ -1741,9 +1739,9 @@ const PART = 12;
 const parts = new Set();
 const REDACTED = '***';
 /**
- * Registers a secret with our own redaction and with the host (GitHub masks it in its log). `inPart`:
- * also any run of PART of its characters (for random values: a key, a signature; not a whole URL,
- * whose host and path would match harmless text).
+ * Registers a secret with our own redaction and with the host. `inPart`: also any run of PART of its
+ * characters (for random values: a key, a signature; not a whole URL, whose host and path would match
+ * harmless text).
  */
 function addSecret(value, inPart = true) {
     if (!value || secrets.has(value))
@@ -1876,24 +1874,15 @@ function oneLine(text, max = MAX_LINE) {
 function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
-    let seconds = Math.round(ms / 1000);
-    const hours = Math.floor(seconds / 3600);
-    seconds -= hours * 3600;
-    const minutes = Math.floor(seconds / 60);
-    seconds -= minutes * 60;
-    return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds || (!hours && !minutes) ? `${seconds}s` : ''}`;
+    const total = Math.round(ms / 1000);
+    const [h, m, s] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+    return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
 }
 function formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
+    const unit = Math.min(Math.floor(Math.log2(bytes) / 10), 4);
+    return `${(bytes / 1024 ** unit).toFixed(1)} ${['', 'KiB', 'MiB', 'GiB', 'TiB'][unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -1981,8 +1970,8 @@ class GaveUpError extends DeadlineError {
     }
 }
 class CancelledError extends ActionError {
-    constructor(message = 'cancelled') {
-        super(message);
+    constructor() {
+        super('cancelled');
     }
 }
 function isRetryable(err) {
@@ -2027,17 +2016,12 @@ const systemClock = {
         }
     }
 };
-/**
- * The time a step has: `timeoutMs` from when it was made, on `clock`. Polls, retries, requests,
- * the download, the unpack and a rename all read this one value; none keeps a start of its own.
- */
+/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
 class Deadline {
     clock;
     startedAt;
     timeoutMs;
-    constructor(clock, 
-    /** Epoch ms on `clock`. */
-    startedAt, timeoutMs) {
+    constructor(clock, startedAt, timeoutMs) {
         this.clock = clock;
         this.startedAt = startedAt;
         this.timeoutMs = timeoutMs;
@@ -2864,16 +2848,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 
 
-/** The variable that names the proxy for `url`, in @actions/http-client's order. */
-function proxyVariable(url) {
-    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
-    for (const name of names) {
-        const value = process.env[name];
-        if (value)
-            return { name, value };
-    }
-    return undefined;
-}
 /**
  * `NO_PROXY` entries of the form `*.corp.example`, which http-client's matcher ignores: they match
  * the hosts under `corp.example` (as `.corp.example` does), not `corp.example` itself.
@@ -2894,58 +2868,56 @@ function wildcardBypass(url) {
 function proxyFor(url) {
     if (checkBypass(url) || wildcardBypass(url))
         return undefined;
-    const variable = proxyVariable(url);
+    // The variables in http-client's order.
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const variable = names.find((name) => process.env[name]);
     if (!variable)
         return undefined;
+    const value = process.env[variable] ?? '';
     // http-client reads a value without http:// or https:// otherwise than a URL parser would (or
     // not at all, going direct): only the forms both read alike are taken.
-    if (!/^https?:\/\//i.test(variable.value)) {
-        throw new ActionError(`${variable.name} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
+    if (!/^https?:\/\//i.test(value)) {
+        throw new ActionError(`${variable} must be an http:// or https:// URL of the proxy (such as http://proxy.example:3128); SOCKS proxies are not supported`);
     }
-    let proxy;
-    try {
-        proxy = new URL(variable.value);
-    }
-    catch {
-        throw new ActionError(`${variable.name} is not a URL`);
-    }
+    const proxy = URL.parse(value);
+    if (!proxy)
+        throw new ActionError(`${variable} is not a URL`);
     try {
         decodeURIComponent(proxy.username);
         decodeURIComponent(proxy.password);
     }
     catch {
-        throw new ActionError(`the user name or password in ${variable.name} (proxy ${proxy.host}) is not valid percent-encoding`);
+        throw new ActionError(`the user name or password in ${variable} (proxy ${proxy.host}) is not valid percent-encoding`);
     }
-    return { url: proxy, variable: variable.name };
+    return { url: proxy, variable };
 }
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
  * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
  * request's reach, and a proxy that never answers would hold the process open after a time-out.
+ * (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
  */
 function proxyAgent(url) {
     // Only its agent is used: the requests (and their user agent) are send()'s own.
     const agent = new lib_HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href);
-    const pending = new Set();
+    const connects = [];
     const request = agent.request;
     if (request) {
         agent.request = ((...args) => {
             const connect = request(...args);
-            pending.add(connect);
-            connect.once('connect', () => pending.delete(connect));
-            connect.once('error', () => pending.delete(connect));
+            connects.push(connect);
             return connect;
         });
     }
-    return { agent, close: () => pending.forEach((connect) => connect.destroy()) };
+    return { agent, close: () => connects.forEach((connect) => connect.destroy()) };
 }
 
 ;// CONCATENATED MODULE: ./src/net/retry.ts
 
-// No cap on tries: a gate waiting 45 minutes should ride out a 3-minute outage of the API. The
-// spacing is what protects the API: see backoffDelay.
-const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000, maxAttempts: Infinity };
+// No cap on tries, only the deadline: a gate waiting 45 minutes should ride out a 3-minute outage of
+// the API. The spacing is what protects the API: see backoffDelay.
+const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000 };
 /**
  * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
  * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
@@ -2954,11 +2926,8 @@ function backoffDelay(attempt, policy, random) {
     const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
     return Math.floor(step / 2 + random() * (step / 2));
 }
-const retry_transient = (err) => Promise.resolve(isRetryable(err) ? errorMessage(err) : undefined);
 async function retry(fn, options) {
-    const policy = options.policy ?? DEFAULT_POLICY;
     const random = options.random ?? Math.random;
-    const worthAnotherTry = options.worthAnotherTry ?? retry_transient;
     const started = options.deadline.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
@@ -2969,15 +2938,13 @@ async function retry(fn, options) {
         catch (err) {
             if (options.signal?.aborted)
                 throw new CancelledError();
-            if (attempt >= policy.maxAttempts)
-                throw err;
-            const why = await worthAnotherTry(err);
+            const why = isRetryable(err) ? errorMessage(err) : await options.worthAnotherTry?.(err);
             if (why === undefined)
                 throw err;
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0;
-            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, policy, random));
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, random));
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
@@ -3011,22 +2978,16 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 function isAllowedUrl(url) {
-    if (url.protocol === 'https:')
-        return true;
-    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 /**
  * The policy, decided once: `raw` parsed, or the rule it breaks. A `bare` URL (an address that
  * requests are built on, such as api-url) also holds no credentials, query or fragment.
  */
 function parseUrl(raw, bare = false) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
+    const url = URL.parse(raw);
+    if (!url)
         return 'not a URL';
-    }
     if (!isAllowedUrl(url))
         return 'scheme';
     if (bare && (url.username || url.password))
@@ -3046,12 +3007,7 @@ function checkUrl(raw, what, use) {
 }
 /** How a URL may be named in a log or an error: its origin, never its path or query. */
 function describeOrigin(url) {
-    try {
-        return new URL(String(url)).host;
-    }
-    catch {
-        return 'an invalid URL';
-    }
+    return URL.parse(String(url))?.host ?? 'an invalid URL';
 }
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
@@ -3077,8 +3033,8 @@ const LAST_MOMENT_MS = 1000;
 const MAX_TEXT_BYTES = 1024 * 1024;
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: each piece costs a file read and a socket write, and the default
-// 64 KiB made those the upload's cost (docs/benchmarks.md).
+// A file is read 1 MiB at a time: with the default 64 KiB, a file read and a socket write per piece
+// were the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024;
 // Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
 // can pass 16 KiB; curl reads up to 100 KiB.
@@ -3087,10 +3043,6 @@ const MAX_HEADER_BYTES = 64 * 1024;
 const DELIVERY_TICK_MS = 250;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const ACCEPT_ENCODING = 'gzip, deflate, br';
-/** The one 2xx check. */
-function isOk(status) {
-    return status >= 200 && status < 300;
-}
 async function send(first) {
     let request = first;
     let url = new URL(request.url);
@@ -3103,13 +3055,9 @@ async function send(first) {
         const location = response.headers.location;
         if (!REDIRECT_STATUSES.includes(response.status) || !location)
             return response;
-        let next;
-        try {
-            next = new URL(location, url);
-        }
-        catch {
+        const next = URL.parse(location, url.href);
+        if (!next)
             throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
-        }
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
         // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
         // (never the body again); the other redirects repeat the method and its body.
@@ -3195,32 +3143,45 @@ function sendOnce(request, url) {
         });
         req.on('response', (message) => {
             const status = message.statusCode ?? 0;
+            const ok = status >= 200 && status < 300;
             const answer = { status, headers: message.headers, url };
-            const ok = isOk(status);
-            // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
-            const empty = status === 204 || status === 304 || message.headers['content-length'] === '0';
-            let decoders;
+            const announced = message.headers['content-length'];
+            let decoders = [];
             try {
-                decoders = empty ? [] : decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+                // No body (a 204, a 304, Content-Length: 0) has nothing to decode, whatever it is marked as.
+                if (status !== 204 && status !== 304 && announced !== '0') {
+                    decoders = decodersFor(message.headers['content-encoding'], `HTTP ${status} from ${origin}`);
+                }
             }
             catch (err) {
                 // An error answer is explained by its status; its body is read as it came.
-                if (ok) {
-                    stop();
-                    message.destroy();
-                    return reject(err instanceof Error ? err : new Error(String(err)));
-                }
-                decoders = [];
+                if (ok)
+                    return abort(translate(err));
             }
+            // Every piece restarts the idle timer; the end checks the length announced and stops the timers.
             let received = 0;
-            message.on('data', (chunk) => void (received += chunk.length));
-            body = bodyStream(message, { progressed, stop, translate, origin });
+            message.on('data', (chunk) => {
+                received += chunk.length;
+                progressed();
+            });
+            body = new external_node_stream_namespaceObject.PassThrough({
+                flush: (callback) => {
+                    stop();
+                    if (announced !== undefined && received !== Number(announced)) {
+                        return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${origin}`));
+                    }
+                    callback();
+                },
+                destroy: (err, callback) => {
+                    stop();
+                    callback(err ? translate(err) : null);
+                }
+            });
             body.on('error', () => undefined); // surfaced to whoever reads it
             (0,external_node_stream_namespaceObject.pipeline)([message, ...decoders, body], () => undefined);
             if (ok && request.stream)
                 return resolve({ ...answer, ok: true, body });
-            const limit = ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES;
-            readText(body, limit, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
+            readText(body, ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES, ok, origin).then((text) => resolve({ ...answer, ok, text }), (err) => {
                 // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
                 // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
                 if (!ok || received === 0)
@@ -3228,36 +3189,25 @@ function sendOnce(request, url) {
                 reject(err instanceof Error ? err : new Error(String(err)));
             });
         });
-        if (request.file) {
-            sendFile(req, request.file.path);
-            const watch = watchDelivery(req, request.idleTimeoutMs, progressed);
-            req.on('response', watch);
-            req.on('close', watch);
-        }
-        else
-            req.end();
+        if (!request.file)
+            return void req.end();
+        const { path } = request.file;
+        const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
+        // Before pipeline's own listener: the request fails with a local error, not a network one.
+        file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
+        (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
+        const unwatch = watchDelivery(req, request.idleTimeoutMs, progressed);
+        req.on('response', unwatch);
+        req.on('close', unwatch);
     });
 }
-/** Streams the file into the request; progress is what the socket delivers (watchDelivery). */
-function sendFile(req, path) {
-    const file = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: READ_BYTES });
-    // Before pipeline's own listener: the request fails with a local error, not a network one.
-    file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
-    (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
-}
 /**
- * An upload's progress, for the idle timer: bytes the system accepted from the socket, not bytes
- * read from the file. The system's socket buffers take several MiB at once and then more only as
- * the storage host reads, in bursts as its window opens, and after the last byte is handed over the
- * body may still be in transit for seconds. Once the system has pushed back, the pace at which it
- * takes bytes is the host's reading rate: while sending, the idle clock starts only when the next
- * burst is overdue at that rate; after the last byte, it starts once what the system took before
- * its first push-back (about what it holds) could have been delivered twice over at that rate.
- * Until a rate is seen, the slowest host that counts as moving is assumed (a piece per idle
- * time-out): the system wakes a writer only once a good part of what it holds has drained, which
- * at that pace takes longer than the idle time-out. A host that stops reading stops the bursts, and
- * the idle time-out fires; one that reads nothing fires it once that first wait is over. The budget
- * bounds all of it. Returns the function that stops the watch.
+ * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
+ * from the file. Its buffers take several MiB at once, then more in bursts as the host reads. Once it
+ * has pushed back, its pace is the host's reading rate: the idle clock starts when the next burst is
+ * overdue at that rate, or after the last byte, once what it held could have been delivered twice
+ * over. Until a rate is seen, the slowest host that counts as moving (a piece per idle time-out) is
+ * assumed: the system wakes a writer only once a good part of what it holds has drained.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -3301,36 +3251,9 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
         if (now < drainedBy)
             progressed();
         else
-            stop();
+            clearInterval(tick);
     }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
-    const stop = () => clearInterval(tick);
-    return stop;
-}
-/**
- * The stream a caller reads: every piece received restarts the idle timer; the end checks the
- * length announced; any failure becomes one of send()'s errors; the end or a failure stops the timers.
- */
-function bodyStream(message, hooks) {
-    const announced = message.headers['content-length'];
-    let received = 0;
-    message.on('data', (chunk) => {
-        received += chunk.length;
-        hooks.progressed();
-    });
-    return new external_node_stream_namespaceObject.Transform({
-        transform: (chunk, _encoding, callback) => callback(null, chunk),
-        flush: (callback) => {
-            hooks.stop();
-            if (announced !== undefined && received !== Number(announced)) {
-                return callback(new TransientError(`answer truncated: ${received} of ${announced} bytes from ${hooks.origin}`));
-            }
-            callback();
-        },
-        destroy: (err, callback) => {
-            hooks.stop();
-            callback(err ? hooks.translate(err) : null);
-        }
-    });
+    return () => clearInterval(tick);
 }
 /** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
 function decodersFor(header, what) {
@@ -3376,15 +3299,16 @@ const UNTRUSTED_CERTIFICATE = {
     ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name'
 };
 function networkError(err, origin) {
+    const code = err?.code;
     // zlib's "unexpected end of file": the stream was cut, not wrong.
-    if (err?.code === 'Z_BUF_ERROR') {
+    if (code === 'Z_BUF_ERROR') {
         return new TransientError(`the answer from ${origin} was cut short (its compressed stream is incomplete)`);
     }
-    if (isDecodeError(err)) {
+    // zlib's codes (Z_DATA_ERROR) and brotli's (ERR__ERROR_FORMAT_PADDING_1).
+    if (/^(Z_|ERR__ERROR_)/.test(code ?? '')) {
         return new ActionError(`the answer from ${origin} could not be decoded: ${err.message}`);
     }
-    const code = err?.code;
-    const untrusted = code === undefined ? undefined : UNTRUSTED_CERTIFICATE[code];
+    const untrusted = UNTRUSTED_CERTIFICATE[code ?? ''];
     if (untrusted) {
         return new ActionError(`the certificate of ${origin} is not trusted: ${untrusted} (${code}). Another try cannot fix it: if a company ` +
             'proxy or CA issues the certificates here, give the runner that CA in NODE_EXTRA_CA_CERTS (a PEM file); ' +
@@ -3395,11 +3319,6 @@ function networkError(err, origin) {
             'a gateway or proxy in between may be adding them');
     }
     return new TransientError(`network error with ${origin}: ${code ?? 'connection failed'}`);
-}
-/** zlib's errors carry codes such as Z_DATA_ERROR and Z_BUF_ERROR, or ERR__ERROR_FORMAT_PADDING_1 for br. */
-function isDecodeError(err) {
-    const code = String(err?.code ?? '');
-    return code.startsWith('Z_') || code.startsWith('ERR__ERROR_');
 }
 /** http-client's tunnel says what the proxy answered to CONNECT only in its message. */
 function proxyError(err, proxy, origin) {
@@ -3418,10 +3337,9 @@ function proxyError(err, proxy, origin) {
     return new TransientError(`network error with the proxy ${proxy.url.host} on the way to ${origin}`);
 }
 /** The error for a non-2xx answer: 408, 429 and 5xx are worth another try (after Retry-After). */
-function statusError(response, message, now) {
-    const status = response.status;
+function statusError({ status, headers }, message, now) {
     if (status === 408 || status === 429 || status >= 500) {
-        return new TransientError(message, parseRetryAfter(String(response.headers['retry-after'] ?? ''), now));
+        return new TransientError(message, parseRetryAfter(headers['retry-after'], now));
     }
     return new HttpError(status, message);
 }
@@ -3432,11 +3350,9 @@ function statusError(response, message, now) {
 
 const MAX_RENEWALS = 2;
 async function exchange(spec) {
+    const { deadline, signal, onRetry, renew } = spec;
     let renewals = 0;
     const worthAnotherTry = async (err) => {
-        if (isRetryable(err))
-            return errorMessage(err);
-        const { renew } = spec;
         if (!renew || !(err instanceof HttpError) || !renew.statuses.includes(err.status))
             return undefined;
         if (renewals >= MAX_RENEWALS)
@@ -3446,11 +3362,8 @@ async function exchange(spec) {
             return undefined;
         return `${err.message}; the signed URL has probably expired, asked for a fresh one`;
     };
-    return retry(async () => {
-        // The caller asked for the form of answer its reader takes (`stream` or not).
-        const response = (await send({ ...spec.request(), signal: spec.signal, deadline: spec.deadline }));
-        return spec.read(response);
-    }, { deadline: spec.deadline, signal: spec.signal, onRetry: spec.onRetry, worthAnotherTry });
+    const tryOnce = async () => spec.read(await send({ ...spec.request(), signal, deadline }));
+    return retry(tryOnce, { deadline, signal, onRetry, worthAnotherTry });
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/jobid.ts
@@ -3563,20 +3476,15 @@ function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nestedFields = () => {
-        if (!isObject(top))
-            return undefined;
-        for (const value of Object.values(top)) {
-            const fields = fieldsOf(first(value));
-            if (fields)
-                return fields;
-        }
-        return undefined;
-    };
+    const nested = isObject(top)
+        ? Object.values(top)
+            .map((value) => fieldsOf(first(value)))
+            .find(Boolean)
+        : undefined;
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nestedFields()))
+    if (direct && (isDocumented(direct) || !nested))
         return direct;
-    return nestedFields() ?? direct;
+    return nested ?? direct;
 }
 function isDocumented(fields) {
     return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
@@ -3633,9 +3541,7 @@ class ApiClient {
     constructor(options) {
         this.options = options;
     }
-    // Every call takes the step's deadline: tries are retried until it, and no request runs past it
-    // (throws DeadlineError then, ApiError for a documented error, HttpError or TransientError for
-    // other answers the retry gave up on).
+    // Each call throws ApiError for a documented error, DeadlineError when the step's deadline passes.
     async getStatus(jobId, deadline) {
         const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
         // Registered before anything can print it: the signed URL is a credential.
@@ -3659,8 +3565,7 @@ class ApiClient {
         return { retrainJobId, uploadUrl };
     }
     async updateModel(jobId, deadline) {
-        // The answer is documented as {"metadata": {...}}; any 2xx that is not an error counts, a 204 or
-        // an empty body too: the model was switched, and the action needs nothing from the answer.
+        // Documented as {"metadata": {...}}; any 2xx that is no error (a 204, an empty body) has switched.
         await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
     }
     async call(method, path, deadline, isAnswer, 
@@ -3763,15 +3668,9 @@ const BooleanDefaults = {
 // redacted, kept to one line and bounded here; the host (host.ts) keeps it from acting as a command.
 
 
-function info(text) {
-    host().log('info', oneLine(text));
-}
-function warning(text) {
-    host().log('warning', oneLine(text));
-}
-function log_debug(text) {
-    host().log('debug', oneLine(text));
-}
+const info = (text) => host().log('info', oneLine(text));
+const warning = (text) => host().log('warning', oneLine(text));
+const log_debug = (text) => host().log('debug', oneLine(text));
 
 ;// CONCATENATED MODULE: ./src/retrain/report.ts
 // What a step tells later steps and people, whatever the front door: which values can be passed on
@@ -3847,27 +3746,19 @@ function parseDuration(name, raw) {
     const text = raw.trim();
     if (/^\d+(\.\d+)?$/.test(text))
         return Math.round(Number(text) * 1000);
-    const group = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (const match of text.matchAll(group)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed += match[0].length;
-    }
-    if (text === '' || consumed !== text.length) {
+    if (!/^(\d+(\.\d+)?(ms|h|m|s))+$/.test(text)) {
         throw new errors_InputError(name, `"${raw}" is not a duration: use seconds (90) or number-unit groups with ms, s, m or h (90s, 15m, 1h30m)`);
     }
+    let total = 0;
+    for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g))
+        total += Number(value) * UNIT_MS[unit];
     return Math.round(total);
 }
-// The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
 function parseBoolean(name, raw) {
     const text = raw.trim();
-    if (TRUE.includes(text))
-        return true;
-    if (FALSE.includes(text))
-        return false;
+    // The YAML 1.2 core schema booleans, as the runner toolkit's getBooleanInput accepts them.
+    if (/^(true|True|TRUE|false|False|FALSE)$/.test(text))
+        return text.toLowerCase() === 'true';
     throw new errors_InputError(name, `"${raw}" is not a boolean: use true or false`);
 }
 function required(get, name) {
@@ -3910,9 +3801,9 @@ function actionPlaces(env = process.env) {
     };
 }
 function readApiKey(get) {
-    if (get(contract_Inputs.ApiKey).trim() === '')
+    const key = get(contract_Inputs.ApiKey).trim();
+    if (key === '')
         throw new errors_InputError(contract_Inputs.ApiKey, EMPTY_KEY);
-    const key = required(get, contract_Inputs.ApiKey);
     // A line break in a header value would let a secret smuggle in a header of its own.
     if (/[\r\n]/.test(key))
         throw new errors_InputError(contract_Inputs.ApiKey, 'holds a line break; check how the secret was saved');
@@ -3943,11 +3834,13 @@ function readJobId(get) {
         throw new InputError(Inputs.RetrainJobId, problem);
     return id;
 }
-function readCommon(get) {
+/** What every step reads: the key, api-url, request-timeout and its timeout (`timeoutDefault` unless set). */
+function readCommon(get, timeoutDefault = Defaults.Timeout) {
     return {
         apiKey: readApiKey(get),
         apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, contract_Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS)
+        requestTimeoutMs: duration(get, contract_Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS),
+        timeoutMs: duration(get, contract_Inputs.Timeout, timeoutDefault, 1000, MAX_TIMEOUT_MS)
     };
 }
 
@@ -3987,8 +3880,7 @@ function readUploadInputs(get, places = actionPlaces()) {
         file,
         size,
         filename,
-        validate: bool(get, contract_Inputs.Validate),
-        timeoutMs: duration(get, contract_Inputs.Timeout, Defaults.Timeout, 1000, MAX_TIMEOUT_MS)
+        validate: bool(get, contract_Inputs.Validate)
     };
 }
 
@@ -4002,13 +3894,7 @@ function readUploadInputs(get, places = actionPlaces()) {
 const CODE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
 const MAX_MESSAGE = 200;
 function xmlElement(text, name) {
-    const match = new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text);
-    return match?.[1].trim();
-}
-function fromXml(text) {
-    if (!/<Error[\s>]/.test(text))
-        return undefined;
-    return { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') };
+    return new RegExp(`<${name}>([^<]{1,2000})</${name}>`).exec(text)?.[1].trim();
 }
 function fromJson(text) {
     const json = parseJson(text);
@@ -4024,7 +3910,9 @@ function fromJson(text) {
  * storage host's error document. Redacted before it is cut, one line, bounded.
  */
 function storageSays(text) {
-    const found = fromXml(text) ?? fromJson(text);
+    const found = /<Error[\s>]/.test(text)
+        ? { code: xmlElement(text, 'Code'), message: xmlElement(text, 'Message') }
+        : fromJson(text);
     if (!found)
         return '';
     const code = found.code && CODE.test(found.code) ? found.code : undefined;
@@ -4064,10 +3952,6 @@ async function putFile(options) {
     });
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
@@ -6648,6 +6532,15 @@ function decode(text) {
     }
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** The bytes as text in the decoder's encoding; undefined when they are not valid in it. */
+function tryDecode(bytes, decoder = UTF8) {
+    try {
+        return decoder.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
  * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
  * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
@@ -6655,12 +6548,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 function headerText(header) {
     if (/[^\u0000-\u00ff]/.test(header))
         return header; // not as Node hands it over: taken as it is
-    try {
-        return UTF8.decode(Buffer.from(header, 'latin1'));
-    }
-    catch {
-        return header;
-    }
+    return tryDecode(Buffer.from(header, 'latin1')) ?? header;
 }
 /**
  * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
@@ -6709,9 +6597,9 @@ function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
     return name === '' ? fallback : name;
 }
 function resultFileName(contentDisposition, url) {
-    const fromHeader = dispositionName(contentDisposition);
-    if (fromHeader && sanitizeFileName(fromHeader, '') !== '')
-        return sanitizeFileName(fromHeader);
+    const fromHeader = sanitizeFileName(dispositionName(contentDisposition), '');
+    if (fromHeader)
+        return fromHeader;
     const segment = url.pathname.split('/').filter(Boolean).pop();
     return sanitizeFileName(segment ? decode(segment) : undefined);
 }
@@ -6722,23 +6610,13 @@ function resultFileName(contentDisposition, url) {
 // separators; these rules are the same on every system, so one zip gives the same folder everywhere.
 
 
-
 const UTF8_FLAG = 0x800;
 // Info-ZIP Unicode Path extra field: a UTF-8 name beside a legacy one, valid while its CRC matches.
 const UNICODE_PATH = 0x7075;
-const utf8 = new external_node_util_namespaceObject.TextDecoder('utf-8', { fatal: true });
 // The WHATWG "Shift_JIS" decoder is Windows' code page 932, what Japanese Windows zip tools write.
-const shiftJis = new external_node_util_namespaceObject.TextDecoder('shift_jis', { fatal: true });
+const shiftJis = new TextDecoder('shift_jis', { fatal: true });
 // Code page 437, the zip standard's default: the upper half (the lower half is ASCII here).
 const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-function tryDecode(decoder, bytes) {
-    try {
-        return decoder.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
 function cp437(bytes) {
     return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('');
 }
@@ -6750,14 +6628,14 @@ function cp437(bytes) {
 function decodeName({ bytes, flags, extraFields }) {
     for (const { id, data } of extraFields) {
         if (id === UNICODE_PATH && data.length >= 5 && data[0] === 1 && data.readUInt32LE(1) === (0,external_node_zlib_namespaceObject.crc32)(bytes)) {
-            const name = tryDecode(utf8, data.subarray(5));
+            const name = tryDecode(data.subarray(5));
             if (name !== undefined)
                 return name;
         }
     }
     if (flags & UTF8_FLAG)
         return bytes.toString('utf8');
-    return tryDecode(utf8, bytes) ?? tryDecode(shiftJis, bytes) ?? cp437(bytes);
+    return tryDecode(bytes) ?? tryDecode(bytes, shiftJis) ?? cp437(bytes);
 }
 /**
  * Where a decoded name leads inside the result folder: its segments (each one under the rules of
@@ -6788,93 +6666,15 @@ function entryPath(name) {
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/unzip/zip-reader.ts
-// yauzl reads a zip through a RandomAccessReader. Its file reader makes one read per header: two per
-// entry in the central directory, two more per entry opened, each a trip through libuv's thread
-// pool. A result zip of tens of thousands of small files then spends its time on trips, not bytes.
-// This reader serves them from windows of the file read 1 MiB at a time, and large entries in
-// reads of 1 MiB. Two windows at least: while writing, yauzl reads the central directory (at the
-// end of the file) and the entries' local headers (from the start) in turn, and one window would
-// be read again for every entry.
 
-
-
-const WINDOW_BYTES = 1024 * 1024;
-const WINDOWS = 4;
-class WindowReader extends yauzl.RandomAccessReader {
-    handle;
-    // Most recently used first.
-    windows = [];
-    constructor(handle) {
-        super();
-        this.handle = handle;
-    }
-    /** The window holding the range, moved to the front; undefined when none does. */
-    find(position, length) {
-        const at = this.windows.findIndex((w) => position >= w.start && position + length <= w.start + w.bytes.length);
-        if (at < 0)
-            return undefined;
-        const [window] = this.windows.splice(at, 1);
-        this.windows.unshift(window);
-        return window;
-    }
-    read(buffer, offset, length, position, callback) {
-        const serve = (window) => {
-            const from = position - window.start;
-            callback(null, window.bytes.copy(buffer, offset, from, Math.min(from + length, window.bytes.length)));
-        };
-        const found = this.find(position, length);
-        if (found)
-            return process.nextTick(serve, found);
-        const size = Math.max(length, WINDOW_BYTES);
-        this.handle.read(Buffer.allocUnsafe(size), 0, size, position).then(({ bytesRead, buffer: read }) => {
-            const window = { start: position, bytes: read.subarray(0, bytesRead) };
-            this.windows = [window, ...this.windows.slice(0, WINDOWS - 1)];
-            serve(window);
-        }, callback);
-    }
-    _readStreamForRange(start, end) {
-        return external_node_stream_namespaceObject.Readable.from(this.range(start, end), { objectMode: false });
-    }
-    // Not a stream of the file: whatever its options, a file stream's destroy() closes the descriptor,
-    // which yauzl destroys after each entry and which the next entry still needs.
-    async *range(start, end) {
-        const window = this.find(start, end - start);
-        if (window) {
-            yield Buffer.from(window.bytes.subarray(start - window.start, end - window.start));
-            return;
-        }
-        for (let position = start; position < end;) {
-            const size = Math.min(WINDOW_BYTES, end - position);
-            const { bytesRead, buffer } = await this.handle.read(Buffer.allocUnsafe(size), 0, size, position);
-            if (bytesRead === 0)
-                return;
-            yield buffer.subarray(0, bytesRead);
-            position += bytesRead;
-        }
-    }
-    close(callback) {
-        this.handle.close().then(() => callback(null), callback);
-    }
-}
-/**
- * Opens a zip for reading with yauzl: entries one at a time (`eachEntry`), names as raw bytes, entry
- * sizes checked while inflating. The file stays open until `close()`.
- */
-async function openZip(file) {
-    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
-    try {
-        const { size } = await handle.stat();
-        return await yauzl.fromRandomAccessReaderPromise(new WindowReader(handle), size, {
-            lazyEntries: true,
-            autoClose: false,
-            decodeStrings: false,
-            validateEntrySizes: true
-        });
-    }
-    catch (err) {
-        await handle.close();
-        throw err;
-    }
+/** A zip opened by yauzl: entries one at a time (`eachEntry`), names as raw bytes; open until `close()`. */
+function openZip(file) {
+    return yauzl.openPromise(file, {
+        lazyEntries: true,
+        autoClose: false,
+        decodeStrings: false,
+        validateEntrySizes: true
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/upload/check.ts
@@ -6882,7 +6682,6 @@ async function openZip(file) {
 // cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
 // the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
 // open (a CSV's encoding, its rows) only warns.
-
 
 
 
@@ -6899,35 +6698,23 @@ const LINES_NAMED = 5;
  * for each one (about 0.1 ms), and a header with one field too many would make every row one.
  */
 const ODD_COUNTED = 100;
-/** Thrown from csv-parse's record callback to stop the reading. */
-class Enough extends Error {
-}
 const FOLDERS = ['train_src', 'eval_src'];
-const LF = 0x0a;
-const CR = 0x0d;
 /** The name of a zip entry or a file as it may appear in a message: one line, bounded. */
 const shown = (name) => `"${oneLine(name, 200)}"`;
 function check_tryDecode(encoding, bytes) {
     try {
         // A fresh decoder: UTF-8's drops a BOM.
-        return new external_node_util_namespaceObject.TextDecoder(encoding, { fatal: true }).decode(bytes);
+        return new TextDecoder(encoding, { fatal: true }).decode(bytes);
     }
     catch {
         return undefined;
     }
 }
-/** The first physical line (1-based) that does not decode as `encoding`. */
+/** The first line (1-based) that does not decode as `encoding`. */
 function firstBadLine(encoding, bytes) {
-    let line = 1;
-    for (let start = 0; start <= bytes.length; line++) {
-        let end = bytes.indexOf(LF, start);
-        if (end < 0)
-            end = bytes.length;
-        if (check_tryDecode(encoding, bytes.subarray(start, end)) === undefined)
-            return line;
-        start = end + 1;
-    }
-    return line;
+    // latin1 turns each byte into one character, and back.
+    const lines = bytes.toString('latin1').split('\n');
+    return lines.findIndex((line) => check_tryDecode(encoding, Buffer.from(line, 'latin1')) === undefined) + 1;
 }
 /**
  * Checks the start of one CSV: `head` is its first bytes, `complete` says whether that is the whole
@@ -6939,45 +6726,35 @@ function checkCsv(name, head, complete) {
     const warnings = [];
     const what = shown(name);
     const within = complete ? '' : ` in its first ${formatBytes(head.length)}`;
-    let bytes = head;
-    if (!complete) {
-        // LF is never part of a multibyte character in UTF-8 or Shift_JIS: the cut is on a character.
-        const lastLf = head.lastIndexOf(LF);
-        if (lastLf < 0)
-            return [`${what}: no line break${within}: not checked`];
-        bytes = head.subarray(0, lastLf + 1);
-    }
-    let text = check_tryDecode('utf-8', bytes) ?? check_tryDecode('shift_jis', bytes);
+    // Cut short, up to the last LF: never part of a multibyte character in UTF-8 or Shift_JIS.
+    const bytes = complete ? head : head.subarray(0, head.lastIndexOf('\n') + 1);
+    if (!complete && bytes.length === 0)
+        return [`${what}: no line break${within}: not checked`];
+    const text = check_tryDecode('utf-8', bytes) ?? check_tryDecode('shift_jis', bytes);
     if (text === undefined) {
         const [utf8, sjis] = [firstBadLine('utf-8', bytes), firstBadLine('shift_jis', bytes)];
         warnings.push(utf8 === sjis
             ? `${what}: line ${utf8} is neither UTF-8 nor Shift_JIS (CP932); the API may not read it`
             : `${what}: line ${utf8} is not UTF-8 and line ${sjis} is not Shift_JIS (CP932); the API may not read it`);
-        // The rows can still be counted: the delimiters are ASCII in every encoding considered.
-        text = new external_node_util_namespaceObject.TextDecoder('utf-8').decode(bytes);
     }
-    const data = Buffer.from(text);
-    // Line numbers from byte offsets: a record starts where the last one ended, past empty lines.
+    // Undecodable, the rows can still be counted: the delimiters are ASCII in every encoding considered.
+    const data = Buffer.from(text ?? new TextDecoder().decode(bytes));
+    // The line the next record starts on, counted in a latin1 copy (a character a byte, as csv-parse's
+    // offsets count): past where the last record ended and past empty lines. LF, CR LF or a CR alone
+    // (old Mac Excel) ends a line; csv-parse's own line count takes a quoted CR LF for two.
+    const latin1 = data.toString('latin1');
+    let ended = 0;
     let scanned = 0;
     let line = 1;
-    const lineAt = (offset) => {
-        // LF, CR LF, or a CR alone (old Mac Excel) ends a line.
-        for (; scanned < offset; scanned++)
-            if (data[scanned] === LF || (data[scanned] === CR && data[scanned + 1] !== LF))
-                line++;
+    const nextLine = () => {
+        const start = ended + latin1.slice(ended).search(/[^\r\n]|$/);
+        line += latin1.slice(scanned, start).split(/\r\n?|\n/).length - 1;
+        scanned = start;
         return line;
-    };
-    let ended = 0;
-    const nextStart = () => {
-        let start = ended;
-        while (data[start] === CR || data[start] === LF)
-            start++;
-        return start;
     };
     let header;
     let rows = 0;
     let odd = 0;
-    let unreadable = false;
     const named = [];
     try {
         sync_parse(data, {
@@ -6985,114 +6762,95 @@ function checkCsv(name, head, complete) {
             relax_quotes: true,
             skip_empty_lines: true,
             on_record: (record, info) => {
-                const at = lineAt(nextStart());
-                ended = info.bytes;
-                if (header === undefined)
-                    header = record.length;
-                else {
-                    rows++;
-                    if (record.length !== header) {
-                        odd++;
-                        if (named.length < LINES_NAMED)
-                            named.push(`line ${at} (${record.length})`);
-                        if (odd >= ODD_COUNTED)
-                            throw new Enough();
-                    }
+                header ??= record.length;
+                rows = info.records - 1;
+                if (record.length !== header) {
+                    odd++;
+                    if (named.length < LINES_NAMED)
+                        named.push(`line ${nextLine()} (${record.length})`);
+                    // Stops csv-parse, which hands the error to the catch below.
+                    if (odd >= ODD_COUNTED)
+                        throw new Error('enough rows counted');
                 }
+                ended = info.bytes;
                 return null;
             }
         });
+        if (header !== undefined && rows === 0 && complete)
+            warnings.push(`${what}: a header line and no rows`);
     }
     catch (err) {
         // Cut short, a quoted field may go on past the cut: not a fault of the CSV.
         const cut = !complete && err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED';
-        if (!cut && !(err instanceof Enough)) {
-            unreadable = true;
+        if (!cut && odd < ODD_COUNTED) {
             const code = err instanceof CsvError ? err.code : oneLine(errorMessage(err), 200);
-            warnings.push(`${what}: line ${lineAt(nextStart())} cannot be read as CSV (${code})`);
+            warnings.push(`${what}: line ${nextLine()} cannot be read as CSV (${code})`);
         }
     }
-    if (header === undefined) {
+    if (header === undefined)
         warnings.push(`${what}: no header line${within}`);
-    }
     else if (odd > 0) {
         const more = odd > named.length ? `, and ${odd - named.length} more` : '';
         const counted = odd >= ODD_COUNTED ? `${odd} of the first ${rows} rows` : `${odd} of ${rows} rows${within}`;
         warnings.push(`${what}: ${counted} have another field count than the header's ${header}: ${named.join(', ')}${more}`);
     }
-    else if (rows === 0 && complete && !unreadable) {
-        warnings.push(`${what}: a header line and no rows`);
-    }
     return warnings;
 }
-async function checkCsvFile(file, name, size) {
-    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
-    try {
-        const head = Buffer.alloc(Math.min(size, CHECK_BYTES));
-        const { bytesRead } = await handle.read(head, 0, head.length, 0);
-        return {
-            csvs: [{ name, read: bytesRead, size }],
-            warnings: checkCsv(name, head.subarray(0, bytesRead), bytesRead >= size)
-        };
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** The entry's first CHECK_BYTES, inflated; the rest is never inflated. */
-async function entryHead(zip, entry) {
+/** Reads the first CHECK_BYTES of a CSV (a file, or an entry inflated) and checks them; no more is read. */
+async function checkHead(checked, name, size, stream) {
     const chunks = [];
     let total = 0;
-    for await (const chunk of await zip.openReadStreamPromise(entry)) {
+    for await (const chunk of stream) {
         chunks.push(chunk);
         total += chunk.length;
         if (total >= CHECK_BYTES)
             break;
     }
-    return Buffer.concat(chunks).subarray(0, CHECK_BYTES);
+    const head = Buffer.concat(chunks).subarray(0, CHECK_BYTES);
+    checked.csvs.push({ name, read: head.length, size });
+    // All of it when no shorter than its size: yauzl fails an entry read to its end that is not its stated size.
+    checked.warnings.push(...checkCsv(name, head, head.length >= size));
 }
 function refuse(detail) {
     return new errors_InputError(contract_Inputs.File, `${detail}; nothing was uploaded (input validate: false skips this check)`);
 }
+/**
+ * A zip must hold one CSV directly under `train_src/` and one under `eval_src/` (others and macOS
+ * extras are ignored), else InputError; each of the two is then read for warnings.
+ */
 async function checkZipFile(file, zipName) {
-    let zip;
-    try {
-        zip = await openZip(file);
-    }
-    catch (err) {
+    const zip = await openZip(file).catch((err) => {
         throw refuse(`${shown(zipName)} is named as a zip and is not one (${oneLine(errorMessage(err), 200)})`);
-    }
+    });
     try {
-        const found = { train_src: [], eval_src: [] };
+        const found = [];
         const nested = [];
         for await (const entry of zip.eachEntry()) {
-            const name = decodeName({
-                bytes: entry.fileNameRaw,
-                flags: entry.generalPurposeBitFlag,
-                extraFields: entry.extraFields
-            });
+            const { fileNameRaw: bytes, generalPurposeBitFlag: flags, extraFields } = entry;
+            const name = decodeName({ bytes, flags, extraFields });
             const path = entryPath(name);
-            if ('refused' in path || path.folder || path.segments.length === 0)
+            if ('refused' in path || path.folder)
                 continue;
             const { segments } = path;
-            const base = segments[segments.length - 1];
+            const [base = '', folder = ''] = segments.toReversed();
             // macOS Archive Utility's resource forks: __MACOSX/… and ._name.
             if (segments[0] === '__MACOSX' || base.startsWith('._') || !/\.csv$/i.test(base))
                 continue;
-            const folder = FOLDERS.find((f) => f === segments[segments.length - 2]);
-            if (folder && segments.length === 2)
-                found[folder].push({ name, entry });
-            else if (folder && nested.length < 2)
+            if (!FOLDERS.includes(folder))
+                continue;
+            if (segments.length === 2)
+                found.push({ folder, name, entry });
+            else if (nested.length < 2)
                 nested.push(name);
         }
-        const problems = FOLDERS.flatMap((folder) => {
-            const csvs = found[folder];
+        const byFolder = FOLDERS.map((folder) => found.filter((csv) => csv.folder === folder));
+        const problems = byFolder.flatMap((csvs, i) => {
             if (csvs.length === 1)
                 return [];
             if (csvs.length === 0)
-                return [`no CSV under ${folder}/`];
+                return [`no CSV under ${FOLDERS[i]}/`];
             const names = csvs.slice(0, 3).map((c) => shown(c.name));
-            return [`${csvs.length} CSVs under ${folder}/ (${names.join(', ')}${csvs.length > 3 ? ', …' : ''})`];
+            return [`${csvs.length} CSVs under ${FOLDERS[i]}/ (${names.join(', ')}${csvs.length > 3 ? ', …' : ''})`];
         });
         if (problems.length > 0) {
             const hint = nested.length
@@ -7102,21 +6860,18 @@ async function checkZipFile(file, zipName) {
                 `describes; it holds ${problems.join(' and ')}${hint}`);
         }
         const checked = { csvs: [], warnings: [] };
-        for (const { name, entry } of [found.train_src[0], found.eval_src[0]]) {
-            const size = entry.uncompressedSize;
-            if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) {
-                checked.warnings.push(`${shown(name)}: encrypted or compressed with method ${entry.compressionMethod}: not checked`);
+        for (const [{ name, entry }] of byFolder) {
+            const method = entry.compressionMethod;
+            if (entry.isEncrypted() || (method !== 0 && method !== 8)) {
+                checked.warnings.push(`${shown(name)}: encrypted or compressed with method ${method}: not checked`);
                 continue;
             }
-            let head;
             try {
-                head = await entryHead(zip, entry);
+                await checkHead(checked, name, entry.uncompressedSize, await zip.openReadStreamPromise(entry));
             }
             catch (err) {
                 throw refuse(`the zip ${shown(zipName)} is damaged: entry ${shown(name)}: ${oneLine(errorMessage(err), 200)}`);
             }
-            checked.csvs.push({ name, read: head.length, size });
-            checked.warnings.push(...checkCsv(name, head, size <= CHECK_BYTES));
         }
         return checked;
     }
@@ -7125,20 +6880,18 @@ async function checkZipFile(file, zipName) {
     }
 }
 /**
- * Checks the file about to be uploaded as the announced `filename` says it is (its extension is what
- * tells the API): a zip must hold one CSV directly under `train_src/` and one under `eval_src/`
- * (others and macOS extras are ignored), else InputError; a CSV, each CSV of the zip, is read for
- * warnings (see `checkCsv`). Any other extension is not checked, with a warning.
+ * Checks the file about to be uploaded as its announced `filename` says it is (the extension is what
+ * tells the API): a zip, or a CSV read for warnings (see `checkCsv`). Any other is not checked.
  */
 async function checkUpload(file, filename, size) {
     if (/\.zip$/i.test(filename))
         return checkZipFile(file, filename);
+    const checked = { csvs: [], warnings: [] };
     if (/\.csv$/i.test(filename))
-        return checkCsvFile(file, filename, size);
-    return {
-        csvs: [],
-        warnings: [`${shown(filename)} is neither .csv nor .zip: not checked (the API tells data by its extension)`]
-    };
+        await checkHead(checked, filename, size, (0,external_node_fs_namespaceObject.createReadStream)(file));
+    else
+        checked.warnings.push(`${shown(filename)} is neither .csv nor .zip: not checked (the API tells data by its extension)`);
+    return checked;
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/upload/upload-step.ts
@@ -9373,9 +9126,8 @@ function outcomeOf(failure, signal) {
     return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
 }
 /**
- * A signal makes the run cancelled whatever the work did after it, even if the work happened to
- * complete. Node is left to exit by itself (an explicit process.exit() right after a large
- * download has hung Node 24 at shutdown).
+ * Node is left to exit by itself: an explicit process.exit() right after a large download has hung
+ * Node 24 at shutdown (nodejs/node#54918).
  */
 async function runStep(step, door) {
     const controller = new AbortController();
