@@ -11,13 +11,7 @@ import { addSignedUrl } from '../secrets.js'
 import { describeOrigin } from '../net/url.js'
 import { decodeErrorFields, documentedError } from './documented.js'
 
-const API_KEY_HEADER = 'x-api-key'
-
-const ApiPaths = {
-  status: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-  updateModel: (jobId: string) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-  uploadUrl: (filename: string) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-}
+const JOBS = '/v1/external/retrain_jobs'
 
 export interface JobStatus {
   status: string
@@ -27,16 +21,8 @@ export interface JobStatus {
 }
 
 // Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
-const FAILURE_STATUS = /fail|error|cancel|abort/i
-
-/** A status that names a failure: the job ended without a model to serve. */
 export function isFailureStatus(status: string): boolean {
-  return FAILURE_STATUS.test(status)
-}
-
-export interface UploadTarget {
-  retrainJobId: string
-  uploadUrl: string
+  return /fail|error|cancel|abort/i.test(status)
 }
 
 export interface ApiClientOptions {
@@ -47,15 +33,10 @@ export interface ApiClientOptions {
   onRetry?: RetryListener
 }
 
-/** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response: TextResponse, json: unknown): string {
-  const fields = decodeErrorFields(json)
-  const said = fields?.message ?? fields?.error
-  // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
-  if (said) return `"${oneLine(said, 200)}"`
-  const type = response.headers['content-type']?.split(';')[0]
-  if (response.text.length === 0) return 'an empty body'
-  return `a ${type ?? 'untyped'} body that is not the API's JSON`
+/** What a call needs from the answer: `what` names it in errors, `found` tells whether the answer holds it. */
+interface Needed {
+  what: string
+  found: (answer: JsonObject) => boolean
 }
 
 export class ApiClient {
@@ -64,31 +45,22 @@ export class ApiClient {
   // Each call throws ApiError for a documented error, DeadlineError when the step's deadline passes.
 
   async getStatus(jobId: string, deadline: Deadline): Promise<JobStatus> {
-    const body = await this.call(
-      'GET',
-      ApiPaths.status(jobId),
-      deadline,
-      (json) => typeof json.status === 'string',
-      "the retrain job's status"
-    )
+    const body = await this.call('GET', `${JOBS}/${encodeURIComponent(jobId)}`, deadline, {
+      what: "the retrain job's status",
+      found: (answer) => typeof answer.status === 'string'
+    })
+    const url = body.download_url
+    const downloadUrl = typeof url === 'string' && url !== '' ? url : undefined
     // Registered before anything can print it: the signed URL is a credential.
-    if (typeof body.download_url === 'string') addSignedUrl(body.download_url)
-    return {
-      status: body.status as string,
-      modelId: asText(body.model_id),
-      message: asText(body.message),
-      downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
-    }
+    addSignedUrl(downloadUrl)
+    return { status: body.status as string, modelId: asText(body.model_id), message: asText(body.message), downloadUrl }
   }
 
-  async getUploadUrl(filename: string, deadline: Deadline): Promise<UploadTarget> {
-    const body = await this.call(
-      'GET',
-      ApiPaths.uploadUrl(filename),
-      deadline,
-      (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string',
-      'the retrain_job_id and upload_url'
-    )
+  async getUploadUrl(filename: string, deadline: Deadline): Promise<{ retrainJobId: string; uploadUrl: string }> {
+    const body = await this.call('GET', `${JOBS}/upload_url?filename=${encodeURIComponent(filename)}`, deadline, {
+      what: 'the retrain_job_id and upload_url',
+      found: (answer) => asText(answer.retrain_job_id) !== undefined && typeof answer.upload_url === 'string'
+    })
     const uploadUrl = body.upload_url as string
     addSignedUrl(uploadUrl)
     const retrainJobId = asText(body.retrain_job_id) as string
@@ -99,28 +71,21 @@ export class ApiClient {
 
   async updateModel(jobId: string, deadline: Deadline): Promise<void> {
     // Documented as {"metadata": {...}}; any 2xx that is no error (a 204, an empty body) has switched.
-    await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true)
+    await this.call('PUT', `${JOBS}/${encodeURIComponent(jobId)}/update_model`, deadline)
   }
 
-  private async call(
-    method: 'GET' | 'PUT',
-    path: string,
-    deadline: Deadline,
-    isAnswer: (json: JsonObject) => boolean,
-    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
-    needed?: string
-  ): Promise<JsonObject> {
+  private async call(method: 'GET' | 'PUT', path: string, deadline: Deadline, needed?: Needed): Promise<JsonObject> {
     const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options
     const url = apiUrl.href.replace(/\/+$/, '') + path
     return exchange({
       request: () => ({
         method,
         url,
-        headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+        headers: { 'x-api-key': apiKey, accept: 'application/json' },
         idleTimeoutMs: requestTimeoutMs,
         redirects: 'same-origin'
       }),
-      read: (response: TextResponse) => interpret(response, isAnswer, needed, deadline.clock.now()),
+      read: (response: TextResponse) => interpret(response, needed, deadline.clock.now()),
       deadline,
       signal,
       onRetry
@@ -128,15 +93,10 @@ export class ApiClient {
   }
 }
 
-function interpret(
-  response: TextResponse,
-  isAnswer: (json: JsonObject) => boolean,
-  needed: string | undefined,
-  now: number
-): JsonObject {
-  const ok = response.ok
-  if (ok && needed && response.text.trim() === '') {
-    const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`
+function interpret(response: TextResponse, needed: Needed | undefined, now: number): JsonObject {
+  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
+  if (response.ok && needed && response.text.trim() === '') {
+    const missing = `${where} with no body, where ${needed.what} was expected`
     // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
     // gateway that dropped a body once: the call reads only, so it is tried again.
     if (response.status === 204) throw new HttpError(204, missing)
@@ -147,12 +107,20 @@ function interpret(
   // A status body may carry a message of its own: it is an error only if it carries a code too.
   const statusBody = isObject(json) && typeof json.status === 'string'
   if (documented && !(statusBody && documented.code === undefined)) throw documented
-  if (ok && isObject(json) && isAnswer(json)) return json
+  if (!response.ok) throw statusError(response, `${where}: ${describeBody(response, json)}`, now)
   // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
-  if (ok && !needed) return {}
-  const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`
-  if (ok && isObject(json)) throw new TransientError(`${where}: the answer lacks ${needed}`)
-  const said = describeBody(response, json)
-  if (ok) throw new TransientError(`${where} with ${said}`)
-  throw statusError(response, `${where}: ${said}`, now)
+  if (!needed) return {}
+  if (!isObject(json)) throw new TransientError(`${where} with ${describeBody(response, json)}`)
+  if (!needed.found(json)) throw new TransientError(`${where}: the answer lacks ${needed.what}`)
+  return json
+}
+
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response: TextResponse, json: unknown): string {
+  const fields = decodeErrorFields(json)
+  const said = fields?.message ?? fields?.error
+  // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+  if (said) return `"${oneLine(said, 200)}"`
+  if (response.text.length === 0) return 'an empty body'
+  return `a ${response.headers['content-type']?.split(';')[0] ?? 'untyped'} body that is not the API's JSON`
 }
