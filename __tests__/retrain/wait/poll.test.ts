@@ -31,7 +31,7 @@ function options(
   return { client, jobId: 'j', deadline: Deadline.after(timeoutMs, clock), intervalMs: 10_000, wait: true, ...extra }
 }
 
-const state = (_clock: FakeClock): PollState => ({ checks: 0 })
+const state = (_clock: FakeClock): PollState => ({ checks: 0, timeline: [] })
 
 test('polls at the interval until job_finished', async () => {
   const clock = new FakeClock()
@@ -96,7 +96,14 @@ test('unknown statuses keep the wait going; a change is reported once', async ()
   let i = 0
   const api = { getStatus: async (): Promise<JobStatus> => ({ status: seq[i++] }) }
   const changes: string[] = []
-  await waitForJob(options(clock, api, { onStatusChange: (job) => changes.push(job.status) }), state(clock))
+  await waitForJob(
+    options(clock, api, {
+      onCheck: (job, _check, _elapsed, changed) => {
+        if (changed) changes.push(job.status)
+      }
+    }),
+    state(clock)
+  )
   expect(changes).toEqual(['queued', 'preprocessing', 'job_finished'])
 })
 
@@ -164,7 +171,7 @@ test('other errors pass through; cancellation stops the sleep', async () => {
   await assert.rejects(waitForJob(options(clock, running, { signal: controller.signal }), state(clock)), CancelledError)
 })
 
-test('onCheck says whether the status changed, before onStatusChange', async () => {
+test('onCheck says on every check whether the status changed', async () => {
   const clock = new FakeClock()
   const seq = ['running', 'running', 'job_finished']
   let i = 0
@@ -172,8 +179,10 @@ test('onCheck says whether the status changed, before onStatusChange', async () 
   const events: string[] = []
   await waitForJob(
     options(clock, api, {
-      onCheck: (job, check, _elapsed, changed) => events.push(`check ${check} ${job.status} ${changed}`),
-      onStatusChange: (job) => events.push(`change ${job.status}`)
+      onCheck: (job, check, _elapsed, changed) => {
+        events.push(`check ${check} ${job.status} ${changed}`)
+        if (changed) events.push(`change ${job.status}`)
+      }
     }),
     state(clock)
   )

@@ -4,9 +4,6 @@ import type { Deadline } from '../../clock.js'
 import { DeadlineError, errorMessage, GaveUpError, JobFailedError } from '../../errors.js'
 import { formatDuration } from '../../text.js'
 
-// Only job_finished is documented.
-const FINISHED_STATUS = 'job_finished'
-
 export interface PollOptions {
   client: Pick<ApiClient, 'getStatus'>
   jobId: string
@@ -16,8 +13,7 @@ export interface PollOptions {
   /** false: one check, reported whatever it says. */
   wait: boolean
   signal?: AbortSignal
-  onStatusChange?: (job: JobStatus, elapsedMs: number) => void
-  /** Called on every check, before onStatusChange; `changed` tells whether the status is new. */
+  /** Called on every check; `changed` tells whether the status is new. */
   onCheck?: (job: JobStatus, check: number, elapsedMs: number, changed: boolean) => void
 }
 
@@ -26,61 +22,39 @@ export interface PollState {
   checks: number
   last?: JobStatus
   /** Each status seen, in order: when it was first and last seen (ms since the start). */
-  timeline?: TimelineEntry[]
-}
-
-export interface TimelineEntry {
-  status: string
-  firstSeenMs: number
-  lastSeenMs: number
+  timeline: { status: string; firstSeenMs: number; lastSeenMs: number }[]
 }
 
 /** Where the retrain's time went: each status, when it began and how long it lasted. */
-export function timelineRows(state: PollState): [status: string, began: string, lasted: string][] {
-  const entries = state.timeline ?? []
-  return entries.map((entry, i) => {
-    const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs
-    const ongoing = i === entries.length - 1
-    return [
-      entry.status,
-      `+${formatDuration(entry.firstSeenMs)}`,
-      `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
-    ]
+export function timelineRows({ timeline }: PollState): [status: string, began: string, lasted: string][] {
+  return timeline.map((entry, i) => {
+    const next = timeline[i + 1]
+    const lasted = formatDuration((next?.firstSeenMs ?? entry.lastSeenMs) - entry.firstSeenMs)
+    return [entry.status, `+${formatDuration(entry.firstSeenMs)}`, next ? lasted : `at least ${lasted}`]
   })
 }
 
-export type PollOutcome = 'finished' | 'pending'
-
-// A gateway or a later API version may spell it ` JOB_FINISHED `; outputs keep the text as sent.
-function isFinished(status: string): boolean {
-  return status.trim().toLowerCase() === FINISHED_STATUS
-}
-
-export async function waitForJob(options: PollOptions, state: PollState): Promise<PollOutcome> {
-  const { client, jobId, deadline, signal } = options
+export async function waitForJob(options: PollOptions, state: PollState): Promise<'finished' | 'pending'> {
+  const { client, jobId, deadline, intervalMs, signal } = options
   const clock = deadline.clock
   // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
   // the round trip of each answer does not push the next check later and later.
   const anchor = clock.now()
   for (;;) {
-    let job: JobStatus
-    try {
-      job = await client.getStatus(jobId, deadline)
-    } catch (err) {
-      if (err instanceof DeadlineError) throw new DeadlineError(timeoutMessage(options, state, err))
-      throw err
-    }
+    const job = await client.getStatus(jobId, deadline).catch((err: unknown) => {
+      throw err instanceof DeadlineError ? new DeadlineError(timeoutMessage(options, state, err)) : err
+    })
     state.checks++
     const elapsed = deadline.elapsed()
     const changed = state.last?.status !== job.status
     state.last = job
-    state.timeline ??= []
     if (changed) state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed })
     else state.timeline[state.timeline.length - 1].lastSeenMs = elapsed
     options.onCheck?.(job, state.checks, elapsed, changed)
-    if (changed) options.onStatusChange?.(job, elapsed)
 
-    if (isFinished(job.status)) return 'finished'
+    // Only job_finished is documented; a gateway or a later API version may spell it ` JOB_FINISHED `
+    // (outputs keep the text as sent).
+    if (job.status.trim().toLowerCase() === 'job_finished') return 'finished'
     if (isFailureStatus(job.status)) {
       throw new JobFailedError(
         `retrain job ${jobId} ended with status "${job.status}"` +
@@ -92,24 +66,24 @@ export async function waitForJob(options: PollOptions, state: PollState): Promis
     if (deadline.left() <= 0) throw new DeadlineError(timeoutMessage(options, state))
     // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
     // cut to the deadline, so that one last check is made right at it.
-    const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs
+    const next = anchor + (Math.floor((now - anchor) / intervalMs) + 1) * intervalMs
     await clock.sleep(Math.min(next - now, deadline.left()), signal)
   }
 }
 
 /** What happened, as measured on the clock: the time spent, why the wait stopped, each count once. */
-function timeoutMessage(options: PollOptions, state: PollState, cause?: unknown): string {
-  const spent = formatDuration(options.deadline.elapsed())
-  const seen = state.last
-    ? `the last status seen was "${state.last.status}" after ${state.checks} check${state.checks === 1 ? '' : 's'}`
+function timeoutMessage({ deadline, jobId }: PollOptions, { last, checks }: PollState, cause?: unknown): string {
+  const spent = formatDuration(deadline.elapsed())
+  const seen = last
+    ? `the last status seen was "${last.status}" after ${checks} check${checks === 1 ? '' : 's'}`
     : 'no status was read'
   if (cause instanceof GaveUpError) {
     return (
-      `gave up waiting for retrain job ${options.jobId} after ${spent} of the ${formatDuration(options.deadline.timeoutMs)} timeout: ` +
+      `gave up waiting for retrain job ${jobId} after ${spent} of the ${formatDuration(deadline.timeoutMs)} timeout: ` +
       `${seen}; the status check was tried ${cause.tries} times and another try would not fit in the ` +
       `${formatDuration(cause.leftMs)} left; the last failed with: ${cause.last}`
     )
   }
   const why = cause ? `; the last check failed: ${errorMessage(cause)}` : ''
-  return `timed out after ${spent} (timeout) waiting for retrain job ${options.jobId}: ${seen}${why}`
+  return `timed out after ${spent} (timeout) waiting for retrain job ${jobId}: ${seen}${why}`
 }

@@ -9,10 +9,10 @@ import { describeOrigin } from '../../net/url.js'
 import { downloadResult, type DownloadedFile } from './download.js'
 import { extractBeside, isZip } from '../../unzip/extract.js'
 import { readWaitInputs, type WaitInputs } from './wait-inputs.js'
-import { reminder, statusLine } from './progress.js'
 import { timelineRows, waitForJob, type PollOptions, type PollState } from './poll.js'
 
-// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+// A long wait with no change of status would leave the log silent for an hour: a reminder line at
+// most this often, counted from the last line printed, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000
 
 interface WaitState {
@@ -25,8 +25,8 @@ interface WaitState {
 
 export const waitStep: Step<WaitInputs, WaitState> = {
   name: 'prediction-one wait',
-  readInputs: (get, places) => readWaitInputs(get, places),
-  initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
+  readInputs: readWaitInputs,
+  initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0, timeline: [] } }),
   perform,
   outputs: (inputs, { poll, file, resultDir }) => ({
     [Outputs.RetrainJobId]: inputs.jobId,
@@ -61,7 +61,9 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   const onRetry = retryReporter()
   const client = new ApiClient({ ...inputs, signal, onRetry })
   info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
-  const outcome = await waitForJob(pollOptions(inputs, deadline, client, signal), state.poll)
+  const onCheck = progressLog(inputs.jobId)
+  const options = { ...inputs, client, deadline, signal, intervalMs: inputs.pollIntervalMs, onCheck }
+  const outcome = await waitForJob(options, state.poll)
   if (outcome === 'pending') {
     info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
     return
@@ -91,26 +93,18 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   if (inputs.extract) state.resultDir = await extract(file, { stagingDir: inputs.stagingDir, signal, deadline })
 }
 
-function pollOptions(inputs: WaitInputs, deadline: Deadline, client: ApiClient, signal: AbortSignal): PollOptions {
-  const quiet = reminder(REMINDER_INTERVAL_MS)
-  return {
-    client,
-    jobId: inputs.jobId,
-    deadline,
-    intervalMs: inputs.pollIntervalMs,
-    wait: inputs.wait,
-    signal,
-    onCheck: (job, check, elapsed, changed) => {
-      debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
-      if (!changed && quiet.due(elapsed)) {
-        info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`)
-        quiet.printed(elapsed)
-      }
-    },
-    onStatusChange: (job, elapsed) => {
-      info(statusLine(inputs.jobId, job, elapsed))
-      quiet.printed(elapsed)
-    }
+/** The wait's log lines: each status change, and a reminder now and then that a long wait is not hung. */
+export function progressLog(jobId: string): PollOptions['onCheck'] {
+  let lastLineMs = 0
+  return (job, check, elapsed, changed) => {
+    debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`)
+    if (!changed && elapsed - lastLineMs < REMINDER_INTERVAL_MS) return
+    lastLineMs = elapsed
+    const at = `[${formatDuration(elapsed)}] retrain job ${jobId}`
+    if (!changed) return info(`${at} is still "${job.status}" (${check} checks)`)
+    const model = job.modelId ? `, model ${job.modelId}` : ''
+    const message = job.message ? `: ${job.message}` : ''
+    info(`${at} is "${job.status}"${model}${message}`)
   }
 }
 
