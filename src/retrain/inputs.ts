@@ -10,6 +10,8 @@ import { parseUrl, type UrlProblem } from '../net/url.js'
 
 export type GetInput = (name: string) => string
 
+// The floor of every duration input: timeout, poll-interval, request-timeout.
+const MIN_DURATION_MS = 1000
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
 export const MAX_TIMEOUT_MS = 72 * 3_600_000
@@ -56,9 +58,9 @@ export function optional(get: GetInput, name: string, fallback: string): string 
   return value === '' ? fallback : value
 }
 
-export function duration(get: GetInput, name: string, fallback: string, min: number, max: number): number {
+export function duration(get: GetInput, name: string, fallback: string, max: number): number {
   const ms = parseDuration(name, optional(get, name, fallback))
-  if (ms < min) throw new InputError(name, `must be at least ${formatDuration(min)}`)
+  if (ms < MIN_DURATION_MS) throw new InputError(name, `must be at least ${formatDuration(MIN_DURATION_MS)}`)
   if (ms > max) throw new InputError(name, `must be at most ${formatDuration(max)}`)
   return ms
 }
@@ -66,11 +68,6 @@ export function duration(get: GetInput, name: string, fallback: string, min: num
 /** A boolean input, its default the one action.yml declares (BooleanDefaults). */
 export function bool(get: GetInput, name: string): boolean {
   return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])))
-}
-
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-export function runnerTemp(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RUNNER_TEMP || tmpdir()
 }
 
 // An unset secret reads as an empty input, so the usual causes are named where it shows.
@@ -89,9 +86,9 @@ export interface Places {
   stagingDir?: string
 }
 
-/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job), or else the OS's. */
 export function actionPlaces(env: NodeJS.ProcessEnv = process.env): Places {
-  const temp = runnerTemp(env)
+  const temp = env.RUNNER_TEMP || tmpdir()
   return {
     workDir: env.GITHUB_WORKSPACE || process.cwd(),
     resultRoot: join(temp, 'prediction-one'),
@@ -108,8 +105,7 @@ function readApiKey(get: GetInput): string {
   return key
 }
 
-const API_URL_PROBLEMS: Record<UrlProblem, string> = {
-  'not a URL': 'is not a URL',
+const API_URL_PROBLEMS: Record<Exclude<UrlProblem, 'not a URL'>, string> = {
   scheme: 'must be https (plain http is accepted only on a loopback host)',
   credentials: 'must not hold credentials',
   query: 'must not hold a query or a fragment'
@@ -137,7 +133,7 @@ export function readCommon(get: GetInput, timeoutDefault: string = Defaults.Time
   return {
     apiKey: readApiKey(get),
     apiUrl: readApiUrl(get),
-    requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS),
-    timeoutMs: duration(get, Inputs.Timeout, timeoutDefault, 1000, MAX_TIMEOUT_MS)
+    requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, MAX_REQUEST_TIMEOUT_MS),
+    timeoutMs: duration(get, Inputs.Timeout, timeoutDefault, MAX_TIMEOUT_MS)
   }
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, statSync } from 'node:fs'
+import { accessSync, constants as fsConstants, statSync, type Stats } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { Inputs } from '../contract.js'
 import { InputError } from '../../errors.js'
@@ -27,18 +27,16 @@ export interface UploadInputs extends CommonInputs {
 export function readUploadInputs(get: GetInput, places: Places = actionPlaces()): UploadInputs {
   const common = readCommon(get)
   const file = resolve(places.workDir, required(get, Inputs.File))
-  let size: number
+  let stats: Stats
   try {
-    const info = statSync(file)
-    if (!info.isFile()) throw new InputError(Inputs.File, `${file} is not a file`)
-    accessSync(file, fsConstants.R_OK)
-    size = info.size
+    stats = statSync(file)
+    if (stats.isFile()) accessSync(file, fsConstants.R_OK)
   } catch (err) {
-    if (err instanceof InputError) throw err
     const code = (err as NodeJS.ErrnoException).code
     throw new InputError(Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`)
   }
-  if (size === 0) throw new InputError(Inputs.File, `${file} is empty`)
+  if (!stats.isFile()) throw new InputError(Inputs.File, `${file} is not a file`)
+  if (stats.size === 0) throw new InputError(Inputs.File, `${file} is empty`)
   const filename = optional(get, Inputs.Filename, basename(file))
   if (NOT_BARE.test(filename)) {
     throw new InputError(
@@ -49,7 +47,7 @@ export function readUploadInputs(get: GetInput, places: Places = actionPlaces())
   return {
     ...common,
     file,
-    size,
+    size: stats.size,
     filename,
     validate: bool(get, Inputs.Validate)
   }

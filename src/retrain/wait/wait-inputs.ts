@@ -13,8 +13,6 @@ import {
 } from '../inputs.js'
 import { sanitizeFileName } from '../../disk/filename.js'
 
-const MIN_POLL_INTERVAL_MS = 1000
-
 export interface WaitInputs extends CommonInputs {
   jobId: string
   pollIntervalMs: number
@@ -35,7 +33,7 @@ export function readWaitInputs(get: GetInput, places: Places = actionPlaces()): 
   return {
     ...common,
     jobId,
-    pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
+    pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MAX_TIMEOUT_MS),
     wait: bool(get, Inputs.Wait),
     download: bool(get, Inputs.Download),
     downloadDir,
