@@ -53,7 +53,12 @@ export class ApiClient {
     const downloadUrl = typeof url === 'string' && url !== '' ? url : undefined
     // Registered before anything can print it: the signed URL is a credential.
     addSignedUrl(downloadUrl)
-    return { status: body.status as string, modelId: asText(body.model_id), message: asText(body.message), downloadUrl }
+    return {
+      status: body.status as string,
+      modelId: asText(body.model_id),
+      message: asText(body.message),
+      downloadUrl
+    }
   }
 
   async getUploadUrl(filename: string, deadline: Deadline): Promise<{ retrainJobId: string; uploadUrl: string }> {

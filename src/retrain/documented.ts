@@ -51,14 +51,11 @@ export function decodeErrorFields(body: unknown): ErrorFields | undefined {
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v)
   const top = first(body)
   const direct = fieldsOf(top)
-  const nested = isObject(top)
-    ? Object.values(top)
-        .map((value) => fieldsOf(first(value)))
-        .find(Boolean)
-    : undefined
+  const nested = Object.values(isObject(top) ? top : {})
+    .map((value) => fieldsOf(first(value)))
+    .find(Boolean)
   // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-  if (direct && (isDocumented(direct) || !nested)) return direct
-  return nested ?? direct
+  return direct && (isDocumented(direct) || !nested) ? direct : nested
 }
 
 function isDocumented(fields: ErrorFields): boolean {

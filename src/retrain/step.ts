@@ -1,6 +1,5 @@
-// What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
-// command-line tool): inputs read inside the run, signals turned into one abort, and what is known
-// reported on every outcome (succeeded, failed, cancelled).
+// What a step is, and how one runs under any front door: inputs read inside the run, signals turned
+// into one abort, and what is known reported on every outcome.
 import { CancelledError, errorMessage } from '../errors.js'
 import { warning } from '../log.js'
 import type { GetInput, Places } from './inputs.js'
@@ -17,7 +16,7 @@ export interface Summary {
 
 export interface Step<Inputs, State> {
   name: string
-  /** Throws InputError before any request is made. `places`: an action's (actionPlaces) when not given. */
+  /** Throws InputError before any request is made. */
   readInputs(get: GetInput, places?: Places): Inputs
   initialState(inputs: Inputs): State
   /** The work; it records what it learns in `state` as it goes, so that any outcome can report it. */
@@ -30,7 +29,6 @@ export interface Step<Inputs, State> {
 /** How a run ended, and what was known by then (no outputs or summary when the inputs were refused). */
 export interface RunEnd {
   outcome: Outcome
-  /** Why it did not succeed. */
   reason?: string
   /** What was thrown, for a front door that tells failures apart (exit codes). */
   failure?: unknown

@@ -14,17 +14,14 @@ const NOT_FINISHED = 'retrain job is not finished.'
  * The API refuses a switch to a job that has not finished, and to one that failed, with the same
  * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.
  */
-async function whyNotFinished(client: ApiClient, jobId: string, refused: ApiError, deadline: Deadline): Promise<Error> {
-  try {
-    const { status, message } = await client.getStatus(jobId, deadline)
-    if (!isFailureStatus(status)) return refused
-    const said = message ? ` (${oneLine(message, 200)})` : ''
-    return new ActionError(
-      `retrain job ${jobId} ended with status "${oneLine(status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`
-    )
-  } catch {
-    return refused
-  }
+async function whyRefused(client: ApiClient, jobId: string, refused: unknown, deadline: Deadline): Promise<unknown> {
+  if (!(refused instanceof ApiError) || refused.apiMessage.trim().toLowerCase() !== NOT_FINISHED) return refused
+  const job = await client.getStatus(jobId, deadline).catch(() => undefined)
+  if (!job || !isFailureStatus(job.status)) return refused
+  const said = job.message ? ` (${oneLine(job.message, 200)})` : ''
+  return new ActionError(
+    `retrain job ${jobId} ended with status "${oneLine(job.status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`
+  )
 }
 
 interface SwitchInputs extends CommonInputs {
@@ -43,14 +40,9 @@ export const switchStep: Step<SwitchInputs, SwitchState> = {
 
   async perform(inputs, state, signal) {
     const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() })
-    try {
-      await client.updateModel(inputs.jobId, state.deadline)
-    } catch (err) {
-      if (err instanceof ApiError && err.apiMessage.trim().toLowerCase() === NOT_FINISHED) {
-        throw await whyNotFinished(client, inputs.jobId, err, state.deadline)
-      }
-      throw err
-    }
+    await client.updateModel(inputs.jobId, state.deadline).catch(async (err: unknown) => {
+      throw await whyRefused(client, inputs.jobId, err, state.deadline)
+    })
     state.switched = true
     info(`The prediction API now serves the model of retrain job ${inputs.jobId}`)
   },

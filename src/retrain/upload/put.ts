@@ -11,7 +11,6 @@ export interface PutFileOptions {
   file: string
   size: number
   requestTimeoutMs: number
-  /** No retry starts after it, and no request runs past it. */
   deadline: Deadline
   signal?: AbortSignal
   onRetry?: RetryListener

@@ -33,7 +33,7 @@ async function check(inputs: UploadInputs): Promise<Checked> {
 
 export const uploadStep: Step<UploadInputs, UploadState> = {
   name: 'prediction-one upload',
-  readInputs: (get, places) => readUploadInputs(get, places),
+  readInputs: readUploadInputs,
   initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
 
   async perform(inputs, state, signal) {

@@ -7,7 +7,7 @@ import { describeFile, retryReporter } from '../report.js'
 import type { Step } from '../step.js'
 import { describeOrigin } from '../../net/url.js'
 import { downloadResult, type DownloadedFile } from './download.js'
-import { extractBeside, isZip } from '../../unzip/extract.js'
+import { extractBeside, isZip, type ExtractOptions } from '../../unzip/extract.js'
 import { readWaitInputs, type WaitInputs } from './wait-inputs.js'
 import { timelineRows, waitForJob, type PollOptions, type PollState } from './poll.js'
 
@@ -108,15 +108,12 @@ export function progressLog(jobId: string): PollOptions['onCheck'] {
   }
 }
 
-async function extract(
-  file: DownloadedFile,
-  { stagingDir, signal, deadline }: { stagingDir: string; signal: AbortSignal; deadline: Deadline }
-): Promise<string | undefined> {
+async function extract(file: DownloadedFile, options: ExtractOptions): Promise<string | undefined> {
   if (!(await isZip(file.path))) {
     warning(`extract: ${file.name} is not a zip file; it is left as it is`)
     return undefined
   }
-  const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir, signal, deadline })
+  const { dir, files, bytes, dropped } = await extractBeside(file.path, options)
   if (dropped.length > 0) {
     warning(
       `extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
