@@ -78,3 +78,12 @@ test('decodeErrorFields reads the first element of arrays and stringifies codes'
   expect(decodeErrorFields({ errors: [{ error: 'E' }] })).toEqual({ code: undefined, error: 'E', message: undefined })
   assert.equal(decodeErrorFields({ nothing: 1 }), undefined)
 })
+
+test("a message that names an object's own property (constructor, toString) is not a documented error", () => {
+  for (const message of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    assert.equal(documentedError({ message }), undefined, message)
+    const err = documentedError({ code: 4001000204, message })
+    assert.ok(err instanceof ApiError, message)
+    assert.doesNotMatch(err.message, /native code|function/, message)
+  }
+})

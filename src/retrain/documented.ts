@@ -28,7 +28,9 @@ const DOCUMENTED: Record<string, string> = {
 }
 
 function documentedCause(message: string): string | undefined {
-  return DOCUMENTED[message.trim().toLowerCase()]
+  const key = message.trim().toLowerCase()
+  // Own keys only: an API message "constructor" must not find Object's.
+  return Object.hasOwn(DOCUMENTED, key) ? DOCUMENTED[key] : undefined
 }
 
 export interface ErrorFields {
