@@ -29,12 +29,8 @@ export function addSecret(value: string | undefined, inPart = true): void {
 export function addSignedUrl(raw: string | undefined): void {
   if (!raw || raw.length < 8) return
   addSecret(raw, false)
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return
-  }
+  const url = URL.parse(raw)
+  if (!url) return
   if (url.href !== raw) addSecret(url.href, false)
   if (url.search.length > 8) addSecret(url.search.slice(1), false)
   for (const piece of url.search.slice(1).split('&')) {
@@ -53,22 +49,13 @@ export function addSignedUrl(raw: string | undefined): void {
 export function redact(text: string): string {
   if (secrets.size === 0 || text === '') return text
   const hit = new Uint8Array(text.length)
-  let found = false
   for (const secret of secrets) {
-    for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
-      hit.fill(1, at, at + secret.length)
-      found = true
-    }
+    for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) hit.fill(1, at, at + secret.length)
   }
   if (parts.size > 0) {
-    for (let i = 0; i + PART <= text.length; i++) {
-      if (parts.has(text.slice(i, i + PART))) {
-        hit.fill(1, i, i + PART)
-        found = true
-      }
-    }
+    for (let i = 0; i + PART <= text.length; i++) if (parts.has(text.slice(i, i + PART))) hit.fill(1, i, i + PART)
   }
-  if (!found) return text
+  if (!hit.includes(1)) return text
   let out = ''
   for (let i = 0; i < text.length; i++) {
     if (!hit[i]) out += text[i]
