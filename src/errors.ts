@@ -99,6 +99,5 @@ export function isRetryable(err: unknown): err is TransientError {
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message
-  return String(err)
+  return err instanceof Error ? err.message : String(err)
 }

@@ -1,5 +1,6 @@
 // The step's job summary: what the step knows, as HTML the runner shows on the run's page.
 import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
 import { debug } from '../log.js'
 import type { Outcome, Summary } from '../retrain/step.js'
 import { redact } from '../secrets.js'
@@ -21,6 +22,9 @@ function cell(text: string, max = MAX_CELL): string {
     .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>')
 }
 
+const headerRow = (names: string[]): { data: string; header: true }[] =>
+  names.map((name) => ({ data: cell(name), header: true }))
+
 /** The job summary; a runner without a summary file (a local run) is not an error. */
 export async function writeSummary(
   { title, rows, tables = [] }: Summary,
@@ -35,17 +39,11 @@ export async function writeSummary(
   try {
     core.summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3)
     if (reason) core.summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true)
-    core.summary.addTable([
-      [
-        { data: 'item', header: true },
-        { data: 'value', header: true }
-      ],
-      ...table
-    ])
+    core.summary.addTable([headerRow(['item', 'value']), ...table])
     for (const extra of tables.filter((t) => t.rows.length > 0)) {
       core.summary.addHeading(cell(extra.heading), 4)
       core.summary.addTable([
-        extra.header.map((name) => ({ data: cell(name), header: true })),
+        headerRow(extra.header),
         // A job that flips between statuses for days must not make the summary too large for GitHub.
         ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
       ])
@@ -54,6 +52,6 @@ export async function writeSummary(
     }
     await core.summary.write()
   } catch (err) {
-    debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`)
+    debug(`job summary not written: ${errorMessage(err)}`)
   }
 }
