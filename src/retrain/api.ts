@@ -1,4 +1,3 @@
-// The Prediction One retrain API: three calls, each under the one retry policy.
 import type { Deadline } from '../clock.js'
 import { ActionError, HttpError, TransientError } from '../errors.js'
 import { exchange } from '../net/exchange.js'

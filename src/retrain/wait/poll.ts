@@ -1,4 +1,3 @@
-// The wait: check the status until the job finishes, fails, or the deadline passes.
 import { isFailureStatus, type ApiClient, type JobStatus } from '../api.js'
 import type { Deadline } from '../../clock.js'
 import { DeadlineError, errorMessage, GaveUpError, JobFailedError } from '../../errors.js'
