@@ -1,4 +1,3 @@
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
 import { charClass, CONTROLS, SEPARATORS } from '../text.js'
 
 const MAX_JOB_ID_LENGTH = 256

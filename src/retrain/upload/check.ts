@@ -1,7 +1,6 @@
 // What the upload is about to send, checked before any request: an upload starts a retrain job that
-// cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
-// the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
-// open (a CSV's encoding, its rows) only warns.
+// cannot be undone, and data the API refuses wastes the job. A zip without its two CSVs is refused;
+// what the manual leaves open (a CSV's encoding, its rows) only warns. The check only reads.
 import { createReadStream } from 'node:fs'
 import { CsvError, parse } from 'csv-parse/sync'
 import type { Entry } from 'yauzl'

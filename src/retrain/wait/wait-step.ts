@@ -16,7 +16,6 @@ import { timelineRows, waitForJob, type PollOptions, type PollState } from './po
 const REMINDER_INTERVAL_MS = 5 * 60_000
 
 interface WaitState {
-  /** Made from the timeout when the step starts: the wait, the download and the unpack end by it. */
   deadline: Deadline
   poll: PollState
   file?: DownloadedFile
@@ -75,12 +74,11 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
     return
   }
   const file = await downloadResult({
+    ...inputs,
     url,
     dir: inputs.downloadDir,
-    requestTimeoutMs: inputs.requestTimeoutMs,
     deadline,
     signal,
-    stagingDir: inputs.stagingDir,
     refreshUrl: async () => {
       state.poll.last = await client.getStatus(inputs.jobId, deadline)
       return state.poll.last.downloadUrl
