@@ -63,16 +63,10 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   const onCheck = progressLog(inputs.jobId)
   const options = { ...inputs, client, deadline, signal, intervalMs: inputs.pollIntervalMs, onCheck }
   const outcome = await waitForJob(options, state.poll)
-  if (outcome === 'pending') {
-    info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
-    return
-  }
+  if (outcome === 'pending') return info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
   if (!inputs.download) return
   const url = state.poll.last?.downloadUrl
-  if (!url) {
-    warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
-    return
-  }
+  if (!url) return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
   const file = await downloadResult({
     ...inputs,
     url,
