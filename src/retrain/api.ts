@@ -1,8 +1,8 @@
-// The Prediction One retrain API: three calls, each under the one retry policy.
 import type { Deadline } from '../clock.js'
 import { ActionError, HttpError, TransientError } from '../errors.js'
 import { exchange } from '../net/exchange.js'
 import { statusError, type TextResponse } from '../net/http.js'
+import type { CommonInputs } from './inputs.js'
 import { jobIdProblem } from './jobid.js'
 import { asText, isObject, parseJson, type JsonObject } from '../net/json.js'
 import { oneLine } from '../text.js'
@@ -25,10 +25,7 @@ export function isFailureStatus(status: string): boolean {
   return /fail|error|cancel|abort/i.test(status)
 }
 
-export interface ApiClientOptions {
-  apiUrl: URL
-  apiKey: string
-  requestTimeoutMs: number
+export interface ApiClientOptions extends Pick<CommonInputs, 'apiUrl' | 'apiKey' | 'requestTimeoutMs'> {
   signal?: AbortSignal
   onRetry?: RetryListener
 }

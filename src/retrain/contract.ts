@@ -1,5 +1,4 @@
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
+// The action.yml contract, and nothing else: the action.yml files must agree (a test checks).
 
 export const Inputs = {
   ApiKey: 'api-key',
@@ -35,10 +34,7 @@ export const Defaults = {
   SwitchTimeout: '5m'
 } as const
 
-/**
- * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
- * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
- */
+// The command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
 export const BooleanDefaults: Readonly<Record<string, boolean>> = {
   [Inputs.Wait]: true,
   [Inputs.Download]: true,

@@ -45,10 +45,7 @@ function fieldsOf(value: unknown): ErrorFields | undefined {
   return fields.code || fields.error || fields.message ? fields : undefined
 }
 
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
+/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
 export function decodeErrorFields(body: unknown): ErrorFields | undefined {
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v)
   const top = first(body)
@@ -61,10 +58,7 @@ export function decodeErrorFields(body: unknown): ErrorFields | undefined {
 }
 
 function isDocumented(fields: ErrorFields): boolean {
-  return (
-    (fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-    (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim()))
-  )
+  return documentedCause(fields.message ?? '') !== undefined || DOCUMENTED_CODES.includes(fields.code?.trim() ?? '')
 }
 
 /** The documented error a body carries, whatever HTTP status carried it; undefined if none. */

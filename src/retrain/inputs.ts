@@ -1,5 +1,3 @@
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BooleanDefaults, Defaults, Inputs } from './contract.js'
@@ -10,7 +8,6 @@ import { parseUrl, type UrlProblem } from '../net/url.js'
 
 export type GetInput = (name: string) => string
 
-// The floor of every duration input: timeout, poll-interval, request-timeout.
 const MIN_DURATION_MS = 1000
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
@@ -65,7 +62,6 @@ export function duration(get: GetInput, name: string, fallback: string, max: num
   return ms
 }
 
-/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
 export function bool(get: GetInput, name: string): boolean {
   return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])))
 }
@@ -128,7 +124,6 @@ export function readJobId(get: GetInput): string {
   return id
 }
 
-/** What every step reads: the key, api-url, request-timeout and its timeout (`timeoutDefault` unless set). */
 export function readCommon(get: GetInput, timeoutDefault: string = Defaults.Timeout): CommonInputs {
   return {
     apiKey: readApiKey(get),

@@ -1,4 +1,3 @@
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
 import { charClass, CONTROLS, SEPARATORS } from '../text.js'
 
 const MAX_JOB_ID_LENGTH = 256
@@ -7,9 +6,8 @@ const UNSAFE = charClass([CONTROLS, SEPARATORS])
 /** What is wrong with a retrain job id, or undefined when it is fine. */
 export function jobIdProblem(id: string): string | undefined {
   if (id === '') return 'is empty'
-  if (id === '.' || id === '..') {
+  if (id === '.' || id === '..')
     return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`
-  }
   if (id.length > MAX_JOB_ID_LENGTH) return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`
   if (UNSAFE.test(id)) return 'holds control characters or line breaks'
   if (!id.isWellFormed()) return 'is not well-formed Unicode text'

@@ -1,5 +1,3 @@
-// What a step tells later steps and people, whatever the front door: which values can be passed on
-// as outputs, how retries are reported, how a file is named in a line.
 import { debug, warning } from '../log.js'
 import type { RetryListener } from '../net/retry.js'
 import { holdsSecret } from '../secrets.js'
@@ -17,10 +15,7 @@ export function outputProblem(value: string): string | undefined {
   return undefined
 }
 
-/**
- * The outputs that can be passed on exactly as the API said them; each one that cannot is left
- * out, with a warning that says why. Unknown values (undefined) are left out silently.
- */
+/** The outputs that can be passed on exactly as the API said them; any other is left out with a warning. */
 export function passableOutputs(values: Record<string, string | undefined>): Record<string, string> {
   const passable: Record<string, string> = {}
   for (const [name, value] of Object.entries(values)) {

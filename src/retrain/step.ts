@@ -50,10 +50,7 @@ export interface FrontDoor {
   conclude(end: RunEnd): void
 }
 
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
+/** What a runner sends to cancel: SIGINT, then SIGTERM; on Windows Ctrl+C, then Ctrl+Break (SIGINT, SIGBREAK). */
 export function cancelSignals(platform: NodeJS.Platform = process.platform): NodeJS.Signals[] {
   return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM']
 }
@@ -65,10 +62,7 @@ export function outcomeOf(failure: unknown, signal: string | undefined): [Outcom
   return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)]
 }
 
-/**
- * Node is left to exit by itself: an explicit process.exit() right after a large download has hung
- * Node 24 at shutdown (nodejs/node#54918).
- */
+/** Node exits by itself: a process.exit() right after a large download has hung Node 24 (nodejs/node#54918). */
 export async function runStep<I, S>(step: Step<I, S>, door: FrontDoor): Promise<void> {
   const controller = new AbortController()
   let received: NodeJS.Signals | undefined

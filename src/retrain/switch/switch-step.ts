@@ -24,16 +24,12 @@ async function whyRefused(client: ApiClient, jobId: string, refused: unknown, de
   )
 }
 
-interface SwitchInputs extends CommonInputs {
-  jobId: string
-}
-
 interface SwitchState {
   deadline: Deadline
   switched: boolean
 }
 
-export const switchStep: Step<SwitchInputs, SwitchState> = {
+export const switchStep: Step<CommonInputs & { jobId: string }, SwitchState> = {
   name: 'prediction-one switch',
   readInputs: (get) => ({ ...readCommon(get, Defaults.SwitchTimeout), jobId: readJobId(get) }),
   initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),

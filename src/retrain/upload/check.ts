@@ -1,7 +1,6 @@
 // What the upload is about to send, checked before any request: an upload starts a retrain job that
-// cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
-// the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
-// open (a CSV's encoding, its rows) only warns.
+// cannot be undone, and data the API refuses wastes the job. A zip without its two CSVs is refused;
+// what the manual leaves open (a CSV's encoding, its rows) only warns. The check only reads.
 import { createReadStream } from 'node:fs'
 import { CsvError, parse } from 'csv-parse/sync'
 import type { Entry } from 'yauzl'
@@ -16,10 +15,8 @@ export const CHECK_BYTES = 4 * 1024 * 1024
 
 /** Lines named in one warning about field counts; the rest are counted. */
 const LINES_NAMED = 5
-/**
- * Rows of another field count counted before the reading stops: csv-parse makes an error object
- * for each one (about 0.1 ms), and a header with one field too many would make every row one.
- */
+// Odd rows counted before the reading stops: csv-parse makes an error object for each (about 0.1 ms),
+// and a header with one field too many would make every row one.
 const ODD_COUNTED = 100
 
 const FOLDERS = ['train_src', 'eval_src']
@@ -51,10 +48,8 @@ function firstBadLine(encoding: string, bytes: Buffer): number {
 }
 
 /**
- * Checks the start of one CSV: `head` is its first bytes, `complete` says whether that is the whole
- * CSV. Returns warnings: an encoding that is neither UTF-8 (with or without a BOM) nor Shift_JIS
- * (CP932); no header line; rows whose field count differs from the header's (a quoted field with
- * line breaks is one field); a quote never closed. A row cut by the end of `head` is not judged.
+ * The warnings about the start of one CSV, `head` (all of it when `complete`): an encoding neither
+ * UTF-8 nor Shift_JIS, no header line, rows of another field count, a quote never closed.
  */
 export function checkCsv(name: string, head: Buffer, complete: boolean): string[] {
   const warnings: string[] = []
@@ -149,10 +144,7 @@ function refuse(detail: string): InputError {
   return new InputError(Inputs.File, `${detail}; nothing was uploaded (input validate: false skips this check)`)
 }
 
-/**
- * A zip must hold one CSV directly under `train_src/` and one under `eval_src/` (others and macOS
- * extras are ignored), else InputError; each of the two is then read for warnings.
- */
+/** A zip without one CSV right under each of FOLDERS is refused; those two are read for warnings. */
 async function checkZipFile(file: string, zipName: string): Promise<Checked> {
   const zip = await openZip(file).catch((err: unknown) => {
     throw refuse(`${shown(zipName)} is named as a zip and is not one (${oneLine(errorMessage(err), 200)})`)
@@ -208,10 +200,7 @@ async function checkZipFile(file: string, zipName: string): Promise<Checked> {
   }
 }
 
-/**
- * Checks the file about to be uploaded as its announced `filename` says it is (the extension is what
- * tells the API): a zip, or a CSV read for warnings (see `checkCsv`). Any other is not checked.
- */
+/** Checks the file as what its announced `filename` says it is (the API goes by the extension): a zip or a CSV. */
 export async function checkUpload(file: string, filename: string, size: number): Promise<Checked> {
   if (/\.zip$/i.test(filename)) return checkZipFile(file, filename)
   const checked: Checked = { csvs: [], warnings: [] }

@@ -1,4 +1,3 @@
-// The upload's second half: the file's bytes, streamed to the signed upload URL without the key.
 import type { Deadline } from '../../clock.js'
 import { exchange } from '../../net/exchange.js'
 import { statusError, type TextResponse } from '../../net/http.js'
@@ -19,8 +18,8 @@ export interface PutFileOptions {
 export async function putFile(options: PutFileOptions): Promise<void> {
   const url = checkUrl(options.url, 'the upload_url the API gave', 'used')
   await exchange({
-    // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
-    // been signed without one (the manual sends none).
+    // Each try sends the file again from its first byte. No API key, and no Content-Type: a signed
+    // URL may have been signed without one (the manual sends none).
     request: () => ({
       method: 'PUT',
       url: url.href,

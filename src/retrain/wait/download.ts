@@ -1,4 +1,3 @@
-// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
@@ -19,7 +18,6 @@ export interface DownloadOptions {
   url: string
   dir: string
   requestTimeoutMs: number
-  /** No retry starts after it, and no request runs past it. */
   deadline: Deadline
   signal?: AbortSignal
   /** Where the temporary file is written when it can be renamed from there (off `dir`). */

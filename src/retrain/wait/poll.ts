@@ -1,4 +1,3 @@
-// The wait: check the status until the job finishes, fails, or the deadline passes.
 import { isFailureStatus, type ApiClient, type JobStatus } from '../api.js'
 import type { Deadline } from '../../clock.js'
 import { DeadlineError, errorMessage, GaveUpError, JobFailedError } from '../../errors.js'
@@ -7,13 +6,11 @@ import { formatDuration } from '../../text.js'
 export interface PollOptions {
   client: Pick<ApiClient, 'getStatus'>
   jobId: string
-  /** The last check is made right at it. */
   deadline: Deadline
   intervalMs: number
   /** false: one check, reported whatever it says. */
   wait: boolean
   signal?: AbortSignal
-  /** Called on every check; `changed` tells whether the status is new. */
   onCheck?: (job: JobStatus, check: number, elapsedMs: number, changed: boolean) => void
 }
 

@@ -16,7 +16,6 @@ import { timelineRows, waitForJob, type PollOptions, type PollState } from './po
 const REMINDER_INTERVAL_MS = 5 * 60_000
 
 interface WaitState {
-  /** Made from the timeout when the step starts: the wait, the download and the unpack end by it. */
   deadline: Deadline
   poll: PollState
   file?: DownloadedFile
@@ -64,23 +63,16 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   const onCheck = progressLog(inputs.jobId)
   const options = { ...inputs, client, deadline, signal, intervalMs: inputs.pollIntervalMs, onCheck }
   const outcome = await waitForJob(options, state.poll)
-  if (outcome === 'pending') {
-    info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
-    return
-  }
+  if (outcome === 'pending') return info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
   if (!inputs.download) return
   const url = state.poll.last?.downloadUrl
-  if (!url) {
-    warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
-    return
-  }
+  if (!url) return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
   const file = await downloadResult({
+    ...inputs,
     url,
     dir: inputs.downloadDir,
-    requestTimeoutMs: inputs.requestTimeoutMs,
     deadline,
     signal,
-    stagingDir: inputs.stagingDir,
     refreshUrl: async () => {
       state.poll.last = await client.getStatus(inputs.jobId, deadline)
       return state.poll.last.downloadUrl
