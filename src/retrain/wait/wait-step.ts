@@ -67,10 +67,12 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   if (!inputs.download) return
   const url = state.poll.last?.downloadUrl
   if (!url) return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
+  // Not the inputs spread: the download has no use for the API key.
   const file = await downloadResult({
-    ...inputs,
     url,
     dir: inputs.downloadDir,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    stagingDir: inputs.stagingDir,
     deadline,
     signal,
     refreshUrl: async () => {
