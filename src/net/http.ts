@@ -114,21 +114,20 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
 
   return new Promise<HttpResponse>((resolve, reject) => {
     const tunnel = proxy ? proxyAgent(url) : undefined
-    const options = {
-      method: request.method,
-      headers: {
-        'user-agent': USER_AGENT,
-        'accept-encoding': ACCEPT_ENCODING,
-        ...request.headers,
-        ...(request.file ? { 'content-length': String(request.file.size) } : {})
-      },
-      // Its own connection, not Node's global agent (keep-alive, time-out, proxy settings), or http-client's tunnel.
-      agent: tunnel?.agent ?? false,
-      maxHeaderSize: MAX_HEADER_BYTES
-    }
     let req: ClientRequest
     try {
-      req = (url.protocol === 'https:' ? https : http).request(url, options)
+      req = (url.protocol === 'https:' ? https : http).request(url, {
+        method: request.method,
+        headers: {
+          'user-agent': USER_AGENT,
+          'accept-encoding': ACCEPT_ENCODING,
+          ...request.headers,
+          ...(request.file ? { 'content-length': String(request.file.size) } : {})
+        },
+        // Its own connection, not Node's global agent (keep-alive, time-out, proxy settings), or http-client's tunnel.
+        agent: tunnel?.agent ?? false,
+        maxHeaderSize: MAX_HEADER_BYTES
+      })
     } catch (err) {
       return reject(translate(err))
     }
@@ -202,11 +201,11 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       if (ok && request.stream) return resolve({ ...answer, ok: true, body })
       readText(body, ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES, ok, origin).then(
         (text) => resolve({ ...answer, ok, text }),
-        (err: unknown) => {
+        (err: Error) => {
           // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
           // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
           if (!ok || received === 0) return resolve({ ...answer, ok, text: '' })
-          reject(err instanceof Error ? err : new Error(String(err)))
+          reject(err)
         }
       )
     })
