@@ -48,12 +48,12 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
     throw new LocalError('cannot create a folder to unpack into:', staging, err)
   })
   try {
-    const written = await unpack(file, staging, dir, options)
+    const extracted = await unpack(file, staging, dir, options)
     await rm(dir, { recursive: true, force: true }).catch((err) => {
       throw new LocalError('cannot remove the previous result folder', dir, err)
     })
     await moveIntoPlace(staging, dir, 'the unpacked result', options.deadline)
-    return { dir, ...written }
+    return extracted
   } catch (err) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
     throw err
@@ -129,12 +129,7 @@ async function checkRoom(root: string, dir: string, declared: number): Promise<v
   }
 }
 
-async function unpack(
-  file: string,
-  root: string,
-  dir: string,
-  options: ExtractOptions
-): Promise<Omit<Extracted, 'dir'>> {
+async function unpack(file: string, root: string, dir: string, options: ExtractOptions): Promise<Extracted> {
   const outOfTime = options.deadline.signal()
   const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime
   let zip: ZipFile | undefined
@@ -147,7 +142,7 @@ async function unpack(
     zip = await openZip(file)
     const files = await writeEntries(zip, root, dir, signal)
     // Each file wrote the bytes it declares (entryBytes checks): they are the bytes checkZip counted.
-    return { files, bytes, dropped: links }
+    return { dir, files, bytes, dropped: links }
   } catch (err) {
     if (options.signal?.aborted) throw new CancelledError()
     if (outOfTime.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')
