@@ -1,6 +1,5 @@
-// The one request path: a request sent, its answer read, and the pair tried again under the one
-// retry policy while another try can help. The API client, the result download and the upload all
-// go through it.
+// The one request path (the API client's, the result download's, the upload's): a request sent, its answer
+// read, and the pair tried again under the one retry policy while another try can help.
 import type { Deadline } from '../clock.js'
 import { HttpError } from '../errors.js'
 import { send, type HttpRequest, type HttpResponse } from './http.js'
