@@ -11,8 +11,6 @@ import { proxyAgent, proxyFor } from './proxy.js'
 import { parseRetryAfter } from './retry.js'
 import { describeOrigin, isAllowedUrl } from './url.js'
 
-const USER_AGENT = 'prediction-one-retrain-action'
-
 export interface HttpRequest<Stream extends boolean = boolean> {
   method: 'GET' | 'PUT'
   url: string
@@ -57,7 +55,6 @@ const MAX_HEADER_BYTES = 64 * 1024
 // How often an upload's delivery is looked at (at most a quarter of the idle time-out).
 const DELIVERY_TICK_MS = 250
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-const ACCEPT_ENCODING = 'gzip, deflate, br'
 
 /**
  * Sends one request, following redirects by `redirects` (a `file` is never sent on), and returns the
@@ -119,8 +116,8 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       req = (url.protocol === 'https:' ? https : http).request(url, {
         method: request.method,
         headers: {
-          'user-agent': USER_AGENT,
-          'accept-encoding': ACCEPT_ENCODING,
+          'user-agent': 'prediction-one-retrain-action',
+          'accept-encoding': 'gzip, deflate, br',
           ...request.headers,
           ...(request.file ? { 'content-length': String(request.file.size) } : {})
         },
