@@ -2,16 +2,6 @@
 import { parse } from 'content-disposition'
 import { BIDI_CONTROLS, charClass, CONTROLS } from '../text.js'
 
-const FALLBACK_RESULT_NAME = 'retrain-result'
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
-
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /** The bytes as text in the decoder's encoding; undefined when they are not valid in it. */
@@ -24,24 +14,18 @@ export function tryDecode(bytes: Buffer, decoder = UTF8): string | undefined {
 }
 
 /**
- * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
- * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
- */
-function headerText(header: string): string {
-  if (/[^\u0000-\u00ff]/.test(header)) return header // not as Node hands it over: taken as it is
-  return tryDecode(Buffer.from(header, 'latin1')) ?? header
-}
-
-/**
  * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
  * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed. A
- * plain `filename` sent as raw bytes is read as UTF-8 when they are valid UTF-8, else as Latin-1.
+ * plain `filename` sent as raw bytes (Node hands each byte over as one Latin-1 character) is read as
+ * UTF-8 when they are valid UTF-8, as curl -J and browsers do, else as Latin-1.
  */
 export function dispositionName(header: string | undefined): string | undefined {
   if (!header) return undefined
+  // Characters past Latin-1: not as Node hands a header over, so taken as it is.
+  const text = /[^\u0000-\u00ff]/.test(header) ? header : (tryDecode(Buffer.from(header, 'latin1')) ?? header)
   try {
     // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
-    return parse(headerText(header)).parameters.filename
+    return parse(text).parameters.filename
   } catch {
     return undefined
   }
@@ -72,7 +56,7 @@ export function safeSegment(raw: string): string {
  * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
  * and no leading dot either (never a hidden file, never one of the step's temporary names).
  */
-export function sanitizeFileName(raw: string | undefined, fallback = FALLBACK_RESULT_NAME): string {
+export function sanitizeFileName(raw: string | undefined, fallback = 'retrain-result'): string {
   const base = raw?.split(/[/\\]/).pop() ?? ''
   const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''))
   return name === '' ? fallback : name
@@ -82,5 +66,9 @@ export function resultFileName(contentDisposition: string | undefined, url: URL)
   const fromHeader = sanitizeFileName(dispositionName(contentDisposition), '')
   if (fromHeader) return fromHeader
   const segment = url.pathname.split('/').filter(Boolean).pop()
-  return sanitizeFileName(segment ? decode(segment) : undefined)
+  try {
+    return sanitizeFileName(segment && decodeURIComponent(segment))
+  } catch {
+    return sanitizeFileName(segment) // not valid percent-encoding: as it is
+  }
 }

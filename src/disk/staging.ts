@@ -1,10 +1,9 @@
-// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
-// is renamed into place, so that a target never holds half a result. It is staged in the runner's
-// temp folder, which the runner empties after each job. Where a rename from there cannot reach the
-// target (another filesystem), it is staged beside the target under a random hidden name, removed
-// by the step whatever happens to it; only a step killed outright (SIGKILL, a lost runner) leaves
-// one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
-// from a running one's (ids are reused; containers share host names and volumes).
+// Work in progress (a download, an unpack) is renamed into place once complete: a target never holds
+// half a result. It is staged in the runner's temp folder (emptied after each job) or, where a rename
+// from there cannot reach the target (another filesystem), beside it under a random hidden name that
+// the step removes whatever happens, unless killed outright (SIGKILL, a lost runner). Steps never
+// remove each other's: no process id or host name tells a dead step's from a running one's (ids are
+// reused; containers share host names and volumes).
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, stat } from 'node:fs/promises'
 import type { Deadline } from '../clock.js'

@@ -1,6 +1,5 @@
-// The one request path: a request sent, its answer read, and the pair tried again under the one
-// retry policy while another try can help. The API client, the result download and the upload all
-// go through it.
+// The one request path (the API client's, the result download's, the upload's): a request sent, its answer
+// read, and the pair tried again under the one retry policy while another try can help.
 import type { Deadline } from '../clock.js'
 import { HttpError } from '../errors.js'
 import { send, type HttpRequest, type HttpResponse } from './http.js'
@@ -11,18 +10,12 @@ const MAX_RENEWALS = 2
 export interface Exchange<T, Stream extends boolean> {
   /** The request of each try, made afresh: a renewed URL reaches the next try. */
   request: () => Omit<HttpRequest<Stream>, 'signal' | 'deadline'>
-  /**
-   * What an answer means: the value, or an error. A TransientError is worth another try; an
-   * HttpError, ApiError or other error ends the exchange (but see `renew`).
-   */
+  /** What an answer means: the value, or an error; only a TransientError gets another try (but see `renew`). */
   read: (response: HttpResponse<Stream>) => Promise<T> | T
   deadline: Deadline
   signal?: AbortSignal
   onRetry?: RetryListener
-  /**
-   * A refusal that a fresh signed URL may cure (the old one expired): `fresh()` gets one for the
-   * next try (false: none came), at most twice per exchange.
-   */
+  /** A refusal a fresh signed URL may cure (it expired): `fresh()` gets one for the next try (false: none came). */
   renew?: { statuses: number[]; fresh: () => Promise<boolean> }
 }
 

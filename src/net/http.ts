@@ -1,6 +1,4 @@
-// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
-// a URL's path or query: a signed URL is a credential.
+// The one HTTP layer. Errors never carry a URL's path or query: a signed URL is a credential.
 import { createReadStream } from 'node:fs'
 import http, { type ClientRequest, type IncomingHttpHeaders } from 'node:http'
 import https from 'node:https'
@@ -12,8 +10,6 @@ import { oneLine } from '../text.js'
 import { proxyAgent, proxyFor } from './proxy.js'
 import { parseRetryAfter } from './retry.js'
 import { describeOrigin, isAllowedUrl } from './url.js'
-
-const USER_AGENT = 'prediction-one-retrain-action'
 
 export interface HttpRequest<Stream extends boolean = boolean> {
   method: 'GET' | 'PUT'
@@ -52,32 +48,27 @@ const LAST_MOMENT_MS = 1000
 const MAX_TEXT_BYTES = 1024 * 1024
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024
-// A file is read 1 MiB at a time: with the default 64 KiB, a file read and a socket write per piece
-// were the upload's cost (docs/benchmarks.md).
+// Read 1 MiB at a time: at the default 64 KiB, reads and socket writes were the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024
-// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
-// can pass 16 KiB; curl reads up to 100 KiB.
+// Node's default is 16 KiB, which gateways' cookies and policies can pass; curl reads up to 100 KiB.
 const MAX_HEADER_BYTES = 64 * 1024
 // How often an upload's delivery is looked at (at most a quarter of the idle time-out).
 const DELIVERY_TICK_MS = 250
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-const ACCEPT_ENCODING = 'gzip, deflate, br'
 
 /**
- * Sends one request, following redirects by `redirects` (a 303 as a GET without the body; a `file`
- * is never sent on), and returns the answer, 2xx or not (`ok`): a non-2xx's start is read as text for
- * the caller to explain. A 2xx is read as text (at most 1 MiB) or, with `stream`, handed over as
- * `body`, which keeps the idle timer alive and releases everything when it ends: read or destroy it.
- * Throws (and `body` fails with) only TransientError (what another try may cure), DeadlineError,
- * CancelledError, HttpError (a refused redirect, a proxy's refusal), LocalError (the `file`) and
- * ActionError (an encoding, headers over 64 KiB, an untrusted certificate, the proxy variables).
+ * Sends one request, following redirects by `redirects` (a `file` is never sent on), and returns the
+ * answer, 2xx or not (`ok`), read as text; with `stream`, a 2xx's `body`, which keeps the idle timer
+ * alive and releases everything when it ends: read or destroy it. Throws (and `body` fails with) only
+ * TransientError (what another try may cure), DeadlineError, CancelledError, HttpError (a refused
+ * redirect, a proxy's refusal), LocalError (the `file`) and ActionError (an encoding, headers over
+ * 64 KiB, an untrusted certificate, the proxy variables).
  */
 export async function send<Stream extends boolean = false>(request: HttpRequest<Stream>): Promise<HttpResponse<Stream>>
 export async function send(first: HttpRequest): Promise<HttpResponse> {
   let request = first
   let url = new URL(request.url)
   for (let hop = 0; ; hop++) {
-    // Each hop gets what is left before the deadline.
     if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
       throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`)
     }
@@ -87,8 +78,7 @@ export async function send(first: HttpRequest): Promise<HttpResponse> {
     const next = URL.parse(location, url.href)
     if (!next) throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`)
     const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`
-    // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
-    // (never the body again); the other redirects repeat the method and its body.
+    // RFC 9110: a 303's result is fetched with a GET (never the body again); other redirects repeat method and body.
     if (response.status === 303 && request.method !== 'GET') {
       request = { ...request, method: 'GET', file: undefined }
     }
@@ -121,22 +111,20 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
 
   return new Promise<HttpResponse>((resolve, reject) => {
     const tunnel = proxy ? proxyAgent(url) : undefined
-    const options = {
-      method: request.method,
-      headers: {
-        'user-agent': USER_AGENT,
-        'accept-encoding': ACCEPT_ENCODING,
-        ...request.headers,
-        ...(request.file ? { 'content-length': String(request.file.size) } : {})
-      },
-      // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
-      // agent), or through a proxy, http-client's CONNECT tunnel.
-      agent: tunnel?.agent ?? false,
-      maxHeaderSize: MAX_HEADER_BYTES
-    }
     let req: ClientRequest
     try {
-      req = (url.protocol === 'https:' ? https : http).request(url, options)
+      req = (url.protocol === 'https:' ? https : http).request(url, {
+        method: request.method,
+        headers: {
+          'user-agent': 'prediction-one-retrain-action',
+          'accept-encoding': 'gzip, deflate, br',
+          ...request.headers,
+          ...(request.file ? { 'content-length': String(request.file.size) } : {})
+        },
+        // Its own connection, not Node's global agent (keep-alive, time-out, proxy settings), or http-client's tunnel.
+        agent: tunnel?.agent ?? false,
+        maxHeaderSize: MAX_HEADER_BYTES
+      })
     } catch (err) {
       return reject(translate(err))
     }
@@ -187,7 +175,6 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
         // An error answer is explained by its status; its body is read as it came.
         if (ok) return abort(translate(err))
       }
-      // Every piece restarts the idle timer; the end checks the length announced and stops the timers.
       let received = 0
       message.on('data', (chunk: Buffer) => {
         received += chunk.length
@@ -211,11 +198,11 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
       if (ok && request.stream) return resolve({ ...answer, ok: true, body })
       readText(body, ok ? MAX_TEXT_BYTES : ERROR_TEXT_BYTES, ok, origin).then(
         (text) => resolve({ ...answer, ok, text }),
-        (err: unknown) => {
+        (err: Error) => {
           // An error answer is judged by its status (a gateway's 503 is retried), whatever its body
           // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
           if (!ok || received === 0) return resolve({ ...answer, ok, text: '' })
-          reject(err instanceof Error ? err : new Error(String(err)))
+          reject(err)
         }
       )
     })
@@ -225,30 +212,27 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
     // Before pipeline's own listener: the request fails with a local error, not a network one.
     file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)))
     pipeline(file, req, () => undefined)
-    const unwatch = watchDelivery(req, request.idleTimeoutMs, progressed)
-    req.on('response', unwatch)
-    req.on('close', unwatch)
+    watchDelivery(req, request.idleTimeoutMs, progressed)
   })
 }
 
 /**
- * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
- * from the file. Its buffers take several MiB at once, then more in bursts as the host reads. Once it
- * has pushed back, its pace is the host's reading rate: the idle clock starts when the next burst is
- * overdue at that rate, or after the last byte, once what it held could have been delivered twice
- * over. Until a rate is seen, the slowest host that counts as moving (a piece per idle time-out) is
- * assumed: the system wakes a writer only once a good part of what it holds has drained.
+ * An upload's progress, for the idle timer, until the answer: bytes the system took from the socket,
+ * not bytes read from the file. Its buffers take several MiB at once, then more in bursts as the host
+ * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
+ * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
+ * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
+ * byte, once what it held could have been delivered twice over.
  */
-function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): () => void {
+function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): void {
   // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
   // written that it has not taken yet (internal, so only read when present), shows progress within one.
   let accepted = 0
   let queued = Infinity
   let pushback: { at: number; accepted: number } | undefined
-  let last = { at: 0, accepted: 0 }
+  let lastAt = 0
   let burst = 0
   let drainedBy: number | undefined
-  // The slowest reading that counts as progress: one piece per idle time-out.
   const slowest = READ_BYTES / idleTimeoutMs
   const tick = setInterval(
     () => {
@@ -262,15 +246,14 @@ function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: ()
       if (sent > accepted) {
         if (pushback) burst = Math.max(burst, sent - accepted)
         accepted = sent
-        last = { at: now, accepted }
+        lastAt = now
       }
       if (!pushback && socket.writableLength > 0) pushback = { at: now, accepted }
       const measured =
-        pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : undefined
+        pushback && lastAt > pushback.at ? (accepted - pushback.accepted) / (lastAt - pushback.at) : undefined
       const rate = measured ?? slowest
       if (!req.writableFinished) {
-        // Before the first wake-up the system holds what it took; it wakes the writer at about half of it.
-        const due = measured ? last.at + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0
+        const due = measured ? lastAt + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0
         if (now < due) progressed()
         return
       }
@@ -280,7 +263,8 @@ function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: ()
     },
     Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4))
   )
-  return () => clearInterval(tick)
+  const unwatch = (): void => clearInterval(tick)
+  req.on('response', unwatch).on('close', unwatch)
 }
 
 /** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */

@@ -10,9 +10,8 @@ class JsonNumber {
 const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g
 
 /**
- * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
- * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
- * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ * Parses JSON text; numbers become JsonNumber, Python's `NaN` and `±Infinity` null; undefined when it is not JSON.
+ * A leading byte order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows.
  */
 export function parseJson(text: string | undefined): unknown {
   if (!text) return undefined

@@ -51,19 +51,17 @@ export function proxyFor(url: URL): { url: URL; variable: string } | undefined {
   return { url: proxy, variable }
 }
 
-/** The tunnel agent: it makes each CONNECT with its own `request` function. */
-type TunnelAgent = Agent & { request?: typeof httpRequest }
-
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
- * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
- * request's reach, and a proxy that never answers would hold the process open after a time-out.
- * (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
+ * `close` ends a CONNECT still waiting for the proxy's answer, which the tunnel makes with its own
+ * `request`, out of send()'s reach: a proxy that never answers would hold the process open after a
+ * time-out. (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
  */
 export function proxyAgent(url: URL): { agent: Agent; close: () => void } {
   // Only its agent is used: the requests (and their user agent) are send()'s own.
-  const agent: TunnelAgent = new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href)
+  const client = new HttpClient(undefined, [], { keepAlive: false })
+  const agent: Agent & { request?: typeof httpRequest } = client.getAgent(url.href)
   const connects: ClientRequest[] = []
   const request = agent.request
   if (request) {

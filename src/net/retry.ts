@@ -3,31 +3,20 @@
 import type { Deadline } from '../clock.js'
 import { CancelledError, errorMessage, GaveUpError, isRetryable } from '../errors.js'
 
-export interface RetryPolicy {
-  baseMs: number
-  capMs: number
-}
-
 // No cap on tries, only the deadline: a gate waiting 45 minutes should ride out a 3-minute outage of
 // the API. The spacing is what protects the API: see backoffDelay.
-export const DEFAULT_POLICY: RetryPolicy = { baseMs: 500, capMs: 30_000 }
+export const DEFAULT_POLICY = { baseMs: 500, capMs: 30_000 }
 
 /** Told before each wait for another try: why, which try failed, how long until the next. */
 export type RetryListener = (why: string, attempt: number, delayMs: number) => void
 
 export interface RetryOptions {
-  /**
-   * No sleep goes past it; when the next try cannot start before it, the retry gives up with
-   * GaveUpError (a DeadlineError) carrying the last error.
-   */
+  /** No sleep goes past it: when the next try cannot start before it, GaveUpError with the last error. */
   deadline: Deadline
   signal?: AbortSignal
   random?: () => number
   onRetry?: RetryListener
-  /**
-   * Whether an error other than a TransientError (always worth it, for its message) is worth another
-   * try, and why (the line reported); undefined: thrown as it is.
-   */
+  /** Why (the line reported) an error other than a TransientError is worth another try; undefined: thrown. */
   worthAnotherTry?: (err: unknown) => Promise<string | undefined>
 }
 
@@ -35,13 +24,12 @@ export interface RetryOptions {
  * Equal jitter (AWS architecture blog): half the capped exponential step, plus a random part up to
  * the other half. Half the step is the floor: 250 ms, 500 ms, 1 s, ... 15 s between tries.
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+export function backoffDelay(attempt: number, policy: typeof DEFAULT_POLICY, random: () => number): number {
   const step = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1))
   return Math.floor(step / 2 + random() * (step / 2))
 }
 
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const random = options.random ?? Math.random
   const started = options.deadline.clock.now()
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError()
@@ -54,7 +42,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
       // `Retry-After: 0` must not be hammered. Never past the deadline either.
       const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0
-      const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, random))
+      const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, options.random ?? Math.random))
       const now = options.deadline.clock.now()
       const left = options.deadline.left()
       if (wanted > left) throw new GaveUpError(attempt, now - started, Math.max(0, left), errorMessage(err))

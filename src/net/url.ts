@@ -1,6 +1,4 @@
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local proxy).
 import { ActionError } from '../errors.js'
 
 /** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
@@ -37,7 +35,7 @@ export function checkUrl(raw: string, what: string, use: string): URL {
   return url
 }
 
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
+/** How a URL is named in a log or an error: its origin, never its path or query (a signed URL's are a credential). */
 export function describeOrigin(url: URL | string): string {
   return URL.parse(String(url))?.host ?? 'an invalid URL'
 }

@@ -1,6 +1,5 @@
-// Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
-// decides every rule, the same on every system, before anything is written; the entries go into a
-// fresh folder that replaces the old one only once the unpack succeeded.
+// The result zip, unpacked in this process: yauzl reads the format, every rule (the same on every system) is checked
+// before anything is written, and a fresh folder replaces the old one only once the unpack succeeded.
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rm, statfs, utimes } from 'node:fs/promises'
 import { dirname, join, parse, sep } from 'node:path'
@@ -48,12 +47,12 @@ export async function extractBeside(file: string, options: ExtractOptions): Prom
     throw new LocalError('cannot create a folder to unpack into:', staging, err)
   })
   try {
-    const written = await unpack(file, staging, dir, options)
+    const extracted = await unpack(file, staging, dir, options)
     await rm(dir, { recursive: true, force: true }).catch((err) => {
       throw new LocalError('cannot remove the previous result folder', dir, err)
     })
     await moveIntoPlace(staging, dir, 'the unpacked result', options.deadline)
-    return { dir, ...written }
+    return extracted
   } catch (err) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
     throw err
@@ -85,11 +84,10 @@ async function* entryBytes(zip: ZipFile, entry: Entry, name: string): AsyncGener
 }
 
 /**
- * Pass two, once `checkZip` passed: the entries again, in the zip's order, each decided again (the
- * same way) and written under `root`; returns how many files. `dir` is the result folder, named in errors.
+ * Pass two, once `checkZip` passed: each entry decided again (the same way) and written under `root`;
+ * returns how many files. `dir` is the result folder, named in errors.
  */
 async function writeEntries(zip: ZipFile, root: string, dir: string, signal: AbortSignal): Promise<number> {
-  const local = (err: unknown): LocalError => new LocalError('cannot write the unpacked result in', dir, err)
   let files = 0
   for await (const entry of zip.eachEntry()) {
     signal.throwIfAborted()
@@ -98,15 +96,14 @@ async function writeEntries(zip: ZipFile, root: string, dir: string, signal: Abo
     const path = join(root, ...decided.segments)
     // The segments are safe by construction; this states the promise where it is kept.
     if (!path.startsWith(root + sep)) throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`)
-    await mkdir(decided.kind === 'folder' ? path : dirname(path), { recursive: true }).catch((err: unknown) => {
-      throw local(err)
-    })
-    if (decided.kind === 'folder') continue
-    const file = createWriteStream(path, { flags: 'wx' })
-    // What is not an ActionError is the file's own fault: the zip's are (see entryBytes).
-    await pipeline(entryBytes(zip, entry, decided.name), file, { signal }).catch((err: unknown) => {
-      throw err instanceof ActionError ? err : local(err)
-    })
+    try {
+      await mkdir(decided.kind === 'folder' ? path : dirname(path), { recursive: true })
+      if (decided.kind === 'folder') continue
+      await pipeline(entryBytes(zip, entry, decided.name), createWriteStream(path, { flags: 'wx' }), { signal })
+    } catch (err) {
+      // What is not an ActionError is the disk's fault: the zip's are (see entryBytes).
+      throw err instanceof ActionError ? err : new LocalError('cannot write the unpacked result in', dir, err)
+    }
     const modified = entry.getLastModDate()
     if (!Number.isNaN(modified.getTime())) await utimes(path, modified, modified).catch(() => undefined)
     files++
@@ -129,12 +126,7 @@ async function checkRoom(root: string, dir: string, declared: number): Promise<v
   }
 }
 
-async function unpack(
-  file: string,
-  root: string,
-  dir: string,
-  options: ExtractOptions
-): Promise<Omit<Extracted, 'dir'>> {
+async function unpack(file: string, root: string, dir: string, options: ExtractOptions): Promise<Extracted> {
   const outOfTime = options.deadline.signal()
   const signal = options.signal ? AbortSignal.any([options.signal, outOfTime]) : outOfTime
   let zip: ZipFile | undefined
@@ -147,7 +139,7 @@ async function unpack(
     zip = await openZip(file)
     const files = await writeEntries(zip, root, dir, signal)
     // Each file wrote the bytes it declares (entryBytes checks): they are the bytes checkZip counted.
-    return { files, bytes, dropped: links }
+    return { dir, files, bytes, dropped: links }
   } catch (err) {
     if (options.signal?.aborted) throw new CancelledError()
     if (outOfTime.aborted) throw new DeadlineError('timed out while unpacking the result file (timeout)')

@@ -96,11 +96,10 @@ function collisionKey(path: string): string {
 }
 
 /**
- * Pass one: reads the whole central directory and checks every entry and the zip as a whole, before
- * anything is written: names (see `decide`), names that would be one file on Windows or macOS, and
- * entries whose data overlap (a zip bomb: one compressed block unpacked many times). Keeps what it
- * needs per entry (a key, a range), not the entries. Returns the links, which are not written, and
- * the bytes the files declare (sizes are checked while inflating: no entry writes more).
+ * Pass one, over the whole central directory before anything is written: every name (see `decide`),
+ * names that would be one file on Windows or macOS, and entries whose data overlap (a zip bomb: one
+ * compressed block unpacked many times). Keeps a key and a range per entry, not the entries. Returns
+ * the links (not written) and the bytes the files declare (no entry writes more: see entryBytes).
  */
 export async function checkZip(zip: ZipFile, signal: AbortSignal): Promise<{ links: string[]; bytes: number }> {
   const links: string[] = []
