@@ -1699,7 +1699,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(137);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(880);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(683);
 // prediction-one-retrain: the retrain chain from any CI system, on the actions' core.
 
@@ -1723,7 +1723,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 137:
+/***/ 880:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1779,13 +1779,9 @@ function addSignedUrl(raw) {
     if (!raw || raw.length < 8)
         return;
     addSecret(raw, false);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
+    const url = URL.parse(raw);
+    if (!url)
         return;
-    }
     if (url.href !== raw)
         addSecret(url.href, false);
     if (url.search.length > 8)
@@ -1808,22 +1804,16 @@ function redact(text) {
     if (secrets.size === 0 || text === '')
         return text;
     const hit = new Uint8Array(text.length);
-    let found = false;
     for (const secret of secrets) {
-        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1))
             hit.fill(1, at, at + secret.length);
-            found = true;
-        }
     }
     if (parts.size > 0) {
-        for (let i = 0; i + PART <= text.length; i++) {
-            if (parts.has(text.slice(i, i + PART))) {
+        for (let i = 0; i + PART <= text.length; i++)
+            if (parts.has(text.slice(i, i + PART)))
                 hit.fill(1, i, i + PART);
-                found = true;
-            }
-        }
     }
-    if (!found)
+    if (!hit.includes(1))
         return text;
     let out = '';
     for (let i = 0; i < text.length; i++) {
@@ -1996,9 +1986,7 @@ function isRetryable(err) {
     return err instanceof TransientError;
 }
 function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
+    return err instanceof Error ? err.message : String(err);
 }
 
 ;// CONCATENATED MODULE: ./src/log.ts
@@ -2011,8 +1999,6 @@ const warning = (text) => host().log('warning', oneLine(text));
 const debug = (text) => host().log('debug', oneLine(text));
 
 ;// CONCATENATED MODULE: ./src/retrain/report.ts
-// What a step tells later steps and people, whatever the front door: which values can be passed on
-// as outputs, how retries are reported, how a file is named in a line.
 
 
 
@@ -2029,10 +2015,7 @@ function outputProblem(value) {
         return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
     return undefined;
 }
-/**
- * The outputs that can be passed on exactly as the API said them; each one that cannot is left
- * out, with a warning that says why. Unknown values (undefined) are left out silently.
- */
+/** The outputs that can be passed on exactly as the API said them; any other is left out with a warning. */
 function passableOutputs(values) {
     const passable = {};
     for (const [name, value] of Object.entries(values)) {
@@ -2062,16 +2045,12 @@ function describeFile(name, bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/step.ts
-// What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
-// command-line tool): inputs read inside the run, signals turned into one abort, and what is known
-// reported on every outcome (succeeded, failed, cancelled).
+// What a step is, and how one runs under any front door: inputs read inside the run, signals turned
+// into one abort, and what is known reported on every outcome.
 
 
 
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
+/** What a runner sends to cancel: SIGINT, then SIGTERM; on Windows Ctrl+C, then Ctrl+Break (SIGINT, SIGBREAK). */
 function cancelSignals(platform = process.platform) {
     return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
@@ -2081,10 +2060,7 @@ function outcomeOf(failure, signal) {
         return ['cancelled', `cancelled by ${signal ?? 'an abort'}`];
     return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
 }
-/**
- * Node is left to exit by itself: an explicit process.exit() right after a large download has hung
- * Node 24 at shutdown (nodejs/node#54918).
- */
+/** Node exits by itself: a process.exit() right after a large download has hung Node 24 (nodejs/node#54918). */
 async function runStep(step, door) {
     const controller = new AbortController();
     let received;
@@ -3040,13 +3016,14 @@ function proxyFor(url) {
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
- * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
- * request's reach, and a proxy that never answers would hold the process open after a time-out.
- * (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
+ * `close` ends a CONNECT still waiting for the proxy's answer, which the tunnel makes with its own
+ * `request`, out of send()'s reach: a proxy that never answers would hold the process open after a
+ * time-out. (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
  */
 function proxyAgent(url) {
     // Only its agent is used: the requests (and their user agent) are send()'s own.
-    const agent = new HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href);
+    const client = new HttpClient(undefined, [], { keepAlive: false });
+    const agent = client.getAgent(url.href);
     const connects = [];
     const request = agent.request;
     if (request) {
@@ -3073,7 +3050,6 @@ function backoffDelay(attempt, policy, random) {
     return Math.floor(step / 2 + random() * (step / 2));
 }
 async function retry(fn, options) {
-    const random = options.random ?? Math.random;
     const started = options.deadline.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
@@ -3090,7 +3066,7 @@ async function retry(fn, options) {
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0;
-            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, random));
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, options.random ?? Math.random));
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
@@ -3114,9 +3090,7 @@ function parseRetryAfter(value, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/net/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local proxy).
 
 /** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
 function isLoopbackHost(hostname) {
@@ -3151,15 +3125,13 @@ function checkUrl(raw, what, use) {
         throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
     return url;
 }
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
+/** How a URL is named in a log or an error: its origin, never its path or query (a signed URL's are a credential). */
 function describeOrigin(url) {
     return URL.parse(String(url))?.host ?? 'an invalid URL';
 }
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
-// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
-// a URL's path or query: a signed URL is a credential.
+// The one HTTP layer. Errors never carry a URL's path or query: a signed URL is a credential.
 
 
 
@@ -3171,7 +3143,6 @@ function describeOrigin(url) {
 
 
 
-const USER_AGENT = 'prediction-one-retrain-action';
 const MAX_REDIRECTS = 5;
 // A request made right at the deadline (the poll's last check) still gets a moment to answer.
 const LAST_MOMENT_MS = 1000;
@@ -3179,21 +3150,17 @@ const LAST_MOMENT_MS = 1000;
 const MAX_TEXT_BYTES = 1024 * 1024;
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: with the default 64 KiB, a file read and a socket write per piece
-// were the upload's cost (docs/benchmarks.md).
+// Read 1 MiB at a time: at the default 64 KiB, reads and socket writes were the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024;
-// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
-// can pass 16 KiB; curl reads up to 100 KiB.
+// Node's default is 16 KiB, which gateways' cookies and policies can pass; curl reads up to 100 KiB.
 const MAX_HEADER_BYTES = 64 * 1024;
 // How often an upload's delivery is looked at (at most a quarter of the idle time-out).
 const DELIVERY_TICK_MS = 250;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-const ACCEPT_ENCODING = 'gzip, deflate, br';
 async function send(first) {
     let request = first;
     let url = new URL(request.url);
     for (let hop = 0;; hop++) {
-        // Each hop gets what is left before the deadline.
         if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
             throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
         }
@@ -3205,8 +3172,7 @@ async function send(first) {
         if (!next)
             throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
-        // (never the body again); the other redirects repeat the method and its body.
+        // RFC 9110: a 303's result is fetched with a GET (never the body again); other redirects repeat method and body.
         if (response.status === 303 && request.method !== 'GET') {
             request = { ...request, method: 'GET', file: undefined };
         }
@@ -3237,22 +3203,20 @@ function sendOnce(request, url) {
     };
     return new Promise((resolve, reject) => {
         const tunnel = proxy ? proxyAgent(url) : undefined;
-        const options = {
-            method: request.method,
-            headers: {
-                'user-agent': USER_AGENT,
-                'accept-encoding': ACCEPT_ENCODING,
-                ...request.headers,
-                ...(request.file ? { 'content-length': String(request.file.size) } : {})
-            },
-            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
-            // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: tunnel?.agent ?? false,
-            maxHeaderSize: MAX_HEADER_BYTES
-        };
         let req;
         try {
-            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, {
+                method: request.method,
+                headers: {
+                    'user-agent': 'prediction-one-retrain-action',
+                    'accept-encoding': 'gzip, deflate, br',
+                    ...request.headers,
+                    ...(request.file ? { 'content-length': String(request.file.size) } : {})
+                },
+                // Its own connection, not Node's global agent (keep-alive, time-out, proxy settings), or http-client's tunnel.
+                agent: tunnel?.agent ?? false,
+                maxHeaderSize: MAX_HEADER_BYTES
+            });
         }
         catch (err) {
             return reject(translate(err));
@@ -3304,7 +3268,6 @@ function sendOnce(request, url) {
                 if (ok)
                     return abort(translate(err));
             }
-            // Every piece restarts the idle timer; the end checks the length announced and stops the timers.
             let received = 0;
             message.on('data', (chunk) => {
                 received += chunk.length;
@@ -3332,7 +3295,7 @@ function sendOnce(request, url) {
                 // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
                 if (!ok || received === 0)
                     return resolve({ ...answer, ok, text: '' });
-                reject(err instanceof Error ? err : new Error(String(err)));
+                reject(err);
             });
         });
         if (!request.file)
@@ -3342,18 +3305,16 @@ function sendOnce(request, url) {
         // Before pipeline's own listener: the request fails with a local error, not a network one.
         file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
         (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
-        const unwatch = watchDelivery(req, request.idleTimeoutMs, progressed);
-        req.on('response', unwatch);
-        req.on('close', unwatch);
+        watchDelivery(req, request.idleTimeoutMs, progressed);
     });
 }
 /**
- * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
- * from the file. Its buffers take several MiB at once, then more in bursts as the host reads. Once it
- * has pushed back, its pace is the host's reading rate: the idle clock starts when the next burst is
- * overdue at that rate, or after the last byte, once what it held could have been delivered twice
- * over. Until a rate is seen, the slowest host that counts as moving (a piece per idle time-out) is
- * assumed: the system wakes a writer only once a good part of what it holds has drained.
+ * An upload's progress, for the idle timer, until the answer: bytes the system took from the socket,
+ * not bytes read from the file. Its buffers take several MiB at once, then more in bursts as the host
+ * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
+ * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
+ * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
+ * byte, once what it held could have been delivered twice over.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -3361,10 +3322,9 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
     let accepted = 0;
     let queued = Infinity;
     let pushback;
-    let last = { at: 0, accepted: 0 };
+    let lastAt = 0;
     let burst = 0;
     let drainedBy;
-    // The slowest reading that counts as progress: one piece per idle time-out.
     const slowest = READ_BYTES / idleTimeoutMs;
     const tick = setInterval(() => {
         const socket = req.socket;
@@ -3380,15 +3340,14 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
             if (pushback)
                 burst = Math.max(burst, sent - accepted);
             accepted = sent;
-            last = { at: now, accepted };
+            lastAt = now;
         }
         if (!pushback && socket.writableLength > 0)
             pushback = { at: now, accepted };
-        const measured = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : undefined;
+        const measured = pushback && lastAt > pushback.at ? (accepted - pushback.accepted) / (lastAt - pushback.at) : undefined;
         const rate = measured ?? slowest;
         if (!req.writableFinished) {
-            // Before the first wake-up the system holds what it took; it wakes the writer at about half of it.
-            const due = measured ? last.at + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0;
+            const due = measured ? lastAt + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0;
             if (now < due)
                 progressed();
             return;
@@ -3399,7 +3358,8 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
         else
             clearInterval(tick);
     }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
-    return () => clearInterval(tick);
+    const unwatch = () => clearInterval(tick);
+    req.on('response', unwatch).on('close', unwatch);
 }
 /** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
 function decodersFor(header, what) {
@@ -3513,7 +3473,6 @@ async function exchange(spec) {
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
 
 const MAX_JOB_ID_LENGTH = 256;
 const UNSAFE = charClass([CONTROLS, SEPARATORS]);
@@ -3521,9 +3480,8 @@ const UNSAFE = charClass([CONTROLS, SEPARATORS]);
 function jobIdProblem(id) {
     if (id === '')
         return 'is empty';
-    if (id === '.' || id === '..') {
+    if (id === '.' || id === '..')
         return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
-    }
     if (id.length > MAX_JOB_ID_LENGTH)
         return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
     if (UNSAFE.test(id))
@@ -3546,9 +3504,8 @@ class JsonNumber {
 // so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
 const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g;
 /**
- * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
- * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
- * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ * Parses JSON text; numbers become JsonNumber, Python's `NaN` and `±Infinity` null; undefined when it is not JSON.
+ * A leading byte order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows.
  */
 function parseJson(text) {
     if (!text)
@@ -3606,7 +3563,9 @@ const DOCUMENTED = {
     'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
 };
 function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
+    const key = message.trim().toLowerCase();
+    // Own keys only: an API message "constructor" must not find Object's.
+    return Object.hasOwn(DOCUMENTED, key) ? DOCUMENTED[key] : undefined;
 }
 function fieldsOf(value) {
     if (!isObject(value))
@@ -3614,27 +3573,19 @@ function fieldsOf(value) {
     const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
     return fields.code || fields.error || fields.message ? fields : undefined;
 }
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
+/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
 function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nested = isObject(top)
-        ? Object.values(top)
-            .map((value) => fieldsOf(first(value)))
-            .find(Boolean)
-        : undefined;
+    const nested = Object.values(isObject(top) ? top : {})
+        .map((value) => fieldsOf(first(value)))
+        .find(Boolean);
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nested))
-        return direct;
-    return nested ?? direct;
+    return direct && (isDocumented(direct) || !nested) ? direct : nested;
 }
 function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+    return documentedCause(fields.message ?? '') !== undefined || DOCUMENTED_CODES.includes(fields.code?.trim() ?? '');
 }
 /** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
 function documentedError(body) {
@@ -3658,29 +3609,10 @@ function documentedError(body) {
 
 
 
-const API_KEY_HEADER = 'x-api-key';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
+const JOBS = '/v1/external/retrain_jobs';
 // Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
-/** A status that names a failure: the job ended without a model to serve. */
 function isFailureStatus(status) {
-    return FAILURE_STATUS.test(status);
-}
-/** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response, json) {
-    const fields = decodeErrorFields(json);
-    const said = fields?.message ?? fields?.error;
-    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
-    if (said)
-        return `"${oneLine(said, 200)}"`;
-    const type = response.headers['content-type']?.split(';')[0];
-    if (response.text.length === 0)
-        return 'an empty body';
-    return `a ${type ?? 'untyped'} body that is not the API's JSON`;
+    return /fail|error|cancel|abort/i.test(status);
 }
 class ApiClient {
     options;
@@ -3689,19 +3621,26 @@ class ApiClient {
     }
     // Each call throws ApiError for a documented error, DeadlineError when the step's deadline passes.
     async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
+        const body = await this.call('GET', `${JOBS}/${encodeURIComponent(jobId)}`, deadline, {
+            what: "the retrain job's status",
+            found: (answer) => typeof answer.status === 'string'
+        });
+        const url = body.download_url;
+        const downloadUrl = typeof url === 'string' && url !== '' ? url : undefined;
         // Registered before anything can print it: the signed URL is a credential.
-        if (typeof body.download_url === 'string')
-            addSignedUrl(body.download_url);
+        addSignedUrl(downloadUrl);
         return {
             status: body.status,
             modelId: asText(body.model_id),
             message: asText(body.message),
-            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+            downloadUrl
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'the retrain_job_id and upload_url');
+        const body = await this.call('GET', `${JOBS}/upload_url?filename=${encodeURIComponent(filename)}`, deadline, {
+            what: 'the retrain_job_id and upload_url',
+            found: (answer) => asText(answer.retrain_job_id) !== undefined && typeof answer.upload_url === 'string'
+        });
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -3712,32 +3651,30 @@ class ApiClient {
     }
     async updateModel(jobId, deadline) {
         // Documented as {"metadata": {...}}; any 2xx that is no error (a 204, an empty body) has switched.
-        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
+        await this.call('PUT', `${JOBS}/${encodeURIComponent(jobId)}/update_model`, deadline);
     }
-    async call(method, path, deadline, isAnswer, 
-    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
-    needed) {
+    async call(method, path, deadline, needed) {
         const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
         const url = apiUrl.href.replace(/\/+$/, '') + path;
         return exchange({
             request: () => ({
                 method,
                 url,
-                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+                headers: { 'x-api-key': apiKey, accept: 'application/json' },
                 idleTimeoutMs: requestTimeoutMs,
                 redirects: 'same-origin'
             }),
-            read: (response) => interpret(response, isAnswer, needed, deadline.clock.now()),
+            read: (response) => interpret(response, needed, deadline.clock.now()),
             deadline,
             signal,
             onRetry
         });
     }
 }
-function interpret(response, isAnswer, needed, now) {
-    const ok = response.ok;
-    if (ok && needed && response.text.trim() === '') {
-        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
+function interpret(response, needed, now) {
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (response.ok && needed && response.text.trim() === '') {
+        const missing = `${where} with no body, where ${needed.what} was expected`;
         // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
         // gateway that dropped a body once: the call reads only, so it is tried again.
         if (response.status === 204)
@@ -3750,23 +3687,31 @@ function interpret(response, isAnswer, needed, now) {
     const statusBody = isObject(json) && typeof json.status === 'string';
     if (documented && !(statusBody && documented.code === undefined))
         throw documented;
-    if (ok && isObject(json) && isAnswer(json))
-        return json;
+    if (!response.ok)
+        throw statusError(response, `${where}: ${describeBody(response, json)}`, now);
     // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
-    if (ok && !needed)
+    if (!needed)
         return {};
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    if (ok && isObject(json))
-        throw new TransientError(`${where}: the answer lacks ${needed}`);
-    const said = describeBody(response, json);
-    if (ok)
-        throw new TransientError(`${where} with ${said}`);
-    throw statusError(response, `${where}: ${said}`, now);
+    if (!isObject(json))
+        throw new TransientError(`${where} with ${describeBody(response, json)}`);
+    if (!needed.found(json))
+        throw new TransientError(`${where}: the answer lacks ${needed.what}`);
+    return json;
+}
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response, json) {
+    const fields = decodeErrorFields(json);
+    const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+    if (said)
+        return `"${oneLine(said, 200)}"`;
+    if (response.text.length === 0)
+        return 'an empty body';
+    return `a ${response.headers['content-type']?.split(';')[0] ?? 'untyped'} body that is not the API's JSON`;
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/contract.ts
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
+// The action.yml contract, and nothing else: the action.yml files must agree (a test checks).
 const Inputs = {
     ApiKey: 'api-key',
     RetrainJobId: 'retrain-job-id',
@@ -3798,10 +3743,7 @@ const Defaults = {
     RequestTimeout: '30s',
     SwitchTimeout: '5m'
 };
-/**
- * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
- * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
- */
+// The command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
 const BooleanDefaults = {
     [Inputs.Wait]: true,
     [Inputs.Download]: true,
@@ -3812,8 +3754,6 @@ const BooleanDefaults = {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/retrain/inputs.ts
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
 
 
 
@@ -3821,6 +3761,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+const MIN_DURATION_MS = 1000;
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
 const MAX_TIMEOUT_MS = 72 * 3_600_000;
@@ -3855,29 +3796,24 @@ function optional(get, name, fallback) {
     const value = get(name).trim();
     return value === '' ? fallback : value;
 }
-function duration(get, name, fallback, min, max) {
+function duration(get, name, fallback, max) {
     const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new InputError(name, `must be at least ${formatDuration(min)}`);
+    if (ms < MIN_DURATION_MS)
+        throw new InputError(name, `must be at least ${formatDuration(MIN_DURATION_MS)}`);
     if (ms > max)
         throw new InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
-/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
 function bool(get, name) {
     return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
 }
 // An unset secret reads as an empty input, so the usual causes are named where it shows.
 const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
     'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
     'a misspelt secret name gives an empty value, not an error';
-/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job), or else the OS's. */
 function actionPlaces(env = process.env) {
-    const temp = runnerTemp(env);
+    const temp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     return {
         workDir: env.GITHUB_WORKSPACE || process.cwd(),
         resultRoot: (0,external_node_path_namespaceObject.join)(temp, 'prediction-one'),
@@ -3896,7 +3832,6 @@ function readApiKey(get) {
     return key;
 }
 const API_URL_PROBLEMS = {
-    'not a URL': 'is not a URL',
     scheme: 'must be https (plain http is accepted only on a loopback host)',
     credentials: 'must not hold credentials',
     query: 'must not hold a query or a fragment'
@@ -3918,13 +3853,12 @@ function readJobId(get) {
         throw new InputError(Inputs.RetrainJobId, problem);
     return id;
 }
-/** What every step reads: the key, api-url, request-timeout and its timeout (`timeoutDefault` unless set). */
 function readCommon(get, timeoutDefault = Defaults.Timeout) {
     return {
         apiKey: readApiKey(get),
         apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS),
-        timeoutMs: duration(get, Inputs.Timeout, timeoutDefault, 1000, MAX_TIMEOUT_MS)
+        requestTimeoutMs: duration(get, Inputs.RequestTimeout, Defaults.RequestTimeout, MAX_REQUEST_TIMEOUT_MS),
+        timeoutMs: duration(get, Inputs.Timeout, timeoutDefault, MAX_TIMEOUT_MS)
     };
 }
 
@@ -3942,17 +3876,14 @@ const NOT_FINISHED = 'retrain job is not finished.';
  * The API refuses a switch to a job that has not finished, and to one that failed, with the same
  * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.
  */
-async function whyNotFinished(client, jobId, refused, deadline) {
-    try {
-        const { status, message } = await client.getStatus(jobId, deadline);
-        if (!isFailureStatus(status))
-            return refused;
-        const said = message ? ` (${oneLine(message, 200)})` : '';
-        return new ActionError(`retrain job ${jobId} ended with status "${oneLine(status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`);
-    }
-    catch {
+async function whyRefused(client, jobId, refused, deadline) {
+    if (!(refused instanceof ApiError) || refused.apiMessage.trim().toLowerCase() !== NOT_FINISHED)
         return refused;
-    }
+    const job = await client.getStatus(jobId, deadline).catch(() => undefined);
+    if (!job || !isFailureStatus(job.status))
+        return refused;
+    const said = job.message ? ` (${oneLine(job.message, 200)})` : '';
+    return new ActionError(`retrain job ${jobId} ended with status "${oneLine(job.status, 100)}"${said}: a failed job's model cannot be served; upload new data to start a new retrain`);
 }
 const switchStep = {
     name: 'prediction-one switch',
@@ -3960,15 +3891,9 @@ const switchStep = {
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), switched: false }),
     async perform(inputs, state, signal) {
         const client = new ApiClient({ ...inputs, signal, onRetry: retryReporter() });
-        try {
-            await client.updateModel(inputs.jobId, state.deadline);
-        }
-        catch (err) {
-            if (err instanceof ApiError && err.apiMessage.trim().toLowerCase() === NOT_FINISHED) {
-                throw await whyNotFinished(client, inputs.jobId, err, state.deadline);
-            }
-            throw err;
-        }
+        await client.updateModel(inputs.jobId, state.deadline).catch(async (err) => {
+            throw await whyRefused(client, inputs.jobId, err, state.deadline);
+        });
         state.switched = true;
         info(`The prediction API now serves the model of retrain job ${inputs.jobId}`);
     },
@@ -3994,21 +3919,19 @@ const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\']);
 function readUploadInputs(get, places = actionPlaces()) {
     const common = readCommon(get);
     const file = (0,external_node_path_namespaceObject.resolve)(places.workDir, required(get, Inputs.File));
-    let size;
+    let stats;
     try {
-        const info = (0,external_node_fs_namespaceObject.statSync)(file);
-        if (!info.isFile())
-            throw new InputError(Inputs.File, `${file} is not a file`);
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
-        size = info.size;
+        stats = (0,external_node_fs_namespaceObject.statSync)(file);
+        if (stats.isFile())
+            (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
     }
     catch (err) {
-        if (err instanceof InputError)
-            throw err;
         const code = err.code;
         throw new InputError(Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
     }
-    if (size === 0)
+    if (!stats.isFile())
+        throw new InputError(Inputs.File, `${file} is not a file`);
+    if (stats.size === 0)
         throw new InputError(Inputs.File, `${file} is empty`);
     const filename = optional(get, Inputs.Filename, (0,external_node_path_namespaceObject.basename)(file));
     if (NOT_BARE.test(filename)) {
@@ -4017,7 +3940,7 @@ function readUploadInputs(get, places = actionPlaces()) {
     return {
         ...common,
         file,
-        size,
+        size: stats.size,
         filename,
         validate: bool(get, Inputs.Validate)
     };
@@ -4068,8 +3991,8 @@ function storageSays(text) {
 async function putFile(options) {
     const url = checkUrl(options.url, 'the upload_url the API gave', 'used');
     await exchange({
-        // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
-        // been signed without one (the manual sends none).
+        // Each try sends the file again from its first byte. No API key, and no Content-Type: a signed
+        // URL may have been signed without one (the manual sends none).
         request: () => ({
             method: 'PUT',
             url: url.href,
@@ -6661,15 +6584,6 @@ function decodeHexEscapes(str) {
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
 
 
-const FALLBACK_RESULT_NAME = 'retrain-result';
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** The bytes as text in the decoder's encoding; undefined when they are not valid in it. */
 function tryDecode(bytes, decoder = UTF8) {
@@ -6681,25 +6595,19 @@ function tryDecode(bytes, decoder = UTF8) {
     }
 }
 /**
- * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
- * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
- */
-function headerText(header) {
-    if (/[^\u0000-\u00ff]/.test(header))
-        return header; // not as Node hands it over: taken as it is
-    return tryDecode(Buffer.from(header, 'latin1')) ?? header;
-}
-/**
  * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
  * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed. A
- * plain `filename` sent as raw bytes is read as UTF-8 when they are valid UTF-8, else as Latin-1.
+ * plain `filename` sent as raw bytes (Node hands each byte over as one Latin-1 character) is read as
+ * UTF-8 when they are valid UTF-8, as curl -J and browsers do, else as Latin-1.
  */
 function dispositionName(header) {
     if (!header)
         return undefined;
+    // Characters past Latin-1: not as Node hands a header over, so taken as it is.
+    const text = /[^\u0000-\u00ff]/.test(header) ? header : (tryDecode(Buffer.from(header, 'latin1')) ?? header);
     try {
         // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
-        return dist_parse(headerText(header)).parameters.filename;
+        return dist_parse(text).parameters.filename;
     }
     catch {
         return undefined;
@@ -6730,7 +6638,7 @@ function safeSegment(raw) {
  * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
  * and no leading dot either (never a hidden file, never one of the step's temporary names).
  */
-function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
+function sanitizeFileName(raw, fallback = 'retrain-result') {
     const base = raw?.split(/[/\\]/).pop() ?? '';
     const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''));
     return name === '' ? fallback : name;
@@ -6740,7 +6648,12 @@ function resultFileName(contentDisposition, url) {
     if (fromHeader)
         return fromHeader;
     const segment = url.pathname.split('/').filter(Boolean).pop();
-    return sanitizeFileName(segment ? decode(segment) : undefined);
+    try {
+        return sanitizeFileName(segment && decodeURIComponent(segment));
+    }
+    catch {
+        return sanitizeFileName(segment); // not valid percent-encoding: as it is
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/unzip/entry-name.ts
@@ -6818,9 +6731,8 @@ function openZip(file) {
 
 ;// CONCATENATED MODULE: ./src/retrain/upload/check.ts
 // What the upload is about to send, checked before any request: an upload starts a retrain job that
-// cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
-// the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
-// open (a CSV's encoding, its rows) only warns.
+// cannot be undone, and data the API refuses wastes the job. A zip without its two CSVs is refused;
+// what the manual leaves open (a CSV's encoding, its rows) only warns. The check only reads.
 
 
 
@@ -6832,10 +6744,8 @@ function openZip(file) {
 const CHECK_BYTES = 4 * 1024 * 1024;
 /** Lines named in one warning about field counts; the rest are counted. */
 const LINES_NAMED = 5;
-/**
- * Rows of another field count counted before the reading stops: csv-parse makes an error object
- * for each one (about 0.1 ms), and a header with one field too many would make every row one.
- */
+// Odd rows counted before the reading stops: csv-parse makes an error object for each (about 0.1 ms),
+// and a header with one field too many would make every row one.
 const ODD_COUNTED = 100;
 const FOLDERS = ['train_src', 'eval_src'];
 /** The name of a zip entry or a file as it may appear in a message: one line, bounded. */
@@ -6856,10 +6766,8 @@ function firstBadLine(encoding, bytes) {
     return lines.findIndex((line) => check_tryDecode(encoding, Buffer.from(line, 'latin1')) === undefined) + 1;
 }
 /**
- * Checks the start of one CSV: `head` is its first bytes, `complete` says whether that is the whole
- * CSV. Returns warnings: an encoding that is neither UTF-8 (with or without a BOM) nor Shift_JIS
- * (CP932); no header line; rows whose field count differs from the header's (a quoted field with
- * line breaks is one field); a quote never closed. A row cut by the end of `head` is not judged.
+ * The warnings about the start of one CSV, `head` (all of it when `complete`): an encoding neither
+ * UTF-8 nor Shift_JIS, no header line, rows of another field count, a quote never closed.
  */
 function checkCsv(name, head, complete) {
     const warnings = [];
@@ -6953,10 +6861,7 @@ async function checkHead(checked, name, size, stream) {
 function refuse(detail) {
     return new InputError(Inputs.File, `${detail}; nothing was uploaded (input validate: false skips this check)`);
 }
-/**
- * A zip must hold one CSV directly under `train_src/` and one under `eval_src/` (others and macOS
- * extras are ignored), else InputError; each of the two is then read for warnings.
- */
+/** A zip without one CSV right under each of FOLDERS is refused; those two are read for warnings. */
 async function checkZipFile(file, zipName) {
     const zip = await openZip(file).catch((err) => {
         throw refuse(`${shown(zipName)} is named as a zip and is not one (${oneLine(errorMessage(err), 200)})`);
@@ -7018,10 +6923,7 @@ async function checkZipFile(file, zipName) {
         zip.close();
     }
 }
-/**
- * Checks the file about to be uploaded as its announced `filename` says it is (the extension is what
- * tells the API): a zip, or a CSV read for warnings (see `checkCsv`). Any other is not checked.
- */
+/** Checks the file as what its announced `filename` says it is (the API goes by the extension): a zip or a CSV. */
 async function checkUpload(file, filename, size) {
     if (/\.zip$/i.test(filename))
         return checkZipFile(file, filename);
@@ -7057,7 +6959,7 @@ async function check(inputs) {
 }
 const uploadStep = {
     name: 'prediction-one upload',
-    readInputs: (get, places) => readUploadInputs(get, places),
+    readInputs: readUploadInputs,
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
     async perform(inputs, state, signal) {
         if (inputs.validate)
@@ -7102,13 +7004,12 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/disk/staging.ts
-// Work in progress (a download, an unpack) lives under a temporary name until it is complete, then
-// is renamed into place, so that a target never holds half a result. It is staged in the runner's
-// temp folder, which the runner empties after each job. Where a rename from there cannot reach the
-// target (another filesystem), it is staged beside the target under a random hidden name, removed
-// by the step whatever happens to it; only a step killed outright (SIGKILL, a lost runner) leaves
-// one. Steps never remove each other's: a process id or a host name cannot tell a dead step's file
-// from a running one's (ids are reused; containers share host names and volumes).
+// Work in progress (a download, an unpack) is renamed into place once complete: a target never holds
+// half a result. It is staged in the runner's temp folder (emptied after each job) or, where a rename
+// from there cannot reach the target (another filesystem), beside it under a random hidden name that
+// the step removes whatever happens, unless killed outright (SIGKILL, a lost runner). Steps never
+// remove each other's: no process id or host name tells a dead step's from a running one's (ids are
+// reused; containers share host names and volumes).
 
 
 
@@ -7160,7 +7061,6 @@ async function moveIntoPlace(from, to, what, deadline) {
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/wait/download.ts
-// The result file: streamed (decoded) to a temporary file, hashed on the way, then renamed into place.
 
 
 
@@ -7327,11 +7227,10 @@ function collisionKey(path) {
         .toLowerCase();
 }
 /**
- * Pass one: reads the whole central directory and checks every entry and the zip as a whole, before
- * anything is written: names (see `decide`), names that would be one file on Windows or macOS, and
- * entries whose data overlap (a zip bomb: one compressed block unpacked many times). Keeps what it
- * needs per entry (a key, a range), not the entries. Returns the links, which are not written, and
- * the bytes the files declare (sizes are checked while inflating: no entry writes more).
+ * Pass one, over the whole central directory before anything is written: every name (see `decide`),
+ * names that would be one file on Windows or macOS, and entries whose data overlap (a zip bomb: one
+ * compressed block unpacked many times). Keeps a key and a range per entry, not the entries. Returns
+ * the links (not written) and the bytes the files declare (no entry writes more: see entryBytes).
  */
 async function checkZip(zip, signal) {
     const links = [];
@@ -7377,9 +7276,8 @@ async function checkZip(zip, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/unzip/extract.ts
-// Unpacking the result zip, in this process: yauzl reads the format (and writes nothing), this module
-// decides every rule, the same on every system, before anything is written; the entries go into a
-// fresh folder that replaces the old one only once the unpack succeeded.
+// The result zip, unpacked in this process: yauzl reads the format, every rule (the same on every system) is checked
+// before anything is written, and a fresh folder replaces the old one only once the unpack succeeded.
 
 
 
@@ -7406,12 +7304,12 @@ async function extractBeside(file, options) {
         throw new LocalError('cannot create a folder to unpack into:', staging, err);
     });
     try {
-        const written = await unpack(file, staging, dir, options);
+        const extracted = await unpack(file, staging, dir, options);
         await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch((err) => {
             throw new LocalError('cannot remove the previous result folder', dir, err);
         });
         await moveIntoPlace(staging, dir, 'the unpacked result', options.deadline);
-        return { dir, ...written };
+        return extracted;
     }
     catch (err) {
         await (0,external_node_fs_promises_namespaceObject.rm)(staging, { recursive: true, force: true }).catch(() => undefined);
@@ -7446,11 +7344,10 @@ async function* entryBytes(zip, entry, name) {
     }
 }
 /**
- * Pass two, once `checkZip` passed: the entries again, in the zip's order, each decided again (the
- * same way) and written under `root`; returns how many files. `dir` is the result folder, named in errors.
+ * Pass two, once `checkZip` passed: each entry decided again (the same way) and written under `root`;
+ * returns how many files. `dir` is the result folder, named in errors.
  */
 async function writeEntries(zip, root, dir, signal) {
-    const local = (err) => new LocalError('cannot write the unpacked result in', dir, err);
     let files = 0;
     for await (const entry of zip.eachEntry()) {
         signal.throwIfAborted();
@@ -7461,16 +7358,16 @@ async function writeEntries(zip, root, dir, signal) {
         // The segments are safe by construction; this states the promise where it is kept.
         if (!path.startsWith(root + external_node_path_namespaceObject.sep))
             throw new ActionError(`extract: ${oneLine(path)} is outside the result folder`);
-        await (0,external_node_fs_promises_namespaceObject.mkdir)(decided.kind === 'folder' ? path : (0,external_node_path_namespaceObject.dirname)(path), { recursive: true }).catch((err) => {
-            throw local(err);
-        });
-        if (decided.kind === 'folder')
-            continue;
-        const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx' });
-        // What is not an ActionError is the file's own fault: the zip's are (see entryBytes).
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(entryBytes(zip, entry, decided.name), file, { signal }).catch((err) => {
-            throw err instanceof ActionError ? err : local(err);
-        });
+        try {
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(decided.kind === 'folder' ? path : (0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+            if (decided.kind === 'folder')
+                continue;
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(entryBytes(zip, entry, decided.name), (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx' }), { signal });
+        }
+        catch (err) {
+            // What is not an ActionError is the disk's fault: the zip's are (see entryBytes).
+            throw err instanceof ActionError ? err : new LocalError('cannot write the unpacked result in', dir, err);
+        }
         const modified = entry.getLastModDate();
         if (!Number.isNaN(modified.getTime()))
             await (0,external_node_fs_promises_namespaceObject.utimes)(path, modified, modified).catch(() => undefined);
@@ -7503,7 +7400,7 @@ async function unpack(file, root, dir, options) {
         zip = await openZip(file);
         const files = await writeEntries(zip, root, dir, signal);
         // Each file wrote the bytes it declares (entryBytes checks): they are the bytes checkZip counted.
-        return { files, bytes, dropped: links };
+        return { dir, files, bytes, dropped: links };
     }
     catch (err) {
         if (options.signal?.aborted)
@@ -7524,7 +7421,6 @@ async function unpack(file, root, dir, options) {
 
 
 
-const MIN_POLL_INTERVAL_MS = 1000;
 function readWaitInputs(get, places = actionPlaces()) {
     const common = readCommon(get);
     const jobId = readJobId(get);
@@ -7533,7 +7429,7 @@ function readWaitInputs(get, places = actionPlaces()) {
     return {
         ...common,
         jobId,
-        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MIN_POLL_INTERVAL_MS, MAX_TIMEOUT_MS),
+        pollIntervalMs: duration(get, Inputs.PollInterval, Defaults.PollInterval, MAX_TIMEOUT_MS),
         wait: bool(get, Inputs.Wait),
         download: bool(get, Inputs.Download),
         downloadDir,
@@ -7542,80 +7438,40 @@ function readWaitInputs(get, places = actionPlaces()) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/retrain/wait/progress.ts
-
-/**
- * A long wait with no change of status would leave the log silent for an hour: one reminder line
- * at most every `everyMs`, counted from the last line printed.
- */
-function reminder(everyMs) {
-    let last = 0;
-    return {
-        due: (elapsedMs) => elapsedMs - last >= everyMs,
-        printed: (elapsedMs) => {
-            last = elapsedMs;
-        }
-    };
-}
-function statusLine(jobId, job, elapsedMs) {
-    const model = job.modelId ? `, model ${job.modelId}` : '';
-    const message = job.message ? `: ${job.message}` : '';
-    return `[${formatDuration(elapsedMs)}] retrain job ${jobId} is "${job.status}"${model}${message}`;
-}
-
 ;// CONCATENATED MODULE: ./src/retrain/wait/poll.ts
-// The wait: check the status until the job finishes, fails, or the deadline passes.
 
 
 
-// Only job_finished is documented.
-const FINISHED_STATUS = 'job_finished';
 /** Where the retrain's time went: each status, when it began and how long it lasted. */
-function timelineRows(state) {
-    const entries = state.timeline ?? [];
-    return entries.map((entry, i) => {
-        const end = entries[i + 1]?.firstSeenMs ?? entry.lastSeenMs;
-        const ongoing = i === entries.length - 1;
-        return [
-            entry.status,
-            `+${formatDuration(entry.firstSeenMs)}`,
-            `${ongoing ? 'at least ' : ''}${formatDuration(end - entry.firstSeenMs)}`
-        ];
+function timelineRows({ timeline }) {
+    return timeline.map((entry, i) => {
+        const next = timeline[i + 1];
+        const lasted = formatDuration((next?.firstSeenMs ?? entry.lastSeenMs) - entry.firstSeenMs);
+        return [entry.status, `+${formatDuration(entry.firstSeenMs)}`, next ? lasted : `at least ${lasted}`];
     });
 }
-// A gateway or a later API version may spell it ` JOB_FINISHED `; outputs keep the text as sent.
-function isFinished(status) {
-    return status.trim().toLowerCase() === FINISHED_STATUS;
-}
 async function waitForJob(options, state) {
-    const { client, jobId, deadline, signal } = options;
+    const { client, jobId, deadline, intervalMs, signal } = options;
     const clock = deadline.clock;
     // Checks run on a fixed-rate schedule from the first one (the n-th at anchor + n × interval), so
     // the round trip of each answer does not push the next check later and later.
     const anchor = clock.now();
     for (;;) {
-        let job;
-        try {
-            job = await client.getStatus(jobId, deadline);
-        }
-        catch (err) {
-            if (err instanceof DeadlineError)
-                throw new DeadlineError(timeoutMessage(options, state, err));
-            throw err;
-        }
+        const job = await client.getStatus(jobId, deadline).catch((err) => {
+            throw err instanceof DeadlineError ? new DeadlineError(timeoutMessage(options, state, err)) : err;
+        });
         state.checks++;
         const elapsed = deadline.elapsed();
         const changed = state.last?.status !== job.status;
         state.last = job;
-        state.timeline ??= [];
         if (changed)
             state.timeline.push({ status: job.status, firstSeenMs: elapsed, lastSeenMs: elapsed });
         else
             state.timeline[state.timeline.length - 1].lastSeenMs = elapsed;
         options.onCheck?.(job, state.checks, elapsed, changed);
-        if (changed)
-            options.onStatusChange?.(job, elapsed);
-        if (isFinished(job.status))
+        // Only job_finished is documented; a gateway or a later API version may spell it ` JOB_FINISHED `
+        // (outputs keep the text as sent).
+        if (job.status.trim().toLowerCase() === 'job_finished')
             return 'finished';
         if (isFailureStatus(job.status)) {
             throw new JobFailedError(`retrain job ${jobId} ended with status "${job.status}"` +
@@ -7628,23 +7484,23 @@ async function waitForJob(options, state) {
             throw new DeadlineError(timeoutMessage(options, state));
         // The next slot of the schedule still ahead (a check slowed by retries skips the slots it missed),
         // cut to the deadline, so that one last check is made right at it.
-        const next = anchor + (Math.floor((now - anchor) / options.intervalMs) + 1) * options.intervalMs;
+        const next = anchor + (Math.floor((now - anchor) / intervalMs) + 1) * intervalMs;
         await clock.sleep(Math.min(next - now, deadline.left()), signal);
     }
 }
 /** What happened, as measured on the clock: the time spent, why the wait stopped, each count once. */
-function timeoutMessage(options, state, cause) {
-    const spent = formatDuration(options.deadline.elapsed());
-    const seen = state.last
-        ? `the last status seen was "${state.last.status}" after ${state.checks} check${state.checks === 1 ? '' : 's'}`
+function timeoutMessage({ deadline, jobId }, { last, checks }, cause) {
+    const spent = formatDuration(deadline.elapsed());
+    const seen = last
+        ? `the last status seen was "${last.status}" after ${checks} check${checks === 1 ? '' : 's'}`
         : 'no status was read';
     if (cause instanceof GaveUpError) {
-        return (`gave up waiting for retrain job ${options.jobId} after ${spent} of the ${formatDuration(options.deadline.timeoutMs)} timeout: ` +
+        return (`gave up waiting for retrain job ${jobId} after ${spent} of the ${formatDuration(deadline.timeoutMs)} timeout: ` +
             `${seen}; the status check was tried ${cause.tries} times and another try would not fit in the ` +
             `${formatDuration(cause.leftMs)} left; the last failed with: ${cause.last}`);
     }
     const why = cause ? `; the last check failed: ${errorMessage(cause)}` : '';
-    return `timed out after ${spent} (timeout) waiting for retrain job ${options.jobId}: ${seen}${why}`;
+    return `timed out after ${spent} (timeout) waiting for retrain job ${jobId}: ${seen}${why}`;
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/wait/wait-step.ts
@@ -7659,13 +7515,13 @@ function timeoutMessage(options, state, cause) {
 
 
 
-
-// A long wait with no change of status gets a reminder line this often, so it does not look hung.
+// A long wait with no change of status would leave the log silent for an hour: a reminder line at
+// most this often, counted from the last line printed, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000;
 const waitStep = {
     name: 'prediction-one wait',
-    readInputs: (get, places) => readWaitInputs(get, places),
-    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0 } }),
+    readInputs: readWaitInputs,
+    initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), poll: { checks: 0, timeline: [] } }),
     perform,
     outputs: (inputs, { poll, file, resultDir }) => ({
         [Outputs.RetrainJobId]: inputs.jobId,
@@ -7699,25 +7555,24 @@ async function perform(inputs, state, signal) {
     const onRetry = retryReporter();
     const client = new ApiClient({ ...inputs, signal, onRetry });
     info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
-    const outcome = await waitForJob(pollOptions(inputs, deadline, client, signal), state.poll);
-    if (outcome === 'pending') {
-        info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
-        return;
-    }
+    const onCheck = progressLog(inputs.jobId);
+    const options = { ...inputs, client, deadline, signal, intervalMs: inputs.pollIntervalMs, onCheck };
+    const outcome = await waitForJob(options, state.poll);
+    if (outcome === 'pending')
+        return info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
     if (!inputs.download)
         return;
     const url = state.poll.last?.downloadUrl;
-    if (!url) {
-        warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
-        return;
-    }
+    if (!url)
+        return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
+    // Not the inputs spread: the download has no use for the API key.
     const file = await downloadResult({
         url,
         dir: inputs.downloadDir,
         requestTimeoutMs: inputs.requestTimeoutMs,
+        stagingDir: inputs.stagingDir,
         deadline,
         signal,
-        stagingDir: inputs.stagingDir,
         refreshUrl: async () => {
             state.poll.last = await client.getStatus(inputs.jobId, deadline);
             return state.poll.last.downloadUrl;
@@ -7730,34 +7585,28 @@ async function perform(inputs, state, signal) {
     if (inputs.extract)
         state.resultDir = await extract(file, { stagingDir: inputs.stagingDir, signal, deadline });
 }
-function pollOptions(inputs, deadline, client, signal) {
-    const quiet = reminder(REMINDER_INTERVAL_MS);
-    return {
-        client,
-        jobId: inputs.jobId,
-        deadline,
-        intervalMs: inputs.pollIntervalMs,
-        wait: inputs.wait,
-        signal,
-        onCheck: (job, check, elapsed, changed) => {
-            debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
-            if (!changed && quiet.due(elapsed)) {
-                info(`[${formatDuration(elapsed)}] retrain job ${inputs.jobId} is still "${job.status}" (${check} checks)`);
-                quiet.printed(elapsed);
-            }
-        },
-        onStatusChange: (job, elapsed) => {
-            info(statusLine(inputs.jobId, job, elapsed));
-            quiet.printed(elapsed);
-        }
+/** The wait's log lines: each status change, and a reminder now and then that a long wait is not hung. */
+function progressLog(jobId) {
+    let lastLineMs = 0;
+    return (job, check, elapsed, changed) => {
+        debug(`check ${check} after ${formatDuration(elapsed)}: "${job.status}"`);
+        if (!changed && elapsed - lastLineMs < REMINDER_INTERVAL_MS)
+            return;
+        lastLineMs = elapsed;
+        const at = `[${formatDuration(elapsed)}] retrain job ${jobId}`;
+        if (!changed)
+            return info(`${at} is still "${job.status}" (${check} checks)`);
+        const model = job.modelId ? `, model ${job.modelId}` : '';
+        const message = job.message ? `: ${job.message}` : '';
+        info(`${at} is "${job.status}"${model}${message}`);
     };
 }
-async function extract(file, { stagingDir, signal, deadline }) {
+async function extract(file, options) {
     if (!(await isZip(file.path))) {
         warning(`extract: ${file.name} is not a zip file; it is left as it is`);
         return undefined;
     }
-    const { dir, files, bytes, dropped } = await extractBeside(file.path, { stagingDir, signal, deadline });
+    const { dir, files, bytes, dropped } = await extractBeside(file.path, options);
     if (dropped.length > 0) {
         warning(`extract: ${dropped.length} entr${dropped.length === 1 ? 'y was a symbolic link' : 'ies were symbolic links'}, ` +
             `which could point out of the result folder, and ${dropped.length === 1 ? 'was' : 'were'} dropped: ${dropped.join(', ')}`);

@@ -1761,13 +1761,9 @@ function addSignedUrl(raw) {
     if (!raw || raw.length < 8)
         return;
     addSecret(raw, false);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
+    const url = URL.parse(raw);
+    if (!url)
         return;
-    }
     if (url.href !== raw)
         addSecret(url.href, false);
     if (url.search.length > 8)
@@ -1790,22 +1786,16 @@ function redact(text) {
     if (secrets.size === 0 || text === '')
         return text;
     const hit = new Uint8Array(text.length);
-    let found = false;
     for (const secret of secrets) {
-        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+        for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1))
             hit.fill(1, at, at + secret.length);
-            found = true;
-        }
     }
     if (parts.size > 0) {
-        for (let i = 0; i + PART <= text.length; i++) {
-            if (parts.has(text.slice(i, i + PART))) {
+        for (let i = 0; i + PART <= text.length; i++)
+            if (parts.has(text.slice(i, i + PART)))
                 hit.fill(1, i, i + PART);
-                found = true;
-            }
-        }
     }
-    if (!found)
+    if (!hit.includes(1))
         return text;
     let out = '';
     for (let i = 0; i < text.length; i++) {
@@ -1978,9 +1968,7 @@ function isRetryable(err) {
     return err instanceof TransientError;
 }
 function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
+    return err instanceof Error ? err.message : String(err);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -2894,13 +2882,14 @@ function proxyFor(url) {
 /**
  * The agent for a request through `proxy`: http-client's CONNECT tunnel, which sends the user name
  * and password percent-decoded as Basic `Proxy-Authorization`. A fresh one per request (no keep-alive).
- * `close` ends a CONNECT still waiting for the proxy's answer: the tunnel keeps it out of the
- * request's reach, and a proxy that never answers would hold the process open after a time-out.
- * (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
+ * `close` ends a CONNECT still waiting for the proxy's answer, which the tunnel makes with its own
+ * `request`, out of send()'s reach: a proxy that never answers would hold the process open after a
+ * time-out. (send() closes only a request it destroys, whose tunnel, if open, goes with it anyway.)
  */
 function proxyAgent(url) {
     // Only its agent is used: the requests (and their user agent) are send()'s own.
-    const agent = new lib_HttpClient(undefined, [], { keepAlive: false }).getAgent(url.href);
+    const client = new lib_HttpClient(undefined, [], { keepAlive: false });
+    const agent = client.getAgent(url.href);
     const connects = [];
     const request = agent.request;
     if (request) {
@@ -2927,7 +2916,6 @@ function backoffDelay(attempt, policy, random) {
     return Math.floor(step / 2 + random() * (step / 2));
 }
 async function retry(fn, options) {
-    const random = options.random ?? Math.random;
     const started = options.deadline.clock.now();
     for (let attempt = 1;; attempt++) {
         if (options.signal?.aborted)
@@ -2944,7 +2932,7 @@ async function retry(fn, options) {
             // Retry-After may lengthen the wait, never shorten it below the backoff: a server answering
             // `Retry-After: 0` must not be hammered. Never past the deadline either.
             const retryAfterMs = isRetryable(err) ? (err.retryAfterMs ?? 0) : 0;
-            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, random));
+            const wanted = Math.max(retryAfterMs, backoffDelay(attempt, DEFAULT_POLICY, options.random ?? Math.random));
             const now = options.deadline.clock.now();
             const left = options.deadline.left();
             if (wanted > left)
@@ -2968,9 +2956,7 @@ function parseRetryAfter(value, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/net/url.ts
-// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local
-// proxy), and a URL named in logs and errors by its origin only (a signed URL's path and query are
-// a credential).
+// The one URL policy: https anywhere, plain http only on a loopback host (the simulator, a local proxy).
 
 /** `localhost`, `127.x.x.x` and `::1`: the only hosts plain http is accepted for. */
 function isLoopbackHost(hostname) {
@@ -3005,15 +2991,13 @@ function checkUrl(raw, what, use) {
         throw new ActionError(`${what} uses ${new URL(raw).protocol}; only https is ${use}`);
     return url;
 }
-/** How a URL may be named in a log or an error: its origin, never its path or query. */
+/** How a URL is named in a log or an error: its origin, never its path or query (a signed URL's are a credential). */
 function describeOrigin(url) {
     return URL.parse(String(url))?.host ?? 'an invalid URL';
 }
 
 ;// CONCATENATED MODULE: ./src/net/http.ts
-// The one HTTP layer: send() owns each request from connect to the last byte (proxy, abort signal,
-// idle time-out, deadline, decoding, errors, clean-up), on Node's http and https. Errors never carry
-// a URL's path or query: a signed URL is a credential.
+// The one HTTP layer. Errors never carry a URL's path or query: a signed URL is a credential.
 
 
 
@@ -3025,7 +3009,6 @@ function describeOrigin(url) {
 
 
 
-const USER_AGENT = 'prediction-one-retrain-action';
 const MAX_REDIRECTS = 5;
 // A request made right at the deadline (the poll's last check) still gets a moment to answer.
 const LAST_MOMENT_MS = 1000;
@@ -3033,21 +3016,17 @@ const LAST_MOMENT_MS = 1000;
 const MAX_TEXT_BYTES = 1024 * 1024;
 // Of an error answer, only the start is read: enough for any error document.
 const ERROR_TEXT_BYTES = 64 * 1024;
-// A file is read 1 MiB at a time: with the default 64 KiB, a file read and a socket write per piece
-// were the upload's cost (docs/benchmarks.md).
+// Read 1 MiB at a time: at the default 64 KiB, reads and socket writes were the upload's cost (docs/benchmarks.md).
 const READ_BYTES = 1024 * 1024;
-// Answer headers are read up to 64 KiB (Node's default is 16 KiB): gateways' cookies and policies
-// can pass 16 KiB; curl reads up to 100 KiB.
+// Node's default is 16 KiB, which gateways' cookies and policies can pass; curl reads up to 100 KiB.
 const MAX_HEADER_BYTES = 64 * 1024;
 // How often an upload's delivery is looked at (at most a quarter of the idle time-out).
 const DELIVERY_TICK_MS = 250;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-const ACCEPT_ENCODING = 'gzip, deflate, br';
 async function send(first) {
     let request = first;
     let url = new URL(request.url);
     for (let hop = 0;; hop++) {
-        // Each hop gets what is left before the deadline.
         if (hop > 0 && request.deadline && request.deadline.left() <= 0) {
             throw new DeadlineError(`the time left ran out while following redirects from ${describeOrigin(request.url)}`);
         }
@@ -3059,8 +3038,7 @@ async function send(first) {
         if (!next)
             throw new HttpError(response.status, `${describeOrigin(url)} redirected to an invalid URL`);
         const where = `${describeOrigin(url)} redirected to ${describeOrigin(next)}`;
-        // RFC 9110: a 303 says the request was handled and points to its result, fetched with a GET
-        // (never the body again); the other redirects repeat the method and its body.
+        // RFC 9110: a 303's result is fetched with a GET (never the body again); other redirects repeat method and body.
         if (response.status === 303 && request.method !== 'GET') {
             request = { ...request, method: 'GET', file: undefined };
         }
@@ -3091,22 +3069,20 @@ function sendOnce(request, url) {
     };
     return new Promise((resolve, reject) => {
         const tunnel = proxy ? proxyAgent(url) : undefined;
-        const options = {
-            method: request.method,
-            headers: {
-                'user-agent': USER_AGENT,
-                'accept-encoding': ACCEPT_ENCODING,
-                ...request.headers,
-                ...(request.file ? { 'content-length': String(request.file.size) } : {})
-            },
-            // A connection of its own (no keep-alive, no agent time-out or proxy settings of Node's global
-            // agent), or through a proxy, http-client's CONNECT tunnel.
-            agent: tunnel?.agent ?? false,
-            maxHeaderSize: MAX_HEADER_BYTES
-        };
         let req;
         try {
-            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, options);
+            req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, {
+                method: request.method,
+                headers: {
+                    'user-agent': 'prediction-one-retrain-action',
+                    'accept-encoding': 'gzip, deflate, br',
+                    ...request.headers,
+                    ...(request.file ? { 'content-length': String(request.file.size) } : {})
+                },
+                // Its own connection, not Node's global agent (keep-alive, time-out, proxy settings), or http-client's tunnel.
+                agent: tunnel?.agent ?? false,
+                maxHeaderSize: MAX_HEADER_BYTES
+            });
         }
         catch (err) {
             return reject(translate(err));
@@ -3158,7 +3134,6 @@ function sendOnce(request, url) {
                 if (ok)
                     return abort(translate(err));
             }
-            // Every piece restarts the idle timer; the end checks the length announced and stops the timers.
             let received = 0;
             message.on('data', (chunk) => {
                 received += chunk.length;
@@ -3186,7 +3161,7 @@ function sendOnce(request, url) {
                 // was; no bytes at all (an empty body marked gzip) are no text, not a broken stream.
                 if (!ok || received === 0)
                     return resolve({ ...answer, ok, text: '' });
-                reject(err instanceof Error ? err : new Error(String(err)));
+                reject(err);
             });
         });
         if (!request.file)
@@ -3196,18 +3171,16 @@ function sendOnce(request, url) {
         // Before pipeline's own listener: the request fails with a local error, not a network one.
         file.on('error', (err) => req.destroy(new LocalError('cannot read', path, err)));
         (0,external_node_stream_namespaceObject.pipeline)(file, req, () => undefined);
-        const unwatch = watchDelivery(req, request.idleTimeoutMs, progressed);
-        req.on('response', unwatch);
-        req.on('close', unwatch);
+        watchDelivery(req, request.idleTimeoutMs, progressed);
     });
 }
 /**
- * An upload's progress, for the idle timer: bytes the system took from the socket, not bytes read
- * from the file. Its buffers take several MiB at once, then more in bursts as the host reads. Once it
- * has pushed back, its pace is the host's reading rate: the idle clock starts when the next burst is
- * overdue at that rate, or after the last byte, once what it held could have been delivered twice
- * over. Until a rate is seen, the slowest host that counts as moving (a piece per idle time-out) is
- * assumed: the system wakes a writer only once a good part of what it holds has drained.
+ * An upload's progress, for the idle timer, until the answer: bytes the system took from the socket,
+ * not bytes read from the file. Its buffers take several MiB at once, then more in bursts as the host
+ * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
+ * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
+ * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
+ * byte, once what it held could have been delivered twice over.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -3215,10 +3188,9 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
     let accepted = 0;
     let queued = Infinity;
     let pushback;
-    let last = { at: 0, accepted: 0 };
+    let lastAt = 0;
     let burst = 0;
     let drainedBy;
-    // The slowest reading that counts as progress: one piece per idle time-out.
     const slowest = READ_BYTES / idleTimeoutMs;
     const tick = setInterval(() => {
         const socket = req.socket;
@@ -3234,15 +3206,14 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
             if (pushback)
                 burst = Math.max(burst, sent - accepted);
             accepted = sent;
-            last = { at: now, accepted };
+            lastAt = now;
         }
         if (!pushback && socket.writableLength > 0)
             pushback = { at: now, accepted };
-        const measured = pushback && last.at > pushback.at ? (last.accepted - pushback.accepted) / (last.at - pushback.at) : undefined;
+        const measured = pushback && lastAt > pushback.at ? (accepted - pushback.accepted) / (lastAt - pushback.at) : undefined;
         const rate = measured ?? slowest;
         if (!req.writableFinished) {
-            // Before the first wake-up the system holds what it took; it wakes the writer at about half of it.
-            const due = measured ? last.at + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0;
+            const due = measured ? lastAt + burst / rate : pushback ? pushback.at + pushback.accepted / 2 / rate : 0;
             if (now < due)
                 progressed();
             return;
@@ -3253,7 +3224,8 @@ function watchDelivery(req, idleTimeoutMs, progressed) {
         else
             clearInterval(tick);
     }, Math.max(10, Math.min(DELIVERY_TICK_MS, idleTimeoutMs / 4)));
-    return () => clearInterval(tick);
+    const unwatch = () => clearInterval(tick);
+    req.on('response', unwatch).on('close', unwatch);
 }
 /** The decoders for `Content-Encoding`, outermost last; ActionError for one that cannot be decoded. */
 function decodersFor(header, what) {
@@ -3367,7 +3339,6 @@ async function exchange(spec) {
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/jobid.ts
-// A retrain job id goes into URL paths, folder names, outputs and log lines: it must be a sane one.
 
 const MAX_JOB_ID_LENGTH = 256;
 const UNSAFE = charClass([CONTROLS, SEPARATORS]);
@@ -3375,9 +3346,8 @@ const UNSAFE = charClass([CONTROLS, SEPARATORS]);
 function jobid_jobIdProblem(id) {
     if (id === '')
         return 'is empty';
-    if (id === '.' || id === '..') {
+    if (id === '.' || id === '..')
         return `"${id}" is not a job id: in the API's URL path it would name a folder instead of a job`;
-    }
     if (id.length > MAX_JOB_ID_LENGTH)
         return `is ${id.length} characters long, more than ${MAX_JOB_ID_LENGTH}`;
     if (UNSAFE.test(id))
@@ -3400,9 +3370,8 @@ class JsonNumber {
 // so the scan stays linear) or one of the values Python's json.dumps writes by default and JSON lacks.
 const STRING_OR_PYTHON_VALUE = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)|-?Infinity|NaN/g;
 /**
- * Parses JSON text; numbers become JsonNumber. Undefined when the text is not JSON. A leading byte
- * order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows; `NaN`, `Infinity`
- * and `-Infinity` (Python's json.dumps writes them by default) are read as null.
+ * Parses JSON text; numbers become JsonNumber, Python's `NaN` and `±Infinity` null; undefined when it is not JSON.
+ * A leading byte order mark (gateways and .NET services add one) is ignored, as RFC 8259 allows.
  */
 function parseJson(text) {
     if (!text)
@@ -3460,7 +3429,9 @@ const DOCUMENTED = {
     'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
 };
 function documentedCause(message) {
-    return DOCUMENTED[message.trim().toLowerCase()];
+    const key = message.trim().toLowerCase();
+    // Own keys only: an API message "constructor" must not find Object's.
+    return Object.hasOwn(DOCUMENTED, key) ? DOCUMENTED[key] : undefined;
 }
 function fieldsOf(value) {
     if (!isObject(value))
@@ -3468,27 +3439,19 @@ function fieldsOf(value) {
     const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
     return fields.code || fields.error || fields.message ? fields : undefined;
 }
-/**
- * Error bodies are undocumented: accept `code`/`error`/`message` at the top level or one level
- * down (an object, or the first element of an array), the code a number or a string.
- */
+/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
 function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
     const direct = fieldsOf(top);
-    const nested = isObject(top)
-        ? Object.values(top)
-            .map((value) => fieldsOf(first(value)))
-            .find(Boolean)
-        : undefined;
+    const nested = Object.values(isObject(top) ? top : {})
+        .map((value) => fieldsOf(first(value)))
+        .find(Boolean);
     // A gateway may wrap the API's own error beside a message of its own; the documented one wins.
-    if (direct && (isDocumented(direct) || !nested))
-        return direct;
-    return nested ?? direct;
+    return direct && (isDocumented(direct) || !nested) ? direct : nested;
 }
 function isDocumented(fields) {
-    return ((fields.message !== undefined && documentedCause(fields.message) !== undefined) ||
-        (fields.code !== undefined && DOCUMENTED_CODES.includes(fields.code.trim())));
+    return documentedCause(fields.message ?? '') !== undefined || DOCUMENTED_CODES.includes(fields.code?.trim() ?? '');
 }
 /** The documented error a body carries, whatever HTTP status carried it; undefined if none. */
 function documentedError(body) {
@@ -3512,29 +3475,10 @@ function documentedError(body) {
 
 
 
-const API_KEY_HEADER = 'x-api-key';
-const ApiPaths = {
-    status: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}`,
-    updateModel: (jobId) => `/v1/external/retrain_jobs/${encodeURIComponent(jobId)}/update_model`,
-    uploadUrl: (filename) => `/v1/external/retrain_jobs/upload_url?filename=${encodeURIComponent(filename)}`
-};
+const JOBS = '/v1/external/retrain_jobs';
 // Only job_finished is documented; a status naming a failure is taken as one (README: assumptions).
-const FAILURE_STATUS = /fail|error|cancel|abort/i;
-/** A status that names a failure: the job ended without a model to serve. */
 function isFailureStatus(status) {
-    return FAILURE_STATUS.test(status);
-}
-/** A short, printable account of a body that is not the API's JSON. */
-function describeBody(response, json) {
-    const fields = decodeErrorFields(json);
-    const said = fields?.message ?? fields?.error;
-    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
-    if (said)
-        return `"${oneLine(said, 200)}"`;
-    const type = response.headers['content-type']?.split(';')[0];
-    if (response.text.length === 0)
-        return 'an empty body';
-    return `a ${type ?? 'untyped'} body that is not the API's JSON`;
+    return /fail|error|cancel|abort/i.test(status);
 }
 class ApiClient {
     options;
@@ -3543,19 +3487,26 @@ class ApiClient {
     }
     // Each call throws ApiError for a documented error, DeadlineError when the step's deadline passes.
     async getStatus(jobId, deadline) {
-        const body = await this.call('GET', ApiPaths.status(jobId), deadline, (json) => typeof json.status === 'string', "the retrain job's status");
+        const body = await this.call('GET', `${JOBS}/${encodeURIComponent(jobId)}`, deadline, {
+            what: "the retrain job's status",
+            found: (answer) => typeof answer.status === 'string'
+        });
+        const url = body.download_url;
+        const downloadUrl = typeof url === 'string' && url !== '' ? url : undefined;
         // Registered before anything can print it: the signed URL is a credential.
-        if (typeof body.download_url === 'string')
-            addSignedUrl(body.download_url);
+        addSignedUrl(downloadUrl);
         return {
             status: body.status,
             modelId: asText(body.model_id),
             message: asText(body.message),
-            downloadUrl: typeof body.download_url === 'string' && body.download_url !== '' ? body.download_url : undefined
+            downloadUrl
         };
     }
     async getUploadUrl(filename, deadline) {
-        const body = await this.call('GET', ApiPaths.uploadUrl(filename), deadline, (json) => asText(json.retrain_job_id) !== undefined && typeof json.upload_url === 'string', 'the retrain_job_id and upload_url');
+        const body = await this.call('GET', `${JOBS}/upload_url?filename=${encodeURIComponent(filename)}`, deadline, {
+            what: 'the retrain_job_id and upload_url',
+            found: (answer) => asText(answer.retrain_job_id) !== undefined && typeof answer.upload_url === 'string'
+        });
         const uploadUrl = body.upload_url;
         addSignedUrl(uploadUrl);
         const retrainJobId = asText(body.retrain_job_id);
@@ -3566,32 +3517,30 @@ class ApiClient {
     }
     async updateModel(jobId, deadline) {
         // Documented as {"metadata": {...}}; any 2xx that is no error (a 204, an empty body) has switched.
-        await this.call('PUT', ApiPaths.updateModel(jobId), deadline, () => true);
+        await this.call('PUT', `${JOBS}/${encodeURIComponent(jobId)}/update_model`, deadline);
     }
-    async call(method, path, deadline, isAnswer, 
-    /** What the answer must hold ("the retrain job's status"); undefined when nothing is needed from it. */
-    needed) {
+    async call(method, path, deadline, needed) {
         const { apiUrl, apiKey, requestTimeoutMs, signal, onRetry } = this.options;
         const url = apiUrl.href.replace(/\/+$/, '') + path;
         return exchange({
             request: () => ({
                 method,
                 url,
-                headers: { [API_KEY_HEADER]: apiKey, accept: 'application/json' },
+                headers: { 'x-api-key': apiKey, accept: 'application/json' },
                 idleTimeoutMs: requestTimeoutMs,
                 redirects: 'same-origin'
             }),
-            read: (response) => interpret(response, isAnswer, needed, deadline.clock.now()),
+            read: (response) => interpret(response, needed, deadline.clock.now()),
             deadline,
             signal,
             onRetry
         });
     }
 }
-function interpret(response, isAnswer, needed, now) {
-    const ok = response.ok;
-    if (ok && needed && response.text.trim() === '') {
-        const missing = `HTTP ${response.status} from ${describeOrigin(response.url)} with no body, where ${needed} was expected`;
+function interpret(response, needed, now) {
+    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
+    if (response.ok && needed && response.text.trim() === '') {
+        const missing = `${where} with no body, where ${needed.what} was expected`;
         // A 204 says on purpose that there is nothing: another try gets the same. An empty 200 may be a
         // gateway that dropped a body once: the call reads only, so it is tried again.
         if (response.status === 204)
@@ -3604,23 +3553,31 @@ function interpret(response, isAnswer, needed, now) {
     const statusBody = isObject(json) && typeof json.status === 'string';
     if (documented && !(statusBody && documented.code === undefined))
         throw documented;
-    if (ok && isObject(json) && isAnswer(json))
-        return json;
+    if (!response.ok)
+        throw statusError(response, `${where}: ${describeBody(response, json)}`, now);
     // A call whose answer is not needed (the switch) has done its work with any 2xx that is no error.
-    if (ok && !needed)
+    if (!needed)
         return {};
-    const where = `HTTP ${response.status} from ${describeOrigin(response.url)}`;
-    if (ok && isObject(json))
-        throw new TransientError(`${where}: the answer lacks ${needed}`);
-    const said = describeBody(response, json);
-    if (ok)
-        throw new TransientError(`${where} with ${said}`);
-    throw statusError(response, `${where}: ${said}`, now);
+    if (!isObject(json))
+        throw new TransientError(`${where} with ${describeBody(response, json)}`);
+    if (!needed.found(json))
+        throw new TransientError(`${where}: the answer lacks ${needed.what}`);
+    return json;
+}
+/** A short, printable account of a body that is not the API's JSON. */
+function describeBody(response, json) {
+    const fields = decodeErrorFields(json);
+    const said = fields?.message ?? fields?.error;
+    // Redacted before it is cut: a cut through a secret would leave a part the runner cannot mask.
+    if (said)
+        return `"${oneLine(said, 200)}"`;
+    if (response.text.length === 0)
+        return 'an empty body';
+    return `a ${response.headers['content-type']?.split(';')[0] ?? 'untyped'} body that is not the API's JSON`;
 }
 
 ;// CONCATENATED MODULE: ./src/retrain/contract.ts
-// The action.yml contract: input and output names, and the defaults action.yml declares. Only
-// that lives here; the action.yml files must agree (a test checks).
+// The action.yml contract, and nothing else: the action.yml files must agree (a test checks).
 const contract_Inputs = {
     ApiKey: 'api-key',
     RetrainJobId: 'retrain-job-id',
@@ -3652,10 +3609,7 @@ const Defaults = {
     RequestTimeout: '30s',
     SwitchTimeout: '5m'
 };
-/**
- * The boolean inputs and their defaults (as action.yml declares them; a test checks): the
- * command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
- */
+// The command-line tool offers `--no-<name>` for a default of true and `--<name>` for false.
 const BooleanDefaults = {
     [contract_Inputs.Wait]: true,
     [contract_Inputs.Download]: true,
@@ -3673,8 +3627,6 @@ const warning = (text) => host().log('warning', oneLine(text));
 const log_debug = (text) => host().log('debug', oneLine(text));
 
 ;// CONCATENATED MODULE: ./src/retrain/report.ts
-// What a step tells later steps and people, whatever the front door: which values can be passed on
-// as outputs, how retries are reported, how a file is named in a line.
 
 
 
@@ -3691,10 +3643,7 @@ function outputProblem(value) {
         return `it is ${formatBytes(bytes)}, more than GitHub passes on`;
     return undefined;
 }
-/**
- * The outputs that can be passed on exactly as the API said them; each one that cannot is left
- * out, with a warning that says why. Unknown values (undefined) are left out silently.
- */
+/** The outputs that can be passed on exactly as the API said them; any other is left out with a warning. */
 function passableOutputs(values) {
     const passable = {};
     for (const [name, value] of Object.entries(values)) {
@@ -3728,8 +3677,6 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/retrain/inputs.ts
-// Reading and checking inputs, before any request is made: what the three actions share. Each
-// action's own inputs are read in its folder.
 
 
 
@@ -3737,6 +3684,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+const MIN_DURATION_MS = 1000;
 const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 // Self-hosted runners allow jobs of days; three is as long as a retrain gate should wait.
 const MAX_TIMEOUT_MS = 72 * 3_600_000;
@@ -3771,29 +3719,24 @@ function optional(get, name, fallback) {
     const value = get(name).trim();
     return value === '' ? fallback : value;
 }
-function duration(get, name, fallback, min, max) {
+function duration(get, name, fallback, max) {
     const ms = parseDuration(name, optional(get, name, fallback));
-    if (ms < min)
-        throw new errors_InputError(name, `must be at least ${formatDuration(min)}`);
+    if (ms < MIN_DURATION_MS)
+        throw new errors_InputError(name, `must be at least ${formatDuration(MIN_DURATION_MS)}`);
     if (ms > max)
         throw new errors_InputError(name, `must be at most ${formatDuration(max)}`);
     return ms;
 }
-/** A boolean input, its default the one action.yml declares (BooleanDefaults). */
 function bool(get, name) {
     return parseBoolean(name, optional(get, name, String(BooleanDefaults[name])));
-}
-/** The runner's temp folder, emptied after each job; the OS's when run outside a runner. */
-function runnerTemp(env = process.env) {
-    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
 }
 // An unset secret reads as an empty input, so the usual causes are named where it shows.
 const EMPTY_KEY = 'is required and was empty: the secret passed as api-key was not set. A workflow run by a pull request ' +
     'from a fork gets no secrets; an environment secret is set only in a job that names its environment; ' +
     'a misspelt secret name gives an empty value, not an error';
-/** An action's places: the workspace, and the runner's temp folder (emptied after each job). */
+/** An action's places: the workspace, and the runner's temp folder (emptied after each job), or else the OS's. */
 function actionPlaces(env = process.env) {
-    const temp = runnerTemp(env);
+    const temp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     return {
         workDir: env.GITHUB_WORKSPACE || process.cwd(),
         resultRoot: (0,external_node_path_namespaceObject.join)(temp, 'prediction-one'),
@@ -3812,7 +3755,6 @@ function readApiKey(get) {
     return key;
 }
 const API_URL_PROBLEMS = {
-    'not a URL': 'is not a URL',
     scheme: 'must be https (plain http is accepted only on a loopback host)',
     credentials: 'must not hold credentials',
     query: 'must not hold a query or a fragment'
@@ -3834,13 +3776,12 @@ function readJobId(get) {
         throw new InputError(Inputs.RetrainJobId, problem);
     return id;
 }
-/** What every step reads: the key, api-url, request-timeout and its timeout (`timeoutDefault` unless set). */
 function readCommon(get, timeoutDefault = Defaults.Timeout) {
     return {
         apiKey: readApiKey(get),
         apiUrl: readApiUrl(get),
-        requestTimeoutMs: duration(get, contract_Inputs.RequestTimeout, Defaults.RequestTimeout, 1000, MAX_REQUEST_TIMEOUT_MS),
-        timeoutMs: duration(get, contract_Inputs.Timeout, timeoutDefault, 1000, MAX_TIMEOUT_MS)
+        requestTimeoutMs: duration(get, contract_Inputs.RequestTimeout, Defaults.RequestTimeout, MAX_REQUEST_TIMEOUT_MS),
+        timeoutMs: duration(get, contract_Inputs.Timeout, timeoutDefault, MAX_TIMEOUT_MS)
     };
 }
 
@@ -3855,21 +3796,19 @@ const NOT_BARE = charClass([CONTROLS, SEPARATORS, BIDI_CONTROLS, '/\\\\']);
 function readUploadInputs(get, places = actionPlaces()) {
     const common = readCommon(get);
     const file = (0,external_node_path_namespaceObject.resolve)(places.workDir, required(get, contract_Inputs.File));
-    let size;
+    let stats;
     try {
-        const info = (0,external_node_fs_namespaceObject.statSync)(file);
-        if (!info.isFile())
-            throw new errors_InputError(contract_Inputs.File, `${file} is not a file`);
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
-        size = info.size;
+        stats = (0,external_node_fs_namespaceObject.statSync)(file);
+        if (stats.isFile())
+            (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK);
     }
     catch (err) {
-        if (err instanceof errors_InputError)
-            throw err;
         const code = err.code;
         throw new errors_InputError(contract_Inputs.File, `${file} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
     }
-    if (size === 0)
+    if (!stats.isFile())
+        throw new errors_InputError(contract_Inputs.File, `${file} is not a file`);
+    if (stats.size === 0)
         throw new errors_InputError(contract_Inputs.File, `${file} is empty`);
     const filename = optional(get, contract_Inputs.Filename, (0,external_node_path_namespaceObject.basename)(file));
     if (NOT_BARE.test(filename)) {
@@ -3878,7 +3817,7 @@ function readUploadInputs(get, places = actionPlaces()) {
     return {
         ...common,
         file,
-        size,
+        size: stats.size,
         filename,
         validate: bool(get, contract_Inputs.Validate)
     };
@@ -3929,8 +3868,8 @@ function storageSays(text) {
 async function putFile(options) {
     const url = checkUrl(options.url, 'the upload_url the API gave', 'used');
     await exchange({
-        // Each try sends the file again from its first byte. No Content-Type: a signed URL may have
-        // been signed without one (the manual sends none).
+        // Each try sends the file again from its first byte. No API key, and no Content-Type: a signed
+        // URL may have been signed without one (the manual sends none).
         request: () => ({
             method: 'PUT',
             url: url.href,
@@ -6522,15 +6461,6 @@ function decodeHexEscapes(str) {
 // The result file's name comes from a remote server: it is made safe before it touches the disk.
 
 
-const FALLBACK_RESULT_NAME = 'retrain-result';
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** The bytes as text in the decoder's encoding; undefined when they are not valid in it. */
 function tryDecode(bytes, decoder = UTF8) {
@@ -6542,25 +6472,19 @@ function tryDecode(bytes, decoder = UTF8) {
     }
 }
 /**
- * A header as Node hands it over (each byte one character, Latin-1) read as UTF-8 when its bytes
- * are valid UTF-8, as curl -J and browsers do: servers send a `filename` of raw UTF-8 bytes.
- */
-function headerText(header) {
-    if (/[^\u0000-\u00ff]/.test(header))
-        return header; // not as Node hands it over: taken as it is
-    return tryDecode(Buffer.from(header, 'latin1')) ?? header;
-}
-/**
  * The file name a `Content-Disposition` header gives (`filename*` of RFC 6266 first, in UTF-8 or
  * ISO-8859-1), read by the `content-disposition` package; undefined when absent or malformed. A
- * plain `filename` sent as raw bytes is read as UTF-8 when they are valid UTF-8, else as Latin-1.
+ * plain `filename` sent as raw bytes (Node hands each byte over as one Latin-1 character) is read as
+ * UTF-8 when they are valid UTF-8, as curl -J and browsers do, else as Latin-1.
  */
 function dispositionName(header) {
     if (!header)
         return undefined;
+    // Characters past Latin-1: not as Node hands a header over, so taken as it is.
+    const text = /[^\u0000-\u00ff]/.test(header) ? header : (tryDecode(Buffer.from(header, 'latin1')) ?? header);
     try {
         // A `filename*` in a charset the parser does not know gives no name: the URL's is used.
-        return parse(headerText(header)).parameters.filename;
+        return parse(text).parameters.filename;
     }
     catch {
         return undefined;
@@ -6591,7 +6515,7 @@ function safeSegment(raw) {
  * A bare file name from a remote server: its last path segment under the rules of `safeSegment`,
  * and no leading dot either (never a hidden file, never one of the step's temporary names).
  */
-function sanitizeFileName(raw, fallback = FALLBACK_RESULT_NAME) {
+function sanitizeFileName(raw, fallback = 'retrain-result') {
     const base = raw?.split(/[/\\]/).pop() ?? '';
     const name = safeSegment(base.replace(UNSAFE_CHARS, '').replace(/^[\s.]+/, ''));
     return name === '' ? fallback : name;
@@ -6601,7 +6525,12 @@ function resultFileName(contentDisposition, url) {
     if (fromHeader)
         return fromHeader;
     const segment = url.pathname.split('/').filter(Boolean).pop();
-    return sanitizeFileName(segment ? decode(segment) : undefined);
+    try {
+        return sanitizeFileName(segment && decodeURIComponent(segment));
+    }
+    catch {
+        return sanitizeFileName(segment); // not valid percent-encoding: as it is
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/unzip/entry-name.ts
@@ -6679,9 +6608,8 @@ function openZip(file) {
 
 ;// CONCATENATED MODULE: ./src/retrain/upload/check.ts
 // What the upload is about to send, checked before any request: an upload starts a retrain job that
-// cannot be undone, and data the API refuses wastes the job. The check only reads, and reads at most
-// the first CHECK_BYTES of each CSV. A zip without its two CSVs is refused; what the manual leaves
-// open (a CSV's encoding, its rows) only warns.
+// cannot be undone, and data the API refuses wastes the job. A zip without its two CSVs is refused;
+// what the manual leaves open (a CSV's encoding, its rows) only warns. The check only reads.
 
 
 
@@ -6693,10 +6621,8 @@ function openZip(file) {
 const CHECK_BYTES = 4 * 1024 * 1024;
 /** Lines named in one warning about field counts; the rest are counted. */
 const LINES_NAMED = 5;
-/**
- * Rows of another field count counted before the reading stops: csv-parse makes an error object
- * for each one (about 0.1 ms), and a header with one field too many would make every row one.
- */
+// Odd rows counted before the reading stops: csv-parse makes an error object for each (about 0.1 ms),
+// and a header with one field too many would make every row one.
 const ODD_COUNTED = 100;
 const FOLDERS = ['train_src', 'eval_src'];
 /** The name of a zip entry or a file as it may appear in a message: one line, bounded. */
@@ -6717,10 +6643,8 @@ function firstBadLine(encoding, bytes) {
     return lines.findIndex((line) => check_tryDecode(encoding, Buffer.from(line, 'latin1')) === undefined) + 1;
 }
 /**
- * Checks the start of one CSV: `head` is its first bytes, `complete` says whether that is the whole
- * CSV. Returns warnings: an encoding that is neither UTF-8 (with or without a BOM) nor Shift_JIS
- * (CP932); no header line; rows whose field count differs from the header's (a quoted field with
- * line breaks is one field); a quote never closed. A row cut by the end of `head` is not judged.
+ * The warnings about the start of one CSV, `head` (all of it when `complete`): an encoding neither
+ * UTF-8 nor Shift_JIS, no header line, rows of another field count, a quote never closed.
  */
 function checkCsv(name, head, complete) {
     const warnings = [];
@@ -6814,10 +6738,7 @@ async function checkHead(checked, name, size, stream) {
 function refuse(detail) {
     return new errors_InputError(contract_Inputs.File, `${detail}; nothing was uploaded (input validate: false skips this check)`);
 }
-/**
- * A zip must hold one CSV directly under `train_src/` and one under `eval_src/` (others and macOS
- * extras are ignored), else InputError; each of the two is then read for warnings.
- */
+/** A zip without one CSV right under each of FOLDERS is refused; those two are read for warnings. */
 async function checkZipFile(file, zipName) {
     const zip = await openZip(file).catch((err) => {
         throw refuse(`${shown(zipName)} is named as a zip and is not one (${oneLine(errorMessage(err), 200)})`);
@@ -6879,10 +6800,7 @@ async function checkZipFile(file, zipName) {
         zip.close();
     }
 }
-/**
- * Checks the file about to be uploaded as its announced `filename` says it is (the extension is what
- * tells the API): a zip, or a CSV read for warnings (see `checkCsv`). Any other is not checked.
- */
+/** Checks the file as what its announced `filename` says it is (the API goes by the extension): a zip or a CSV. */
 async function checkUpload(file, filename, size) {
     if (/\.zip$/i.test(filename))
         return checkZipFile(file, filename);
@@ -6918,7 +6836,7 @@ async function check(inputs) {
 }
 const uploadStep = {
     name: 'prediction-one upload',
-    readInputs: (get, places) => readUploadInputs(get, places),
+    readInputs: readUploadInputs,
     initialState: (inputs) => ({ deadline: Deadline.after(inputs.timeoutMs), uploaded: false }),
     async perform(inputs, state, signal) {
         if (inputs.validate)
@@ -9106,16 +9024,12 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/retrain/step.ts
-// What a step is, and how one runs, whichever front door runs it (the GitHub adapter, the
-// command-line tool): inputs read inside the run, signals turned into one abort, and what is known
-// reported on every outcome (succeeded, failed, cancelled).
+// What a step is, and how one runs under any front door: inputs read inside the run, signals turned
+// into one abort, and what is known reported on every outcome.
 
 
 
-/**
- * What a runner sends to cancel a step. Linux and macOS: SIGINT, then SIGTERM. Windows: Ctrl+C,
- * then Ctrl+Break, which Node surfaces as SIGINT and SIGBREAK (SIGTERM never arrives there).
- */
+/** What a runner sends to cancel: SIGINT, then SIGTERM; on Windows Ctrl+C, then Ctrl+Break (SIGINT, SIGBREAK). */
 function cancelSignals(platform = process.platform) {
     return platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
 }
@@ -9125,10 +9039,7 @@ function outcomeOf(failure, signal) {
         return ['cancelled', `cancelled by ${signal ?? 'an abort'}`];
     return failure === undefined ? ['succeeded', undefined] : ['failed', errorMessage(failure)];
 }
-/**
- * Node is left to exit by itself: an explicit process.exit() right after a large download has hung
- * Node 24 at shutdown (nodejs/node#54918).
- */
+/** Node exits by itself: a process.exit() right after a large download has hung Node 24 (nodejs/node#54918). */
 async function runStep(step, door) {
     const controller = new AbortController();
     let received;
@@ -9179,6 +9090,7 @@ async function runStep(step, door) {
 
 
 
+
 // The summary file is refused above 1 MiB: every cell is bounded, whatever the API sent.
 const MAX_CELL = 1000;
 const MAX_REASON = 4000;
@@ -9192,6 +9104,7 @@ function cell(text, max = MAX_CELL) {
         .replace(/[&<>"'|]/g, (c) => `&#${c.charCodeAt(0)};`)
         .replace(/\r?\n|[\r\u2028\u2029]/g, '<br>');
 }
+const headerRow = (names) => names.map((name) => ({ data: cell(name), header: true }));
 /** The job summary; a runner without a summary file (a local run) is not an error. */
 async function writeSummary({ title, rows, tables = [] }, outcome, reason) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -9204,17 +9117,11 @@ async function writeSummary({ title, rows, tables = [] }, outcome, reason) {
         summary.addHeading(`${icon} ${cell(title)}: ${outcome}`, 3);
         if (reason)
             summary.addRaw(`<p>${cell(reason, MAX_REASON)}</p>`, true);
-        summary.addTable([
-            [
-                { data: 'item', header: true },
-                { data: 'value', header: true }
-            ],
-            ...table
-        ]);
+        summary.addTable([headerRow(['item', 'value']), ...table]);
         for (const extra of tables.filter((t) => t.rows.length > 0)) {
             summary.addHeading(cell(extra.heading), 4);
             summary.addTable([
-                extra.header.map((name) => ({ data: cell(name), header: true })),
+                headerRow(extra.header),
                 // A job that flips between statuses for days must not make the summary too large for GitHub.
                 ...extra.rows.slice(0, MAX_TABLE_ROWS).map((row) => row.map((value) => ({ data: cell(value) })))
             ]);
@@ -9224,7 +9131,7 @@ async function writeSummary({ title, rows, tables = [] }, outcome, reason) {
         await summary.write();
     }
     catch (err) {
-        log_debug(`job summary not written: ${err instanceof Error ? err.message : String(err)}`);
+        log_debug(`job summary not written: ${errorMessage(err)}`);
     }
 }
 
