@@ -1,10 +1,12 @@
 import { ApiClient } from '../api.js'
 import { Deadline } from '../../clock.js'
+import { DeadlineError } from '../../errors.js'
 import { Outputs } from '../contract.js'
 import { debug, info, warning } from '../../log.js'
 import { formatBytes, formatDuration } from '../../text.js'
 import { describeFile, retryReporter } from '../report.js'
 import type { Step } from '../step.js'
+import type { RetryListener } from '../../net/retry.js'
 import { describeOrigin } from '../../net/url.js'
 import { downloadResult, type DownloadedFile } from './download.js'
 import { extractBeside, isZip, type ExtractOptions } from '../../unzip/extract.js'
@@ -67,6 +69,25 @@ async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal
   if (!inputs.download) return
   const url = state.poll.last?.downloadUrl
   if (!url) return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
+  try {
+    await keepResult(inputs, state, { client, url, signal, onRetry })
+  } catch (err) {
+    // The job is done: what ran out is the time for its result, and a wait again fetches it.
+    if (!(err instanceof DeadlineError)) throw err
+    throw new DeadlineError(
+      `retrain job ${inputs.jobId} finished, but its result did not fit in the ${formatDuration(inputs.timeoutMs)} ` +
+        `timeout (${err.message}); wait again, with a longer timeout if the result is large`
+    )
+  }
+}
+
+/** The result file downloaded and, with extract, unpacked, within the step's deadline. */
+async function keepResult(
+  inputs: WaitInputs,
+  state: WaitState,
+  { client, url, signal, onRetry }: { client: ApiClient; url: string; signal: AbortSignal; onRetry: RetryListener }
+): Promise<void> {
+  const { deadline } = state
   // Not the inputs spread: the download has no use for the API key.
   const file = await downloadResult({
     url,
