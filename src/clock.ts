@@ -22,7 +22,10 @@ export const systemClock: Clock = {
   }
 }
 
-/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. The poll, the retries, each
+ * request, the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
 export class Deadline {
   private constructor(
     readonly clock: Clock,

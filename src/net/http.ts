@@ -62,7 +62,8 @@ const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
  * alive and releases everything when it ends: read or destroy it. Throws (and `body` fails with) only
  * TransientError (what another try may cure), DeadlineError, CancelledError, HttpError (a refused
  * redirect, a proxy's refusal), LocalError (the `file`) and ActionError (an encoding, headers over
- * 64 KiB, an untrusted certificate, the proxy variables).
+ * 64 KiB, an untrusted certificate, the proxy variables). gzip, deflate and br are decoded; the
+ * `Content-Length` announced is checked against the bytes received, before decoding.
  */
 export async function send<Stream extends boolean = false>(request: HttpRequest<Stream>): Promise<HttpResponse<Stream>>
 export async function send(first: HttpRequest): Promise<HttpResponse> {
@@ -222,7 +223,8 @@ function sendOnce(request: HttpRequest, url: URL): Promise<HttpResponse> {
  * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
  * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
  * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
- * byte, once what it held could have been delivered twice over.
+ * byte, once what it held could have been delivered twice over. A host that stops reading meets the
+ * idle time-out; the deadline bounds all of it.
  */
 function watchDelivery(req: ClientRequest, idleTimeoutMs: number, progressed: () => void): void {
   // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being

@@ -45,7 +45,10 @@ function fieldsOf(value: unknown): ErrorFields | undefined {
   return fields.code || fields.error || fields.message ? fields : undefined
 }
 
-/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
+/**
+ * Error bodies are undocumented: `code` (a number or a string), `error` and `message` are read at the
+ * top level or one level down (an object, or an array's first element).
+ */
 export function decodeErrorFields(body: unknown): ErrorFields | undefined {
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v)
   const top = first(body)

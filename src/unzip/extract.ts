@@ -14,6 +14,8 @@ import { moveIntoPlace, stagingFor, tempName } from '../disk/staging.js'
 import { checkZip, damaged, decide } from './zip-plan.js'
 import { openZip } from './zip-reader.js'
 
+// A write stream's buffer: what an entry inflates to goes to the disk in writes of up to 1 MiB, not 16 KiB.
+const WRITE_BYTES = 1024 * 1024
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')]
 
 export async function isZip(file: string): Promise<boolean> {
@@ -99,7 +101,11 @@ async function writeEntries(zip: ZipFile, root: string, dir: string, signal: Abo
     try {
       await mkdir(decided.kind === 'folder' ? path : dirname(path), { recursive: true })
       if (decided.kind === 'folder') continue
-      await pipeline(entryBytes(zip, entry, decided.name), createWriteStream(path, { flags: 'wx' }), { signal })
+      await pipeline(
+        entryBytes(zip, entry, decided.name),
+        createWriteStream(path, { flags: 'wx', highWaterMark: WRITE_BYTES }),
+        { signal }
+      )
     } catch (err) {
       // What is not an ActionError is the disk's fault: the zip's are (see entryBytes).
       throw err instanceof ActionError ? err : new LocalError('cannot write the unpacked result in', dir, err)

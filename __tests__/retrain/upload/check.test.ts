@@ -253,3 +253,9 @@ test('a CSV with CR line ends (old Mac Excel) is named by its lines; an unclosed
   expect(unclosed).toHaveLength(1)
   assert.match(unclosed[0], /line 2 cannot be read as CSV \(CSV_QUOTE_NOT_CLOSED\)/)
 })
+
+test('a CSV with CR line ends, cut at CHECK_BYTES, is checked up to its last CR (not "no line break")', () => {
+  expect(checkCsv('t.csv', Buffer.from('a,b\r1,2\r3,4,5\r6,7'), false)).toEqual([
+    '"t.csv": 1 of 2 rows in its first 17 B have another field count than the header\'s 2: line 3 (3)'
+  ])
+})

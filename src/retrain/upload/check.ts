@@ -55,8 +55,8 @@ export function checkCsv(name: string, head: Buffer, complete: boolean): string[
   const warnings: string[] = []
   const what = shown(name)
   const within = complete ? '' : ` in its first ${formatBytes(head.length)}`
-  // Cut short, up to the last LF: never part of a multibyte character in UTF-8 or Shift_JIS.
-  const bytes = complete ? head : head.subarray(0, head.lastIndexOf('\n') + 1)
+  // Cut short, up to the last LF or CR: neither is ever part of a multibyte character in UTF-8 or Shift_JIS.
+  const bytes = complete ? head : head.subarray(0, Math.max(head.lastIndexOf('\n'), head.lastIndexOf('\r')) + 1)
   if (!complete && bytes.length === 0) return [`${what}: no line break${within}: not checked`]
   const text = tryDecode('utf-8', bytes) ?? tryDecode('shift_jis', bytes)
   if (text === undefined) {

@@ -6,7 +6,6 @@ import { debug, info, warning } from '../../log.js'
 import { formatBytes, formatDuration } from '../../text.js'
 import { describeFile, retryReporter } from '../report.js'
 import type { Step } from '../step.js'
-import type { RetryListener } from '../../net/retry.js'
 import { describeOrigin } from '../../net/url.js'
 import { downloadResult, type DownloadedFile } from './download.js'
 import { extractBeside, isZip, type ExtractOptions } from '../../unzip/extract.js'
@@ -58,54 +57,37 @@ export const waitStep: Step<WaitInputs, WaitState> = {
 }
 
 async function perform(inputs: WaitInputs, state: WaitState, signal: AbortSignal): Promise<void> {
+  const { jobId, wait, pollIntervalMs: intervalMs } = inputs
   const { deadline } = state
   const onRetry = retryReporter()
   const client = new ApiClient({ ...inputs, signal, onRetry })
-  info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
-  const onCheck = progressLog(inputs.jobId)
-  const options = { ...inputs, client, deadline, signal, intervalMs: inputs.pollIntervalMs, onCheck }
-  const outcome = await waitForJob(options, state.poll)
-  if (outcome === 'pending') return info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`)
+  info(`Waiting for retrain job ${jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`)
+  const onCheck = progressLog(jobId)
+  const outcome = await waitForJob({ client, jobId, wait, deadline, signal, intervalMs, onCheck }, state.poll)
+  if (outcome === 'pending') return info(`wait is false: retrain job ${jobId} is not finished yet, not waiting`)
   if (!inputs.download) return
   const url = state.poll.last?.downloadUrl
-  if (!url) return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`)
+  if (!url) return warning(`retrain job ${jobId} finished, but the API gave no download_url: no result file`)
+  const refreshUrl = async (): Promise<string | undefined> => {
+    state.poll.last = await client.getStatus(jobId, deadline)
+    return state.poll.last.downloadUrl
+  }
   try {
-    await keepResult(inputs, state, { client, url, signal, onRetry })
+    // Not the inputs spread: the download has no use for the API key.
+    const { downloadDir: dir, requestTimeoutMs, stagingDir } = inputs
+    const file = await downloadResult({ url, dir, requestTimeoutMs, stagingDir, deadline, signal, refreshUrl, onRetry })
+    state.file = file
+    info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
+    info(`sha256 ${file.sha256}`)
+    if (inputs.extract) state.resultDir = await extract(file, { stagingDir, signal, deadline })
   } catch (err) {
     // The job is done: what ran out is the time for its result, and a wait again fetches it.
     if (!(err instanceof DeadlineError)) throw err
     throw new DeadlineError(
-      `retrain job ${inputs.jobId} finished, but its result did not fit in the ${formatDuration(inputs.timeoutMs)} ` +
+      `retrain job ${jobId} finished, but its result did not fit in the ${formatDuration(inputs.timeoutMs)} ` +
         `timeout (${err.message}); wait again, with a longer timeout if the result is large`
     )
   }
-}
-
-/** The result file downloaded and, with extract, unpacked, within the step's deadline. */
-async function keepResult(
-  inputs: WaitInputs,
-  state: WaitState,
-  { client, url, signal, onRetry }: { client: ApiClient; url: string; signal: AbortSignal; onRetry: RetryListener }
-): Promise<void> {
-  const { deadline } = state
-  // Not the inputs spread: the download has no use for the API key.
-  const file = await downloadResult({
-    url,
-    dir: inputs.downloadDir,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    stagingDir: inputs.stagingDir,
-    deadline,
-    signal,
-    refreshUrl: async () => {
-      state.poll.last = await client.getStatus(inputs.jobId, deadline)
-      return state.poll.last.downloadUrl
-    },
-    onRetry
-  })
-  state.file = file
-  info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`)
-  info(`sha256 ${file.sha256}`)
-  if (inputs.extract) state.resultDir = await extract(file, { stagingDir: inputs.stagingDir, signal, deadline })
 }
 
 /** The wait's log lines: each status change, and a reminder now and then that a long wait is not hung. */
