@@ -243,6 +243,16 @@ describe('a zip: one CSV under train_src/ and one under eval_src/, or refused', 
       /^input "file": the zip "data\.zip" is damaged: entry "train_src\/t\.csv": /
     )
   })
+
+  test('a stored entry whose sizes disagree (yauzl stops at the directory) is refused as damaged', async () => {
+    const zip = buildZip([
+      { name: 'train_src/t.csv', data: 'a,b\n1,2\n', declaredSize: 100 },
+      { name: 'eval_src/e.csv', data: 'a\n1\n' }
+    ])
+    await expect(check('data.zip', zip)).rejects.toThrow(
+      /^input "file": the zip "data\.zip" is damaged: .*size mismatch.*; nothing was uploaded \(input validate: false/
+    )
+  })
 })
 
 test('a CSV with CR line ends (old Mac Excel) is named by its lines; an unclosed quote is not also "no rows"', () => {

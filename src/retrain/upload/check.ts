@@ -195,6 +195,10 @@ async function checkZipFile(file: string, zipName: string): Promise<Checked> {
       }
     }
     return checked
+  } catch (err) {
+    // yauzl reads the directory lazily: a fault found there is the zip's too.
+    if (err instanceof InputError) throw err
+    throw refuse(`the zip ${shown(zipName)} is damaged: ${oneLine(errorMessage(err), 200)}`)
   } finally {
     zip.close()
   }
