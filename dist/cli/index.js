@@ -2138,7 +2138,10 @@ const systemClock = {
         }
     }
 };
-/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. The poll, the retries, each
+ * request, the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
 class Deadline {
     clock;
     startedAt;
@@ -3314,7 +3317,8 @@ function sendOnce(request, url) {
  * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
  * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
  * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
- * byte, once what it held could have been delivered twice over.
+ * byte, once what it held could have been delivered twice over. A host that stops reading meets the
+ * idle time-out; the deadline bounds all of it.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -3573,7 +3577,10 @@ function fieldsOf(value) {
     const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
     return fields.code || fields.error || fields.message ? fields : undefined;
 }
-/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
+/**
+ * Error bodies are undocumented: `code` (a number or a string), `error` and `message` are read at the
+ * top level or one level down (an object, or an array's first element).
+ */
 function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
@@ -6773,8 +6780,8 @@ function checkCsv(name, head, complete) {
     const warnings = [];
     const what = shown(name);
     const within = complete ? '' : ` in its first ${formatBytes(head.length)}`;
-    // Cut short, up to the last LF: never part of a multibyte character in UTF-8 or Shift_JIS.
-    const bytes = complete ? head : head.subarray(0, head.lastIndexOf('\n') + 1);
+    // Cut short, up to the last LF or CR: neither is ever part of a multibyte character in UTF-8 or Shift_JIS.
+    const bytes = complete ? head : head.subarray(0, Math.max(head.lastIndexOf('\n'), head.lastIndexOf('\r')) + 1);
     if (!complete && bytes.length === 0)
         return [`${what}: no line break${within}: not checked`];
     const text = check_tryDecode('utf-8', bytes) ?? check_tryDecode('shift_jis', bytes);
@@ -6918,6 +6925,12 @@ async function checkZipFile(file, zipName) {
             }
         }
         return checked;
+    }
+    catch (err) {
+        // yauzl reads the directory lazily: a fault found there is the zip's too.
+        if (err instanceof InputError)
+            throw err;
+        throw refuse(`the zip ${shown(zipName)} is damaged: ${oneLine(errorMessage(err), 200)}`);
     }
     finally {
         zip.close();
@@ -7289,6 +7302,8 @@ async function checkZip(zip, signal) {
 
 
 
+// A write stream's buffer: what an entry inflates to goes to the disk in writes of up to 1 MiB, not 16 KiB.
+const extract_WRITE_BYTES = 1024 * 1024;
 const ZIP_MAGIC = [Buffer.from('PK\u0003\u0004'), Buffer.from('PK\u0005\u0006')];
 async function isZip(file) {
     const head = Buffer.concat(await (0,external_node_fs_namespaceObject.createReadStream)(file, { end: 3 }).toArray());
@@ -7362,7 +7377,7 @@ async function writeEntries(zip, root, dir, signal) {
             await (0,external_node_fs_promises_namespaceObject.mkdir)(decided.kind === 'folder' ? path : (0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
             if (decided.kind === 'folder')
                 continue;
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(entryBytes(zip, entry, decided.name), (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx' }), { signal });
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(entryBytes(zip, entry, decided.name), (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx', highWaterMark: extract_WRITE_BYTES }), { signal });
         }
         catch (err) {
             // What is not an ActionError is the disk's fault: the zip's are (see entryBytes).
@@ -7515,6 +7530,7 @@ function timeoutMessage({ deadline, jobId }, { last, checks }, cause) {
 
 
 
+
 // A long wait with no change of status would leave the log silent for an hour: a reminder line at
 // most this often, counted from the last line printed, so it does not look hung.
 const REMINDER_INTERVAL_MS = 5 * 60_000;
@@ -7551,39 +7567,41 @@ const waitStep = {
     })
 };
 async function perform(inputs, state, signal) {
+    const { jobId, wait, pollIntervalMs: intervalMs } = inputs;
     const { deadline } = state;
     const onRetry = retryReporter();
     const client = new ApiClient({ ...inputs, signal, onRetry });
-    info(`Waiting for retrain job ${inputs.jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
-    const onCheck = progressLog(inputs.jobId);
-    const options = { ...inputs, client, deadline, signal, intervalMs: inputs.pollIntervalMs, onCheck };
-    const outcome = await waitForJob(options, state.poll);
+    info(`Waiting for retrain job ${jobId} on ${inputs.apiUrl.host} (timeout ${formatDuration(inputs.timeoutMs)})`);
+    const onCheck = progressLog(jobId);
+    const outcome = await waitForJob({ client, jobId, wait, deadline, signal, intervalMs, onCheck }, state.poll);
     if (outcome === 'pending')
-        return info(`wait is false: retrain job ${inputs.jobId} is not finished yet, not waiting`);
+        return info(`wait is false: retrain job ${jobId} is not finished yet, not waiting`);
     if (!inputs.download)
         return;
     const url = state.poll.last?.downloadUrl;
     if (!url)
-        return warning(`retrain job ${inputs.jobId} finished, but the API gave no download_url: no result file`);
-    // Not the inputs spread: the download has no use for the API key.
-    const file = await downloadResult({
-        url,
-        dir: inputs.downloadDir,
-        requestTimeoutMs: inputs.requestTimeoutMs,
-        stagingDir: inputs.stagingDir,
-        deadline,
-        signal,
-        refreshUrl: async () => {
-            state.poll.last = await client.getStatus(inputs.jobId, deadline);
-            return state.poll.last.downloadUrl;
-        },
-        onRetry
-    });
-    state.file = file;
-    info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`);
-    info(`sha256 ${file.sha256}`);
-    if (inputs.extract)
-        state.resultDir = await extract(file, { stagingDir: inputs.stagingDir, signal, deadline });
+        return warning(`retrain job ${jobId} finished, but the API gave no download_url: no result file`);
+    const refreshUrl = async () => {
+        state.poll.last = await client.getStatus(jobId, deadline);
+        return state.poll.last.downloadUrl;
+    };
+    try {
+        // Not the inputs spread: the download has no use for the API key.
+        const { downloadDir: dir, requestTimeoutMs, stagingDir } = inputs;
+        const file = await downloadResult({ url, dir, requestTimeoutMs, stagingDir, deadline, signal, refreshUrl, onRetry });
+        state.file = file;
+        info(`Downloaded ${describeFile(file.name, file.bytes)} from ${describeOrigin(url)}: ${file.path}`);
+        info(`sha256 ${file.sha256}`);
+        if (inputs.extract)
+            state.resultDir = await extract(file, { stagingDir, signal, deadline });
+    }
+    catch (err) {
+        // The job is done: what ran out is the time for its result, and a wait again fetches it.
+        if (!(err instanceof DeadlineError))
+            throw err;
+        throw new DeadlineError(`retrain job ${jobId} finished, but its result did not fit in the ${formatDuration(inputs.timeoutMs)} ` +
+            `timeout (${err.message}); wait again, with a longer timeout if the result is large`);
+    }
 }
 /** The wait's log lines: each status change, and a reminder now and then that a long wait is not hung. */
 function progressLog(jobId) {

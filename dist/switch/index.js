@@ -592,7 +592,10 @@ const systemClock = {
         }
     }
 };
-/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. The poll, the retries, each
+ * request, the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
 class Deadline {
     clock;
     startedAt;
@@ -1768,7 +1771,8 @@ function sendOnce(request, url) {
  * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
  * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
  * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
- * byte, once what it held could have been delivered twice over.
+ * byte, once what it held could have been delivered twice over. A host that stops reading meets the
+ * idle time-out; the deadline bounds all of it.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -2027,7 +2031,10 @@ function fieldsOf(value) {
     const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
     return fields.code || fields.error || fields.message ? fields : undefined;
 }
-/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
+/**
+ * Error bodies are undocumented: `code` (a number or a string), `error` and `message` are read at the
+ * top level or one level down (an object, or an array's first element).
+ */
 function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);

@@ -2004,7 +2004,10 @@ const systemClock = {
         }
     }
 };
-/** The time a step has: `timeoutMs` from when it was made, on `clock`. */
+/**
+ * The time a step has: `timeoutMs` from when it was made, on `clock`. The poll, the retries, each
+ * request, the download, the unpack and a rename all read this one value; none keeps a start of its own.
+ */
 class Deadline {
     clock;
     startedAt;
@@ -3180,7 +3183,8 @@ function sendOnce(request, url) {
  * reads, waking the writer once about half of what they hold has drained. Once it has pushed back, its
  * pace is the host's reading rate (until one is seen, the slowest that counts as moving: a piece per
  * idle time-out): the idle clock starts when the next burst is overdue at that rate, or after the last
- * byte, once what it held could have been delivered twice over.
+ * byte, once what it held could have been delivered twice over. A host that stops reading meets the
+ * idle time-out; the deadline bounds all of it.
  */
 function watchDelivery(req, idleTimeoutMs, progressed) {
     // Bytes the system took, in whole pieces; `queued`, libuv's count of the bytes of the piece being
@@ -3439,7 +3443,10 @@ function fieldsOf(value) {
     const fields = { code: asText(value.code), error: asText(value.error), message: asText(value.message) };
     return fields.code || fields.error || fields.message ? fields : undefined;
 }
-/** `code`, `error` and `message` at the top level or one level down (an object, or an array's first element). */
+/**
+ * Error bodies are undocumented: `code` (a number or a string), `error` and `message` are read at the
+ * top level or one level down (an object, or an array's first element).
+ */
 function decodeErrorFields(body) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const top = first(body);
@@ -6650,8 +6657,8 @@ function checkCsv(name, head, complete) {
     const warnings = [];
     const what = shown(name);
     const within = complete ? '' : ` in its first ${formatBytes(head.length)}`;
-    // Cut short, up to the last LF: never part of a multibyte character in UTF-8 or Shift_JIS.
-    const bytes = complete ? head : head.subarray(0, head.lastIndexOf('\n') + 1);
+    // Cut short, up to the last LF or CR: neither is ever part of a multibyte character in UTF-8 or Shift_JIS.
+    const bytes = complete ? head : head.subarray(0, Math.max(head.lastIndexOf('\n'), head.lastIndexOf('\r')) + 1);
     if (!complete && bytes.length === 0)
         return [`${what}: no line break${within}: not checked`];
     const text = check_tryDecode('utf-8', bytes) ?? check_tryDecode('shift_jis', bytes);
@@ -6795,6 +6802,12 @@ async function checkZipFile(file, zipName) {
             }
         }
         return checked;
+    }
+    catch (err) {
+        // yauzl reads the directory lazily: a fault found there is the zip's too.
+        if (err instanceof errors_InputError)
+            throw err;
+        throw refuse(`the zip ${shown(zipName)} is damaged: ${oneLine(errorMessage(err), 200)}`);
     }
     finally {
         zip.close();
