@@ -10,17 +10,12 @@ import { jsonOf, parseDotenv, runTool, type ToolRun } from '../../sim/tool-runne
 import { runnerCommands } from '../helpers/commands.js'
 import { jsonAnswer, simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { signalTest } from '../helpers/signals.js'
-import { assertToolNoSecrets, azureCommands, azureVariables } from '../helpers/tool.js'
+import { assertToolNoSecrets, azureCommands, azureVariables, toolEnv, toolFailure } from '../helpers/tool.js'
 
 const KEY = 'p1-cli-results-key-3b9e77a1'
 const fixture = simulatorFixture(KEY)
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-  P1_API_KEY: KEY,
-  P1_API_URL: fixture.sim.apiUrl,
-  P1_POLL_INTERVAL: '1s',
-  ...extra
-})
-const failure = (run: ToolRun): string => `exit ${run.code}\n${run.stderr}\n${run.stdout}`
+const env = (extra: Record<string, string> = {}): Record<string, string> => toolEnv(KEY, fixture.sim.apiUrl, extra)
+const failure = toolFailure
 const MARK = 'FORGED'
 // Every way API text could become a command of GitHub's runner or the Azure agent.
 const HOSTILE = [

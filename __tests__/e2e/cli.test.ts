@@ -7,21 +7,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { jsonOf, parseDotenv, runTool, toolBundle, type ToolRun } from '../../sim/tool-runner.js'
+import { jsonOf, parseDotenv, runTool, toolBundle } from '../../sim/tool-runner.js'
 import { makeZip } from '../../sim/zip.js'
 import { jsonAnswer, simulatorFixture, withSimulator } from '../helpers/fixture.js'
 import { skipIf } from '../helpers/skip.js'
-import { assertToolNoSecrets } from '../helpers/tool.js'
+import { assertToolNoSecrets, toolEnv, toolFailure } from '../helpers/tool.js'
 
 const KEY = 'p1-cli-key-8f2c61d0e4b7'
 const fixture = simulatorFixture(KEY)
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-  P1_API_KEY: KEY,
-  P1_API_URL: fixture.sim.apiUrl,
-  P1_POLL_INTERVAL: '1s',
-  ...extra
-})
-const failure = (run: ToolRun): string => `exit ${run.code}\n${run.stderr}\n${run.stdout}`
+const env = (extra: Record<string, string> = {}): Record<string, string> => toolEnv(KEY, fixture.sim.apiUrl, extra)
+const failure = toolFailure
 
 function workDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'p1-cli-work-'))

@@ -80,3 +80,11 @@ export function assertToolNoSecrets(run: ToolRun, key: string, sim?: Simulator, 
     }
   }
 }
+
+/** The variables of a tool run against `apiUrl` with `key`, polling every second, plus `extra`. */
+export function toolEnv(key: string, apiUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { P1_API_KEY: key, P1_API_URL: apiUrl, P1_POLL_INTERVAL: '1s', ...extra }
+}
+
+/** What a failed assertion shows of a tool run: its exit code and everything it printed. */
+export const toolFailure = (run: ToolRun): string => `exit ${run.code}\n${run.stderr}\n${run.stdout}`
