@@ -2005,6 +2005,8 @@ function asText(value) {
 // is read: its shape is undocumented, so the reading is tolerant.
 
 
+/** The API's refusal of a switch to a job that has not finished (or failed: see the switch step). */
+const NOT_FINISHED = 'retrain job is not finished.';
 const DOCUMENTED_CODES = ['4001000204', '5001000201'];
 const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)';
 /** Keyed by the API's message, lower-cased, as the manual prints it. */
@@ -2018,7 +2020,7 @@ const DOCUMENTED = {
     'this model may be deleted.': 'the model of this API key may have been deleted; check the model in Prediction One (a new model needs a new retrain API key)',
     'not found configuration_file.': 'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
     'not found classifier.': 'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-    'retrain job is not finished.': 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
+    [NOT_FINISHED]: 'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
 };
 function documentedCause(message) {
     const key = message.trim().toLowerCase();
@@ -2389,7 +2391,7 @@ function readCommon(get, timeoutDefault = Defaults.Timeout) {
 
 
 
-const NOT_FINISHED = 'retrain job is not finished.';
+
 /**
  * The API refuses a switch to a job that has not finished, and to one that failed, with the same
  * message: a failed job is told apart by its status, asked once; the API's own error stands otherwise.

@@ -3,6 +3,9 @@
 import { ApiError } from '../errors.js'
 import { asText, isObject } from '../net/json.js'
 
+/** The API's refusal of a switch to a job that has not finished (or failed: see the switch step). */
+export const NOT_FINISHED = 'retrain job is not finished.'
+
 const DOCUMENTED_CODES = ['4001000204', '5001000201']
 
 const KEY_CHECK = 'check the secret passed as api-key: it must be the retrain API key of this model (one key per model)'
@@ -23,7 +26,7 @@ const DOCUMENTED: Record<string, string> = {
     'Prediction One found no retrain configuration for this model; check in Prediction One that the model can be retrained, and ask Sony support if it persists',
   'not found classifier.':
     'the prediction API of this model may have been deleted; create the prediction API again in Prediction One, then switch',
-  'retrain job is not finished.':
+  [NOT_FINISHED]:
     'the retrain job has not finished; wait for it first with the wait action (status job_finished), then switch'
 }
 

@@ -7,8 +7,7 @@ import { oneLine } from '../../text.js'
 import { retryReporter } from '../report.js'
 import type { Step } from '../step.js'
 import { readCommon, readJobId, type CommonInputs } from '../inputs.js'
-
-const NOT_FINISHED = 'retrain job is not finished.'
+import { NOT_FINISHED } from '../documented.js'
 
 /**
  * The API refuses a switch to a job that has not finished, and to one that failed, with the same
