@@ -4446,17 +4446,18 @@ function cp437(bytes) {
 /**
  * The entry's name as text: the Info-ZIP Unicode Path field when it is there and current; UTF-8
  * when the entry's UTF-8 flag is set; otherwise UTF-8 when the bytes are valid UTF-8; otherwise
- * Shift_JIS (CP932) when they decode cleanly as such; otherwise CP437.
+ * Shift_JIS (CP932) when they decode cleanly as such; otherwise CP437 (APPNOTE.TXT 4.4.4, 4.6.9).
  */
-function decodeName({ bytes, flags, extraFields }) {
-    for (const { id, data } of extraFields) {
+function decodeName(entry) {
+    const bytes = entry.fileNameRaw;
+    for (const { id, data } of entry.extraFields) {
         if (id === UNICODE_PATH && data.length >= 5 && data[0] === 1 && data.readUInt32LE(1) === (0,external_node_zlib_namespaceObject.crc32)(bytes)) {
             const name = tryDecode(data.subarray(5));
             if (name !== undefined)
                 return name;
         }
     }
-    if (flags & UTF8_FLAG)
+    if (entry.generalPurposeBitFlag & UTF8_FLAG)
         return bytes.toString('utf8');
     return tryDecode(bytes) ?? tryDecode(bytes, shiftJis) ?? cp437(bytes);
 }
@@ -4530,11 +4531,7 @@ function kindOf(entry, folderName) {
 }
 /** Where one entry goes; throws the refusal when its name breaks a rule. The same on every pass. */
 function decide(entry) {
-    const name = decodeName({
-        bytes: entry.fileNameRaw,
-        flags: entry.generalPurposeBitFlag,
-        extraFields: entry.extraFields
-    });
+    const name = decodeName(entry);
     const path = entryPath(name);
     if ('refused' in path)
         throw refuse(name, path.refused);

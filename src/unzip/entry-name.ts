@@ -2,15 +2,8 @@
 // valid on Linux, macOS and Windows alike, or refused. Zip tools disagree on encodings and
 // separators; these rules are the same on every system, so one zip gives the same folder everywhere.
 import { crc32 } from 'node:zlib'
+import type { Entry } from 'yauzl'
 import { safeSegment, tryDecode } from '../disk/filename.js'
-
-/** What the zip's central directory says of an entry's name (APPNOTE.TXT 4.4.4, 4.6.9). */
-export interface RawName {
-  bytes: Buffer
-  /** The general purpose bit flag; bit 11 says the name is UTF-8. */
-  flags: number
-  extraFields: { id: number; data: Buffer }[]
-}
 
 const UTF8_FLAG = 0x800
 // Info-ZIP Unicode Path extra field: a UTF-8 name beside a legacy one, valid while its CRC matches.
@@ -29,16 +22,17 @@ function cp437(bytes: Buffer): string {
 /**
  * The entry's name as text: the Info-ZIP Unicode Path field when it is there and current; UTF-8
  * when the entry's UTF-8 flag is set; otherwise UTF-8 when the bytes are valid UTF-8; otherwise
- * Shift_JIS (CP932) when they decode cleanly as such; otherwise CP437.
+ * Shift_JIS (CP932) when they decode cleanly as such; otherwise CP437 (APPNOTE.TXT 4.4.4, 4.6.9).
  */
-export function decodeName({ bytes, flags, extraFields }: RawName): string {
-  for (const { id, data } of extraFields) {
+export function decodeName(entry: Entry): string {
+  const bytes = entry.fileNameRaw
+  for (const { id, data } of entry.extraFields) {
     if (id === UNICODE_PATH && data.length >= 5 && data[0] === 1 && data.readUInt32LE(1) === crc32(bytes)) {
       const name = tryDecode(data.subarray(5))
       if (name !== undefined) return name
     }
   }
-  if (flags & UTF8_FLAG) return bytes.toString('utf8')
+  if (entry.generalPurposeBitFlag & UTF8_FLAG) return bytes.toString('utf8')
   return tryDecode(bytes) ?? tryDecode(bytes, shiftJis) ?? cp437(bytes)
 }
 

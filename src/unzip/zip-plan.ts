@@ -57,11 +57,7 @@ function kindOf(entry: Entry, folderName: boolean): Decided['kind'] {
 
 /** Where one entry goes; throws the refusal when its name breaks a rule. The same on every pass. */
 export function decide(entry: Entry): Decided | undefined {
-  const name = decodeName({
-    bytes: entry.fileNameRaw,
-    flags: entry.generalPurposeBitFlag,
-    extraFields: entry.extraFields
-  })
+  const name = decodeName(entry)
   const path = entryPath(name)
   if ('refused' in path) throw refuse(name, path.refused)
   const kind = kindOf(entry, path.folder)

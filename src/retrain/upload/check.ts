@@ -153,8 +153,7 @@ async function checkZipFile(file: string, zipName: string): Promise<Checked> {
     const found: { folder: string; name: string; entry: Entry }[] = []
     const nested: string[] = []
     for await (const entry of zip.eachEntry()) {
-      const { fileNameRaw: bytes, generalPurposeBitFlag: flags, extraFields } = entry
-      const name = decodeName({ bytes, flags, extraFields })
+      const name = decodeName(entry)
       const path = entryPath(name)
       if ('refused' in path || path.folder) continue
       const { segments } = path
